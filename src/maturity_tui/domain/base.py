@@ -1,0 +1,55 @@
+"""Shared building blocks of the file formats: strict models, slugs, numbers."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, StringConstraints
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+"""Lowercase letters, digits and single dashes: safe as a file name stem and as an id."""
+
+NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+"""User text that must say something; kept byte for byte, never stripped or interpreted."""
+
+Number = int | float
+
+
+class Strict(BaseModel):
+    """TOML carries its own types: nothing is coerced and unknown keys are errors."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+def duplicates(values: Iterable[object]) -> list[object]:
+    """The values that occur more than once, in first-seen order."""
+    return [value for value, count in Counter(values).items() if count > 1]
+
+
+def require_unique(what: str, values: Iterable[object]) -> None:
+    repeated = duplicates(values)
+    if repeated:
+        raise ValueError(f"duplicate {what}: {', '.join(map(str, repeated))}")
+
+
+def check_format(data: object, expected: str, supported_version: int) -> object:
+    """Reject another kind of file, or one from a newer release, before field-by-field checks.
+
+    Without this a newer file would fail with a pile of confusing field errors.
+    """
+    if not isinstance(data, dict):
+        return data
+    found = data.get("format")
+    if found != expected:
+        raise ValueError(f'not a {expected} file (format = "{found}"; expected "{expected}")')
+    version = data.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > supported_version:
+        raise ValueError(
+            f"format_version {version} was made by a newer version of maturity-tui "
+            f"(this one reads up to {supported_version}); upgrade maturity-tui to open it"
+        )
+    return data

@@ -1,0 +1,213 @@
+"""The session format: one workshop's participants, votes, readings and actions."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, Field, PrivateAttr, field_validator, model_validator
+
+from maturity_tui.domain.base import (
+    NonBlank,
+    Number,
+    Slug,
+    Strict,
+    check_format,
+    require_unique,
+)
+from maturity_tui.domain.model import MaturityModel
+
+SESSION_FORMAT = "maturity-session"
+SESSION_FORMAT_VERSION = 1
+
+Votes = dict[str, int] | list[int]
+"""Named voting: participant -> value; anonymous voting: the values alone."""
+
+
+def quarter_of(moment: date) -> str:
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+
+
+class Rating(Strict):
+    indicator: Slug
+    votes: Votes | None = None
+    consensus: int | None = None
+    not_applicable: bool | None = None
+    notes: str | None = None
+
+    @property
+    def vote_values(self) -> list[int]:
+        if self.votes is None:
+            return []
+        return list(self.votes.values()) if isinstance(self.votes, dict) else list(self.votes)
+
+    @property
+    def applicable(self) -> bool:
+        return not self.not_applicable
+
+
+class Reading(Strict):
+    metric: Slug
+    value: Number | str
+    target: Number | None = None
+    note: str | None = None
+
+
+class Action(Strict):
+    id: int = Field(ge=1)
+    title: NonBlank
+    indicator: Slug | None = None
+    owner: str | None = None
+    due: date | None = None
+    status: Literal["open", "done", "dropped"] = "open"
+    carried_from: Slug | None = Field(
+        None, description="The session this open action was carried over from."
+    )
+    carried_id: int | None = Field(
+        None, ge=1, description="The action's id in the session it was carried over from."
+    )
+
+
+class Session(Strict):
+    format: Literal["maturity-session"]
+    format_version: int = Field(ge=1)
+    id: Slug
+    team: NonBlank
+    title: str | None = None
+    facilitator: str | None = None
+    period: NonBlank
+    started_at: AwareDatetime
+    updated_at: AwareDatetime
+    status: Literal["in-progress", "complete"] = "in-progress"
+    voting: Literal["named", "anonymous"] = "named"
+    participants: list[NonBlank] = []
+    model: MaturityModel
+    ratings: list[Rating] = []
+    readings: list[Reading] = []
+    actions: list[Action] = []
+
+    _ratings_by_indicator: dict[str, Rating] = PrivateAttr(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _known_format_and_period(cls, data: Any) -> Any:
+        data = check_format(data, SESSION_FORMAT, SESSION_FORMAT_VERSION)
+        if isinstance(data, dict) and "period" not in data:
+            started = data.get("started_at")
+            if isinstance(started, date):
+                data = {**data, "period": quarter_of(started)}
+        return data
+
+    @field_validator("participants")
+    @classmethod
+    def _unique_participants(cls, names: list[str]) -> list[str]:
+        require_unique("participants", names)
+        return names
+
+    @model_validator(mode="after")
+    def _references(self) -> Session:
+        model = self.model
+        require_unique("ratings for indicator", (r.indicator for r in self.ratings))
+        for rating in self.ratings:
+            self._check_rating(rating)
+        require_unique("readings for metric", (r.metric for r in self.readings))
+        for reading in self.readings:
+            self._check_reading(reading)
+        require_unique("action ids", (a.id for a in self.actions))
+        for action in self.actions:
+            if action.indicator is not None and model.indicator(action.indicator) is None:
+                raise ValueError(f"action {action.id} names unknown indicator {action.indicator}")
+        self._ratings_by_indicator = {r.indicator: r for r in self.ratings}
+        return self
+
+    def _check_rating(self, rating: Rating) -> None:
+        where = f"rating for {rating.indicator}"
+        if self.model.indicator(rating.indicator) is None:
+            raise ValueError(f"{where}: unknown indicator {rating.indicator}")
+        scale = self.model.scale.values
+        off_scale = [v for v in rating.vote_values if v not in scale]
+        if rating.consensus is not None and rating.consensus not in scale:
+            off_scale.append(rating.consensus)
+        if off_scale:
+            raise ValueError(f"{where}: {off_scale} not on the scale {scale}")
+        if self.voting == "named" and isinstance(rating.votes, list):
+            raise ValueError(f"{where}: named voting needs votes as {{ Name = value }}")
+        if self.voting == "anonymous" and isinstance(rating.votes, dict):
+            raise ValueError(f"{where}: anonymous voting keeps votes as a list of values")
+        if isinstance(rating.votes, dict):
+            strangers = [n for n in rating.votes if n not in self.participants]
+            if strangers:
+                raise ValueError(f"{where}: votes by non-participants {strangers}")
+
+    def _check_reading(self, reading: Reading) -> None:
+        metric = self.model.metric(reading.metric)
+        if metric is None:
+            raise ValueError(f"reading names unknown metric {reading.metric}")
+        if metric.kind == "qualitative":
+            if not isinstance(reading.value, str) or reading.target is not None:
+                raise ValueError(f"reading {metric.id}: a qualitative metric takes text, no target")
+            return
+        for label, number in (("value", reading.value), ("target", reading.target)):
+            if isinstance(number, str):
+                raise ValueError(f"reading {metric.id}: {label} must be a number")
+            if number is not None and not metric.in_range(number):
+                raise ValueError(
+                    f"reading {metric.id}: {label} {number} outside {metric.min}..{metric.max}"
+                )
+
+    def rating(self, indicator_id: str) -> Rating | None:
+        return self._ratings_by_indicator.get(indicator_id)
+
+    def rating_or_new(self, indicator_id: str) -> Rating:
+        """The indicator's rating, created (in model order) when it has none yet."""
+        rating = self.rating(indicator_id)
+        if rating is None:
+            rating = Rating(indicator=indicator_id)
+            order = {i.id: n for n, i in enumerate(self.model.indicators)}
+            self.ratings.append(rating)
+            self.ratings.sort(key=lambda r: order[r.indicator])
+            self._ratings_by_indicator[indicator_id] = rating
+        return rating
+
+    def reading(self, metric_id: str) -> Reading | None:
+        return next((r for r in self.readings if r.metric == metric_id), None)
+
+    def next_action_id(self) -> int:
+        return max((a.id for a in self.actions), default=0) + 1
+
+
+def session_datetime(moment: datetime) -> datetime:
+    """Whole seconds: what a TOML file shows a person, and round-trips exactly."""
+    return moment.replace(microsecond=0)
+
+
+def new_session(
+    session_id: str,
+    model: MaturityModel,
+    team: str,
+    *,
+    participants: list[str] | None = None,
+    voting: Literal["named", "anonymous"] = "named",
+    period: str | None = None,
+    title: str | None = None,
+    facilitator: str | None = None,
+    now: datetime,
+) -> Session:
+    """A fresh, validated session that has no votes yet."""
+    moment = session_datetime(now)
+    return Session.model_validate(
+        {
+            "format": SESSION_FORMAT,
+            "format_version": SESSION_FORMAT_VERSION,
+            "id": session_id,
+            "team": team,
+            "title": title,
+            "facilitator": facilitator,
+            "period": period or quarter_of(moment),
+            "started_at": moment,
+            "updated_at": moment,
+            "voting": voting,
+            "participants": participants or [],
+            "model": model.model_dump(mode="python"),
+        }
+    )
