@@ -1,0 +1,320 @@
+"""The live workshop as a state machine: votes, reveal, consensus and actions on one session.
+
+Both the Textual app and the room server drive a `Workshop`; neither edits the session
+directly, so the rules (votes on the scale, hidden until revealed, one undo stack per
+indicator) live in one place. Listeners in `on_change` hear about every mutation, which
+is how the app autosaves and the room pushes state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from maturity_tui.domain import Action, Indicator, Rating, Session
+from maturity_tui.domain.session import session_datetime
+
+ActionStatus = Literal["open", "done", "dropped"]
+
+
+class WorkshopError(ValueError):
+    """A request the workshop refuses (a vote off the scale, an unknown participant…)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cast:
+    """One vote as cast, enough to undo it: who (named mode) and what they had before."""
+
+    participant: str | None
+    value: int
+    previous: int | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Workshop:
+    """One session being run: the current indicator, whether its votes are revealed, who votes."""
+
+    def __init__(self, session: Session, *, now: Callable[[], datetime] = utc_now) -> None:
+        self.session = session
+        self.now = now
+        self.on_change: list[Callable[[], None]] = []
+        self.index = 0
+        self.revealed = False
+        self.highlighted: str | None = None
+        self.revision = 0
+        """Bumped by every change to the session itself (what must be saved), not the view."""
+        self._undo: dict[str, list[Cast]] = {}
+        self._highlight_next_voter()
+
+    # --- Where we are -----------------------------------------------------------------
+
+    @property
+    def indicators(self) -> list[Indicator]:
+        return self.session.model.indicators
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.indicators[self.index]
+
+    @property
+    def rating(self) -> Rating | None:
+        return self.session.rating(self.indicator.id)
+
+    @property
+    def named(self) -> bool:
+        return self.session.voting == "named"
+
+    def votes(self) -> list[int]:
+        rating = self.rating
+        return rating.vote_values if rating else []
+
+    def voted_participants(self) -> list[str]:
+        """Who has voted on the current indicator: names only, never values."""
+        rating = self.rating
+        if rating is None or not isinstance(rating.votes, dict):
+            return []
+        return [name for name in self.session.participants if name in rating.votes]
+
+    def first_unrated_index(self) -> int:
+        """The first indicator with neither votes nor consensus (not applicable ones skipped)."""
+        for position, indicator in enumerate(self.indicators):
+            rating = self.session.rating(indicator.id)
+            if rating is None or (
+                rating.applicable and not rating.vote_values and rating.consensus is None
+            ):
+                return position
+        return 0
+
+    # --- Moving -----------------------------------------------------------------------
+
+    def go(self, index: int) -> None:
+        if not 0 <= index < len(self.indicators):
+            raise WorkshopError(f"no indicator {index + 1} (1..{len(self.indicators)})")
+        if index != self.index:
+            self.index = index
+            self.revealed = False
+            self._highlight_next_voter()
+        self._changed(touch=False)
+
+    def next(self) -> bool:
+        if self.index + 1 >= len(self.indicators):
+            return False
+        self.go(self.index + 1)
+        return True
+
+    def previous(self) -> bool:
+        if self.index == 0:
+            return False
+        self.go(self.index - 1)
+        return True
+
+    def highlight(self, participant: str) -> None:
+        self._check_participant(participant)
+        self.highlighted = participant
+        self._changed(touch=False)
+
+    def move_highlight(self, step: int) -> None:
+        names = self.session.participants
+        if not self.named or not names:
+            return
+        current = names.index(self.highlighted) if self.highlighted in names else -1
+        self.highlight(names[(current + step) % len(names)])
+
+    def reveal(self, revealed: bool = True) -> None:
+        self.revealed = revealed
+        self._changed(touch=False)
+
+    # --- Voting -----------------------------------------------------------------------
+
+    def cast_at(self, position: int, participant: str | None = None) -> Cast:
+        """A vote by scale position (1 = the first point): what a digit key means."""
+        value = self.session.model.scale.value_at(position)
+        if value is None:
+            points = len(self.session.model.scale.points)
+            raise WorkshopError(f"the scale has {points} points: press 1 to {points}")
+        return self.cast(value, participant)
+
+    def cast(self, value: int, participant: str | None = None) -> Cast:
+        """A vote of `value`; in named mode for `participant`, else the highlighted one."""
+        scale = self.session.model.scale.values
+        if value not in scale:
+            raise WorkshopError(f"{value} is not on the scale {scale}")
+        rating = self.session.rating_or_new(self.indicator.id)
+        if self.named:
+            cast = self._cast_named(rating, value, participant or self.highlighted)
+        else:
+            if participant is not None:
+                raise WorkshopError("anonymous voting does not record who voted")
+            votes = rating.votes if isinstance(rating.votes, list) else []
+            rating.votes = [*votes, value]
+            cast = Cast(None, value)
+        self._undo.setdefault(self.indicator.id, []).append(cast)
+        self._changed()
+        return cast
+
+    def _cast_named(self, rating: Rating, value: int, participant: str | None) -> Cast:
+        if participant is None:
+            raise WorkshopError("no participant to vote for: add participants to the session")
+        self._check_participant(participant)
+        votes = rating.votes if isinstance(rating.votes, dict) else {}
+        cast = Cast(participant, value, votes.get(participant))
+        rating.votes = {**votes, participant: value}
+        if participant == self.highlighted:
+            self._highlight_next_voter(after=participant)
+        return cast
+
+    def undo_last(self) -> Cast | None:
+        """Take back the last vote cast on this indicator; None when there is nothing to undo.
+
+        Votes from an earlier run (a resumed file) have no undo history: the last one in
+        the file's order is taken back, which is the last one cast.
+        """
+        rating = self.rating
+        if rating is None or not rating.vote_values:
+            return None
+        stack = self._undo.get(self.indicator.id, [])
+        cast = stack.pop() if stack else self._last_stored_vote(rating)
+        if isinstance(rating.votes, dict) and cast.participant is not None:
+            votes = dict(rating.votes)
+            if cast.previous is None:
+                votes.pop(cast.participant, None)
+            else:
+                votes[cast.participant] = cast.previous
+            rating.votes = votes or None
+            self.highlighted = cast.participant
+        elif isinstance(rating.votes, list):
+            votes_list = list(rating.votes)
+            last = len(votes_list) - 1 - votes_list[::-1].index(cast.value)
+            del votes_list[last]
+            rating.votes = votes_list or None
+        self._changed()
+        return cast
+
+    @staticmethod
+    def _last_stored_vote(rating: Rating) -> Cast:
+        if isinstance(rating.votes, dict):
+            name, value = list(rating.votes.items())[-1]
+            return Cast(name, value)
+        return Cast(None, rating.vote_values[-1])
+
+    def set_consensus(self, value: int | None) -> None:
+        scale = self.session.model.scale.values
+        if value is not None and value not in scale:
+            raise WorkshopError(f"{value} is not on the scale {scale}")
+        self.session.rating_or_new(self.indicator.id).consensus = value
+        self._changed()
+
+    def set_not_applicable(self, not_applicable: bool) -> None:
+        self.session.rating_or_new(self.indicator.id).not_applicable = not_applicable or None
+        self._changed()
+
+    def set_notes(self, text: str) -> None:
+        self.session.rating_or_new(self.indicator.id).notes = text if text.strip() else None
+        self._changed()
+
+    # --- Actions ----------------------------------------------------------------------
+
+    def add_action(
+        self,
+        title: str,
+        *,
+        indicator: str | None = None,
+        owner: str | None = None,
+        due: date | None = None,
+        status: ActionStatus = "open",
+    ) -> Action:
+        action = self._valid_action(
+            self.session.next_action_id(), title, indicator, owner, due, status
+        )
+        self.session.actions.append(action)
+        self._changed()
+        return action
+
+    def edit_action(
+        self,
+        action_id: int,
+        title: str,
+        *,
+        indicator: str | None = None,
+        owner: str | None = None,
+        due: date | None = None,
+        status: ActionStatus = "open",
+    ) -> Action:
+        position = self._action_position(action_id)
+        old = self.session.actions[position]
+        action = self._valid_action(action_id, title, indicator, owner, due, status)
+        action.carried_from, action.carried_id = old.carried_from, old.carried_id
+        self.session.actions[position] = action
+        self._changed()
+        return action
+
+    def delete_action(self, action_id: int) -> None:
+        del self.session.actions[self._action_position(action_id)]
+        self._changed()
+
+    def _action_position(self, action_id: int) -> int:
+        for position, action in enumerate(self.session.actions):
+            if action.id == action_id:
+                return position
+        raise WorkshopError(f"no action {action_id}")
+
+    def _valid_action(
+        self,
+        action_id: int,
+        title: str,
+        indicator: str | None,
+        owner: str | None,
+        due: date | None,
+        status: ActionStatus,
+    ) -> Action:
+        if not title.strip():
+            raise WorkshopError("an action needs a title")
+        if indicator is not None and self.session.model.indicator(indicator) is None:
+            raise WorkshopError(f"unknown indicator {indicator}")
+        return Action(
+            id=action_id,
+            title=title,
+            indicator=indicator,
+            owner=owner if owner and owner.strip() else None,
+            due=due,
+            status=status,
+        )
+
+    # --- Status -----------------------------------------------------------------------
+
+    def set_status(self, status: Literal["in-progress", "complete"]) -> None:
+        self.session.status = status
+        self._changed()
+
+    # --- Internals --------------------------------------------------------------------
+
+    def _check_participant(self, participant: str) -> None:
+        if participant not in self.session.participants:
+            raise WorkshopError(f"{participant!r} is not a participant of this session")
+
+    def _highlight_next_voter(self, after: str | None = None) -> None:
+        """Highlight the next participant (after `after`, wrapping) who has not voted yet."""
+        names = self.session.participants
+        if not self.named or not names:
+            self.highlighted = None
+            return
+        voted = set(self.voted_participants())
+        start = names.index(after) + 1 if after in names else 0
+        for name in names[start:] + names[:start]:
+            if name not in voted:
+                self.highlighted = name
+                return
+        self.highlighted = names[start % len(names)]
+
+    def _changed(self, *, touch: bool = True) -> None:
+        """Tell listeners; `touch` marks a change to the saved session (not just the view)."""
+        if touch:
+            self.revision += 1
+            self.session.updated_at = session_datetime(self.now())
+        for listener in list(self.on_change):
+            listener()

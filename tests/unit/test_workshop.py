@@ -1,0 +1,204 @@
+"""The workshop state machine: votes by position, hidden tallies, undo, consensus, actions."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from maturity_tui.domain import MaturityModel, Session, new_session
+from maturity_tui.storage import dumps_session, find_model
+from maturity_tui.workshop import Workshop, WorkshopError
+
+START = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.moment = START
+
+    def __call__(self) -> datetime:
+        self.moment += timedelta(seconds=1)
+        return self.moment
+
+
+def zero_based_model() -> MaturityModel:
+    data = find_model("customer-engagement").model_dump(mode="python")
+    data["scale"] = {
+        "achieved_at": 2,
+        "contested_spread": 2,
+        "points": [{"value": v, "label": f"L{v}"} for v in range(4)],
+    }
+    return MaturityModel.model_validate(data)
+
+
+def session(voting: str = "named", model: MaturityModel | None = None) -> Session:
+    return new_session(
+        "t-2026-q4",
+        model or find_model("customer-engagement"),
+        "T",
+        participants=["Ana", "Ben", "Caro"] if voting == "named" else None,
+        voting=voting,  # type: ignore[arg-type]
+        now=START,
+    )
+
+
+def workshop(voting: str = "named", model: MaturityModel | None = None) -> Workshop:
+    return Workshop(session(voting, model), now=Clock())
+
+
+def test_named_votes_go_to_the_highlighted_participant_who_then_moves_on() -> None:
+    w = workshop()
+    assert w.highlighted == "Ana"
+    w.cast_at(4)
+    assert w.highlighted == "Ben"
+    w.cast_at(2)
+    w.cast_at(5)
+    rating = w.session.rating(w.indicator.id)
+    assert rating is not None and rating.votes == {"Ana": 4, "Ben": 2, "Caro": 5}
+    assert w.voted_participants() == ["Ana", "Ben", "Caro"]
+
+
+def test_highlight_skips_those_who_already_voted() -> None:
+    w = workshop()
+    w.cast(3, participant="Ben")
+    w.cast_at(1)  # Ana
+    assert w.highlighted == "Caro"
+
+
+def test_digit_keys_map_scale_positions_not_values() -> None:
+    w = workshop(model=zero_based_model())
+    w.cast_at(1)
+    w.cast_at(4)
+    assert w.votes() == [0, 3]
+    with pytest.raises(WorkshopError, match="4 points"):
+        w.cast_at(5)
+
+
+def test_votes_off_the_scale_are_refused() -> None:
+    w = workshop()
+    with pytest.raises(WorkshopError, match="not on the scale"):
+        w.cast(9)
+    with pytest.raises(WorkshopError, match="not a participant"):
+        w.cast(3, participant="Mallory")
+    with pytest.raises(WorkshopError, match="not on the scale"):
+        w.set_consensus(0)
+    assert w.votes() == []
+
+
+def test_anonymous_votes_add_to_the_tally_and_undo_takes_the_last_back() -> None:
+    w = workshop("anonymous")
+    for position in (3, 3, 5, 1):
+        w.cast_at(position)
+    assert w.votes() == [3, 3, 5, 1]
+    undone = w.undo_last()
+    assert undone is not None and undone.value == 1
+    assert w.votes() == [3, 3, 5]
+    with pytest.raises(WorkshopError, match="anonymous"):
+        w.cast(3, participant="Ana")
+
+
+def test_undo_restores_a_changed_named_vote_and_highlights_its_voter() -> None:
+    w = workshop()
+    w.cast(2, participant="Ben")
+    w.cast(4, participant="Ben")
+    w.undo_last()
+    assert w.session.rating(w.indicator.id).votes == {"Ben": 2}  # type: ignore[union-attr]
+    assert w.highlighted == "Ben"
+    w.undo_last()
+    assert w.votes() == []
+    assert w.undo_last() is None
+
+
+def test_undo_works_on_votes_from_an_earlier_run() -> None:
+    w = workshop()
+    w.cast_at(2)
+    w.cast_at(3)
+    resumed = Workshop(Session.model_validate(w.session.model_dump()), now=Clock())
+    resumed.undo_last()
+    assert resumed.session.rating(resumed.indicator.id).votes == {"Ana": 2}  # type: ignore[union-attr]
+
+
+def test_undo_is_per_indicator() -> None:
+    w = workshop("anonymous")
+    w.cast_at(2)
+    w.next()
+    assert w.undo_last() is None
+    w.previous()
+    assert w.undo_last() is not None
+
+
+def test_moving_hides_the_votes_again() -> None:
+    w = workshop()
+    w.cast_at(3)
+    w.reveal()
+    assert w.revealed
+    w.next()
+    assert not w.revealed
+    assert w.highlighted == "Ana"
+    w.go(len(w.indicators) - 1)
+    assert not w.next()
+    w.go(0)
+    assert not w.previous()
+    with pytest.raises(WorkshopError):
+        w.go(len(w.indicators))
+
+
+def test_consensus_and_notes_are_kept_and_cleared() -> None:
+    w = workshop()
+    w.set_consensus(4)
+    w.set_notes("[bold]keep as typed[/]")
+    rating = w.session.rating(w.indicator.id)
+    assert rating is not None and rating.consensus == 4 and rating.notes == "[bold]keep as typed[/]"
+    w.set_consensus(None)
+    w.set_notes("  ")
+    assert rating.consensus is None and rating.notes is None
+
+
+def test_first_unrated_skips_rated_and_not_applicable_indicators() -> None:
+    w = workshop()
+    w.cast_at(3)
+    w.next()
+    w.set_consensus(2)
+    w.next()
+    w.set_not_applicable(True)
+    assert w.first_unrated_index() == 3
+
+
+def test_every_change_bumps_updated_at_and_tells_listeners() -> None:
+    w = workshop()
+    heard: list[int] = []
+    w.on_change.append(lambda: heard.append(w.revision))
+    w.cast_at(3)
+    w.reveal()
+    assert heard == [1, 1]
+    assert w.session.updated_at > START
+
+
+def test_actions_are_added_edited_and_deleted_with_validation() -> None:
+    w = workshop()
+    first = w.add_action("Call [red]five[/] customers", indicator=w.indicator.id, owner="Ben")
+    second = w.add_action("Survey", due=date(2027, 1, 31))
+    assert (first.id, second.id) == (1, 2)
+    w.edit_action(1, "Call six customers", status="done")
+    assert w.session.actions[0].title == "Call six customers"
+    assert w.session.actions[0].status == "done"
+    w.delete_action(2)
+    assert [a.id for a in w.session.actions] == [1]
+    with pytest.raises(WorkshopError, match="title"):
+        w.add_action("  ")
+    with pytest.raises(WorkshopError, match="unknown indicator"):
+        w.add_action("x", indicator="nope")
+    with pytest.raises(WorkshopError, match="no action"):
+        w.delete_action(7)
+
+
+def test_the_session_still_saves_after_a_workshop() -> None:
+    w = workshop()
+    w.cast_at(5)
+    w.undo_last()
+    w.cast_at(1)
+    w.set_consensus(2)
+    w.add_action("Do it")
+    text = dumps_session(w.session)
+    assert "Ana = 1" in text
