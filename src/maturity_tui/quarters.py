@@ -1,0 +1,250 @@
+"""Work across quarters: a team's history, carried-over actions, next period, trash, readings."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
+from maturity_tui.domain.base import Number
+from maturity_tui.storage import SessionEntry, free_session_id
+
+TRASH_DIR = ".trash"
+
+ActionStatus = Literal["open", "done", "dropped"]
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_HALF = re.compile(r"^(\d{4})-H([12])$")
+
+
+# --- A team's history ---------------------------------------------------------------------
+
+
+def same_team(a: str, b: str) -> bool:
+    """Teams match regardless of case and surrounding spaces: "Apollo" and "apollo " are one."""
+    return a.strip().casefold() == b.strip().casefold()
+
+
+def period_start(session: Session) -> tuple[int, int]:
+    """(year, month) a period starts in: 2026-Q4 -> (2026, 10); free text -> when it started."""
+    quarter = _QUARTER.match(session.period)
+    if quarter:
+        return int(quarter[1]), (int(quarter[2]) - 1) * 3 + 1
+    half = _HALF.match(session.period)
+    if half:
+        return int(half[1]), (int(half[2]) - 1) * 6 + 1
+    return session.started_at.year, session.started_at.month
+
+
+def chronological_key(session: Session) -> tuple[tuple[int, int], datetime, str]:
+    return period_start(session), session.started_at, session.id
+
+
+def team_history(sessions: Iterable[Session], team: str) -> list[Session]:
+    """The team's sessions, oldest period first (then by start time)."""
+    return sorted((s for s in sessions if same_team(s.team, team)), key=chronological_key)
+
+
+def previous_session(sessions: Iterable[Session], session: Session) -> Session | None:
+    """The team's latest session that comes before this one."""
+    key = chronological_key(session)
+    earlier = [
+        s
+        for s in team_history(sessions, session.team)
+        if s.id != session.id and chronological_key(s) < key
+    ]
+    return earlier[-1] if earlier else None
+
+
+def library(
+    entries: Iterable[SessionEntry], query: str = ""
+) -> list[tuple[str, list[SessionEntry]]]:
+    """Loaded sessions grouped by team (teams A-Z), each team oldest first, filtered by a query.
+
+    The query matches, ignoring case, the team, period, id, title or facilitator.
+    """
+    needle = query.strip().casefold()
+    groups: dict[str, list[SessionEntry]] = {}
+    for entry in entries:
+        session = entry.session
+        if session is None:
+            continue
+        fields = (session.team, session.period, session.id, session.title, session.facilitator)
+        if needle and not any(needle in (text or "").casefold() for text in fields):
+            continue
+        team = next((t for t in groups if same_team(t, session.team)), session.team)
+        groups.setdefault(team, []).append(entry)
+    return [
+        (team, sorted(found, key=lambda e: chronological_key(_loaded(e))))
+        for team, found in sorted(groups.items(), key=lambda item: item[0].casefold())
+    ]
+
+
+def _loaded(entry: SessionEntry) -> Session:
+    assert entry.session is not None  # library() keeps loaded entries only
+    return entry.session
+
+
+# --- Carried-over actions -----------------------------------------------------------------
+
+
+def carry_over(session: Session, previous: Session) -> list[Action]:
+    """Copy the previous session's open actions into this one; returns the ones added.
+
+    Each copy keeps where it came from (`carried_from`, `carried_id`), so calling this again
+    (a resumed workshop, a second click) adds nothing that is already there.
+    """
+    if previous.id == session.id:
+        return []
+    already = {a.carried_id for a in session.actions if a.carried_from == previous.id}
+    known = {i.id for i in session.model.indicators}
+    added = []
+    for action in previous.actions:
+        if action.status != "open" or action.id in already:
+            continue
+        copy = Action(
+            id=session.next_action_id(),
+            title=action.title,
+            # A newer model may have dropped the indicator; the action still stands.
+            indicator=action.indicator if action.indicator in known else None,
+            owner=action.owner,
+            due=action.due,
+            carried_from=previous.id,
+            carried_id=action.id,
+        )
+        session.actions.append(copy)
+        added.append(copy)
+    return added
+
+
+def carried_actions(session: Session) -> list[Action]:
+    return [a for a in session.actions if a.carried_from is not None]
+
+
+def review_carried(session: Session, action_id: int, status: ActionStatus) -> Action:
+    """The facilitator's verdict on a carried-over action: done, dropped, or still open."""
+    action = next((a for a in session.actions if a.id == action_id), None)
+    if action is None or action.carried_from is None:
+        raise LookupError(f"session {session.id} has no carried-over action {action_id}")
+    action.status = status
+    return action
+
+
+# --- The next period ----------------------------------------------------------------------
+
+
+def next_period(period: str, now: datetime) -> str:
+    """2026-Q4 -> 2027-Q1, 2026-H1 -> 2026-H2; anything else -> the quarter of now."""
+    quarter = _QUARTER.match(period)
+    if quarter:
+        year, number = int(quarter[1]), int(quarter[2])
+        return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
+    half = _HALF.match(period)
+    if half:
+        year = int(half[1])
+        return f"{year + 1}-H1" if half[2] == "2" else f"{year}-H2"
+    return quarter_of(now)
+
+
+def duplicate_for_next_period(session: Session, folder: Path, now: datetime) -> Session:
+    """A fresh session for the team's next period: same model, team, participants and voting,
+    no votes or readings, with the open actions carried over. Not saved yet."""
+    period = next_period(session.period, now)
+    fresh = new_session(
+        free_session_id(folder, session.team, period),
+        session.model,
+        session.team,
+        participants=list(session.participants),
+        voting=session.voting,
+        period=period,
+        facilitator=session.facilitator,
+        now=now,
+    )
+    carry_over(fresh, session)
+    return fresh
+
+
+# --- Trash ----------------------------------------------------------------------------------
+
+
+def move_to_trash(path: Path, folder: Path) -> Path:
+    """Move a session file into `<folder>/.trash/`, never erasing anything; returns where."""
+    trash = folder / TRASH_DIR
+    trash.mkdir(exist_ok=True)
+    target, number = trash / path.name, 1
+    while target.exists():
+        number += 1
+        target = trash / f"{path.stem}-{number}{path.suffix}"
+    path.rename(target)
+    return target
+
+
+# --- Readings -------------------------------------------------------------------------------
+
+
+class ReadingError(ValueError):
+    """An entry that cannot be a reading of this metric; the message says why, for people."""
+
+
+def parse_number(text: str) -> Number | None:
+    """An int when integral ("32", "32.0"), else a float; None for anything not a finite number."""
+    try:
+        value = float(text.strip())
+    except ValueError:
+        return None
+    if not math.isfinite(value):
+        return None
+    # TOML integers are 64-bit: a huge integral value stays a float rather than break the file.
+    return int(value) if value.is_integer() and abs(value) < 2**63 else value
+
+
+def bounds_text(metric: Metric) -> str:
+    if metric.min is not None and metric.max is not None:
+        return f"between {metric.min} and {metric.max}"
+    if metric.min is not None:
+        return f"at least {metric.min}"
+    return f"at most {metric.max}"
+
+
+def reading_value(metric: Metric, text: str) -> Number | str:
+    """The value an entry stands for, or a ReadingError naming the metric and the problem."""
+    if metric.kind == "qualitative":
+        return text
+    value = parse_number(text)
+    if value is None:
+        raise ReadingError(f"{metric.name}: {text.strip()!r} is not a number")
+    if not metric.in_range(value):
+        raise ReadingError(f"{metric.name}: {value} is not {bounds_text(metric)}")
+    return value
+
+
+def set_reading(session: Session, metric_id: str, text: str, note: str = "") -> Reading | None:
+    """Record this period's value of a metric from what was typed; an empty entry clears it.
+
+    Qualitative text is kept exactly as typed. A recalibrated target already on the reading
+    stays. Returns the reading, or None when it was cleared.
+    """
+    metric = session.model.metric(metric_id)
+    if metric is None:
+        raise LookupError(f"the model has no metric {metric_id!r}")
+    current = session.reading(metric_id)
+    if not text.strip():
+        if current is not None:
+            session.readings.remove(current)
+        return None
+    reading = Reading(
+        metric=metric_id,
+        value=reading_value(metric, text),
+        target=current.target if current is not None else None,
+        note=note or None,
+    )
+    order = [m.id for m in session.model.metrics]
+    session.readings = sorted(
+        [r for r in session.readings if r.metric != metric_id] + [reading],
+        key=lambda r: order.index(r.metric),
+    )
+    return reading
