@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
-import tempfile
+import secrets
+import socket
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
+from types import TracebackType
 from typing import Any, TypeVar
 
 import toml_rs
@@ -41,6 +45,44 @@ class SaveError(Exception):
     """A save that did not happen; the file on disk is untouched."""
 
 
+MAX_NESTING = 64
+"""Our formats nest three or four levels; the Rust parser overflows its stack near 4,000."""
+
+_DEEP_NESTING_POSSIBLE = 1000
+"""Fewer brackets than this cannot crash the parser, so most files skip the scan."""
+
+_STRING_COMMENT_OR_BRACKET = re.compile(
+    # Each alternative always matches through to its end, or to the end of the line or file
+    # when unterminated, so the scan stays linear however broken the text is.
+    r'"""(?:[^\\]|\\.)*?(?:"{3,5}|\\?\Z)'
+    r"|'''.*?(?:'{3,5}|\Z)"
+    r'|"(?:[^"\\\n]|\\[^\n])*+\\?(?:"|$)'
+    r"|'[^'\n]*(?:'|$)"
+    r"|#[^\n]*"
+    r"|([\[\]{}])",
+    re.DOTALL | re.MULTILINE,
+)
+
+
+def nested_too_deeply(text: str) -> bool:
+    """Arrays or inline tables nested past MAX_NESTING, outside strings and comments.
+
+    Checked before parsing: the parser crashes the whole process (a segfault, not an
+    exception) on arrays or inline tables nested a few thousand deep.
+    """
+    if text.count("[") + text.count("{") < _DEEP_NESTING_POSSIBLE:
+        return False
+    depth = 0
+    for match in _STRING_COMMENT_OR_BRACKET.finditer(text):
+        bracket = match.group(1)
+        if bracket is None:
+            continue
+        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
+        if depth > MAX_NESTING:
+            return True
+    return False
+
+
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML 1.0 file with the Rust parser; every failure becomes a LoadError."""
     try:
@@ -56,6 +98,8 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise LoadError(path, [error.strerror or str(error)]) from None
     if "\x00" in text:
         raise LoadError(path, ["not a text file (it holds NUL bytes)"])
+    if nested_too_deeply(text):
+        raise LoadError(path, [f"TOML nested too deeply (more than {MAX_NESTING} levels)"])
     try:
         return toml_rs.loads(text, toml_version="1.0.0")
     except toml_rs.TOMLDecodeError as error:
@@ -113,17 +157,24 @@ def dumps_session(session: Session) -> str:
 
 
 def atomic_write(path: Path, text: str) -> None:
-    """Temp file in the same folder, fsync, rename, fsync the folder: old or new, never half."""
+    """Temp file in the same folder, fsync, rename, fsync the folder: old or new, never half.
+
+    The file keeps its permissions (a new one gets the umask's); a mkstemp temp file would
+    quietly make every saved session private (0600).
+    """
     folder = path.parent
-    handle, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    temp_name = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
+    handle = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
+            if path.exists():
+                os.fchmod(temp.fileno(), path.stat().st_mode & 0o7777)
             temp.write(text)
             temp.flush()
             os.fsync(temp.fileno())
         os.replace(temp_name, path)
     except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
+        temp_name.unlink(missing_ok=True)
         raise
     directory = os.open(folder, os.O_RDONLY)
     try:
@@ -141,6 +192,131 @@ def save_session(session: Session, path: Path) -> None:
         atomic_write(path, text)
     except OSError as error:
         raise SaveError(f"{path}: {error.strerror or error}") from None
+
+
+# --- One writer per session ---------------------------------------------------------------
+
+LOCK_SUFFIX = ".lock"
+_UNWRITTEN_LOCK_GRACE = 5.0
+"""Seconds a lock file may stay empty: its owner may be between creating and writing it."""
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    pid: int
+    host: str
+    since: str
+
+    def alive(self) -> bool:
+        """Whether the holder may still be running; another host's process cannot be checked."""
+        if self.host != socket.gethostname():
+            return True
+        try:
+            os.kill(self.pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True  # someone else's process, alive
+        return True
+
+
+class SessionLocked(Exception):
+    """Another live process is writing this session: opening it here would lose votes."""
+
+    def __init__(self, lock_path: Path, holder: LockHolder | None) -> None:
+        self.lock_path = lock_path
+        self.holder = holder
+        held = (
+            f"held by pid {holder.pid} on host {holder.host} since {holder.since}"
+            if holder
+            else "held by a process that is still starting"
+        )
+        super().__init__(
+            f"{lock_path.with_suffix('')}: open in another maturity-tui ({held}); close it "
+            f"there, or delete {lock_path} if that process is gone"
+        )
+
+
+def _read_holder(lock_path: Path) -> LockHolder | None:
+    try:
+        data = json.loads(lock_path.read_text(encoding="utf-8"))
+        return LockHolder(int(data["pid"]), str(data["host"]), str(data["since"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+class SessionLock:
+    """`<session>.toml.lock` beside the session file: one writer per session.
+
+    Created atomically (O_CREAT | O_EXCL) and holding the owner's pid, host and start time.
+    A lock left by a process of this host that is gone is taken over.
+    """
+
+    def __init__(self, session_file: Path) -> None:
+        self.path = session_file.with_name(session_file.name + LOCK_SUFFIX)
+        self.holder = LockHolder(
+            os.getpid(),
+            socket.gethostname(),
+            datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+        )
+        self._held = False
+
+    def acquire(self) -> None:
+        """Take the lock, or raise SessionLocked naming the live process that has it."""
+        if self._held:
+            return
+        while True:
+            try:
+                handle = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            except FileExistsError:
+                self._remove_if_stale()
+                continue
+            with os.fdopen(handle, "w", encoding="utf-8") as lock:
+                json.dump(
+                    {"pid": self.holder.pid, "host": self.holder.host, "since": self.holder.since},
+                    lock,
+                )
+                lock.flush()
+                os.fsync(lock.fileno())
+            self._held = True
+            return
+
+    def _remove_if_stale(self) -> None:
+        holder = _read_holder(self.path)
+        if holder is None:
+            try:
+                age = datetime.now().timestamp() - self.path.stat().st_mtime
+            except FileNotFoundError:
+                return  # released meanwhile: try again
+            if age < _UNWRITTEN_LOCK_GRACE:
+                raise SessionLocked(self.path, None)
+        elif holder.alive():
+            raise SessionLocked(self.path, holder)
+        # Read again just before removing, so a lock that changed hands meanwhile survives.
+        if _read_holder(self.path) == holder:
+            self.path.unlink(missing_ok=True)
+
+    def release(self) -> None:
+        """Give the lock up; only ever removes a lock this object wrote."""
+        if self._held and _read_holder(self.path) == self.holder:
+            self.path.unlink(missing_ok=True)
+        self._held = False
+
+    @property
+    def held(self) -> bool:
+        return self._held
+
+    def __enter__(self) -> SessionLock:
+        self.acquire()
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
 
 
 # --- Names and places -------------------------------------------------------------------

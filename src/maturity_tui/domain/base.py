@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints
+from pydantic import BaseModel, ConfigDict, FiniteFloat, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -16,7 +16,8 @@ Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
 """User text that must say something; kept byte for byte, never stripped or interpreted."""
 
-Number = int | float
+Number = int | FiniteFloat
+"""TOML allows nan and inf; neither is a reading, a bound or a target (nor valid JSON)."""
 
 
 class Strict(BaseModel):
@@ -44,6 +45,8 @@ def check_format(data: object, expected: str, supported_version: int) -> object:
     if not isinstance(data, dict):
         return data
     found = data.get("format")
+    if found is None:
+        raise ValueError(f'not a {expected} file (it has no format = "{expected}" line)')
     if found != expected:
         raise ValueError(f'not a {expected} file (format = "{found}"; expected "{expected}")')
     version = data.get("format_version")
