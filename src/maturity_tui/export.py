@@ -1,0 +1,752 @@
+"""Reports, action lists and comparisons as text, Markdown, CSV and JSON strings.
+
+Every renderer returns the whole output as a `str`, so the CLI and the app write the very
+same bytes. User text goes through `textsafe` on the way out: literal in text, escaped in
+Markdown, inert in CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+from typing import Any
+
+from maturity_tui.compare import (
+    ACTION_STATUSES,
+    Column,
+    Comparison,
+    ReadingTrend,
+    action_counts,
+    delta,
+)
+from maturity_tui.domain import Action, MaturityModel, Metric, Session
+from maturity_tui.domain.base import Number
+from maturity_tui.scoring import (
+    IndicatorScore,
+    Objective,
+    ReadingScore,
+    SessionScore,
+    Standing,
+    score_session,
+)
+from maturity_tui.textsafe import csv_cell, json_text, markdown_text, one_line
+
+WIDTH = 80
+"""Text output fits an 80-column terminal."""
+
+NONE = "\N{EN DASH}"
+"""A cell with no value: unrated, absent, or no next level."""
+
+SUFFIXES = {"text": ".txt", "markdown": ".md", "csv": ".csv", "json": ".json"}
+
+ACTION_CSV_COLUMNS = ("id", "title", "indicator", "owner", "due", "status", "carried_from")
+
+
+# --- Small formatting helpers ---------------------------------------------------------------
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def _when(moment: datetime) -> str:
+    """A start time for people: minutes, and the zone as it was written."""
+    zone = moment.strftime("%Z") or moment.strftime("%z")
+    return f"{moment:%Y-%m-%d %H:%M} {zone}"
+
+
+def _number(value: Number) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _optional(value: Number | None) -> str:
+    return NONE if value is None else _number(value)
+
+
+def _signed(value: Number | None) -> str:
+    if value is None:
+        return NONE
+    return "0" if value == 0 else f"{value:+g}"
+
+
+def _percent(fraction: float | None) -> str:
+    return NONE if fraction is None else f"{round(fraction * 100)}%"
+
+
+def _yes_no(flag: bool | None) -> str:
+    return NONE if flag is None else ("yes" if flag else "no")
+
+
+def _with_unit(value: Number, metric: Metric) -> str:
+    unit = one_line(metric.unit or "")
+    if not unit:
+        return _number(value)
+    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}"
+
+
+def _level_title(model: MaturityModel, number: int | None) -> str:
+    """`3 Defined`, in plain text (use markdown_text before putting it in Markdown)."""
+    if number is None:
+        return NONE
+    return f"{number} {one_line(model.level(number).title)}"
+
+
+def _wrap(text: str, indent: str = "", hang: str | None = None) -> list[str]:
+    hang = " " * len(indent) if hang is None else hang
+    return textwrap.wrap(one_line(text), WIDTH, initial_indent=indent, subsequent_indent=hang) or [
+        indent.rstrip()
+    ]
+
+
+def _sentence(text: str) -> str:
+    """The text with a capital first letter, the rest untouched (unlike str.capitalize)."""
+    return text[:1].upper() + text[1:]
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _text_table(
+    rows: Sequence[Sequence[str]], right: Iterable[int] = (), indent: str = "  "
+) -> list[str]:
+    """Columns padded to their widest cell; the columns in `right` aligned right."""
+    widths = [max(len(row[n]) for row in rows) for n in range(len(rows[0]))] if rows else []
+    right_aligned = set(right)
+    return [
+        (
+            indent
+            + "  ".join(
+                cell.rjust(width) if n in right_aligned else cell.ljust(width)
+                for n, (cell, width) in enumerate(zip(row, widths, strict=True))
+            )
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _markdown_table(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A GFM table; cells must be escaped already (markdown_text for user text)."""
+    return [
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join(" --- " for _ in header) + "|",
+        *("| " + " | ".join(row) + " |" for row in rows),
+        "",
+    ]
+
+
+def _csv(rows: Iterable[Iterable[object]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _lines(lines: Iterable[str]) -> str:
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _action_summary(counts: dict[str, int]) -> str:
+    return ", ".join(f"{counts[status]} {status}" for status in ACTION_STATUSES)
+
+
+# --- Session report ---------------------------------------------------------------------------
+
+
+def report_data(session: Session, score: SessionScore | None = None) -> dict[str, Any]:
+    """The report as JSON-ready data: DESIGN's `report --format json` keys and a few more."""
+    score = score or score_session(session)
+    model = session.model
+    return {
+        "session": session.id,
+        "team": session.team,
+        "title": session.title,
+        "facilitator": session.facilitator,
+        "period": session.period,
+        "started_at": _timestamp(session.started_at),
+        "updated_at": _timestamp(session.updated_at),
+        "status": session.status,
+        "voting": session.voting,
+        "participants": list(session.participants),
+        "model": {"id": model.id, "name": model.name, "version": model.version},
+        "level": score.level,
+        "level_name": model.level(score.level).name,
+        "next_level": score.next_level,
+        "next_level_name": model.level(score.next_level).name if score.next_level else None,
+        "progress": score.progress,
+        "complete": score.complete,
+        "unrated": [s.id for s in score.unrated],
+        "contested": [s.id for s in score.contested],
+        "indicators": [_indicator_data(s) for s in score.indicators],
+        "objectives": [_objective_data(o) for o in score.objectives],
+        "actions": action_counts(session),
+        "dimensions": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "level": d.standing.level,
+                "next_level": d.standing.next_level,
+                "progress": d.standing.progress,
+                "gates_passed": list(d.standing.gates_passed),
+            }
+            for d in score.dimensions
+        ],
+        "readings": [_reading_data(r) for r in score.readings],
+    }
+
+
+def _indicator_data(score: IndicatorScore) -> dict[str, Any]:
+    stats = score.stats
+    return {
+        "id": score.id,
+        "level": score.level,
+        "dimension": score.indicator.dimension,
+        "statement": score.indicator.statement,
+        "applicable": score.applicable,
+        "agreed": score.agreed,
+        "achieved": score.achieved,
+        "votes": stats.count,
+        "median": stats.median,
+        "mean": stats.mean,
+        "min": stats.min,
+        "max": stats.max,
+        "spread": stats.spread,
+        "contested": stats.contested,
+    }
+
+
+def _objective_data(objective: Objective) -> dict[str, Any]:
+    data: dict[str, Any] = {"kind": objective.kind, "text": objective.text}
+    if objective.indicator is not None:
+        data |= {
+            "id": objective.indicator.id,
+            "agreed": objective.indicator.agreed,
+            "target": objective.target,
+        }
+    return data
+
+
+def _reading_data(scored: ReadingScore) -> dict[str, Any]:
+    return {
+        "metric": scored.metric.id,
+        "name": scored.metric.name,
+        "unit": scored.metric.unit,
+        "value": scored.reading.value,
+        "target": scored.target,
+        "met": scored.met,
+        "note": scored.reading.note,
+    }
+
+
+def report_json(session: Session) -> str:
+    return json_text(report_data(session))
+
+
+def _objective_line(objective: Objective) -> str:
+    """The objective's text, and for an indicator its agreed rating and the target."""
+    if objective.indicator is None:
+        return objective.text
+    agreed = objective.indicator.agreed
+    rated = "unrated" if agreed is None else f"agreed {agreed}"
+    return f"{objective.text} ({rated}, target {objective.target})"
+
+
+def _gates(standing: Standing) -> list[str]:
+    return ["✓" if passed else "·" for passed in standing.gates_passed]
+
+
+def _progress_phrase(model: MaturityModel, standing: Standing) -> str:
+    if standing.next_level is None:
+        return "top level reached"
+    target = _level_title(model, standing.next_level)
+    return f"{_percent(standing.progress)} of the way to level {target}"
+
+
+def _completeness(score: SessionScore) -> str:
+    if score.complete:
+        return "complete: every applicable indicator has an agreed rating"
+    unrated = ", ".join(s.id for s in score.unrated)
+    return f"incomplete: {len(score.unrated)} unrated ({unrated})"
+
+
+def report_text(session: Session) -> str:
+    score = score_session(session)
+    model = session.model
+    lines = _wrap(f"{session.team} · {session.period} · {session.id}")
+    if session.title:
+        lines += _wrap(session.title)
+    facts = [f"{model.name} {model.version}", f"started {_when(session.started_at)}"]
+    if session.facilitator:
+        facts.append(f"facilitator {session.facilitator}")
+    facts.append(f"{len(session.participants)} participants, {session.voting} voting")
+    facts.append(session.status.replace("-", " "))
+    lines += _wrap(" · ".join(facts))
+    level = one_line(model.level(score.level).title)
+    lines += ["", f"Level {score.level} of {model.top_level}: {level}"]
+    lines += _wrap(_sentence(_progress_phrase(model, score.standing)))
+    lines += _wrap(_sentence(_completeness(score)))
+    if score.contested:
+        contested = ", ".join(f"{s.id} (spread {s.stats.spread})" for s in score.contested)
+        lines += _wrap(f"Contested: {contested}")
+    lines += _objectives_text(model, score)
+    lines += _dimensions_text(model, score)
+    lines += _readings_text(score.readings)
+    lines += ["", f"Actions: {_action_summary(action_counts(session))}"]
+    return _lines(lines)
+
+
+def _objectives_text(model: MaturityModel, score: SessionScore) -> list[str]:
+    if score.next_level is None:
+        return []
+    lines = ["", f"Objectives for level {_level_title(model, score.next_level)}"]
+    for number, objective in enumerate(score.objectives, start=1):
+        indent = f"{number:4}. "
+        lines += _wrap(_objective_line(objective), indent)
+    return lines
+
+
+def _dimensions_text(model: MaturityModel, score: SessionScore) -> list[str]:
+    if not score.dimensions:
+        return []
+    levels = [str(n) for n in range(1, model.top_level + 1)]
+    header = ["Dimensions (✓ gate passed)", *levels, "level", "progress"]
+    rows = [
+        [
+            _clip(one_line(d.name), 30),
+            *_gates(d.standing),
+            str(d.standing.level),
+            _percent(d.standing.progress),
+        ]
+        for d in score.dimensions
+    ]
+    table = _text_table([header, *rows], right=[len(header) - 1])
+    return ["", table[0].strip(), *table[1:]]
+
+
+def _readings_text(readings: Sequence[ReadingScore]) -> list[str]:
+    if not readings:
+        return []
+    rows = [["Readings", "value", "target", "met"]]
+    notes = []
+    for scored in readings:
+        metric, value = scored.metric, scored.reading.value
+        if isinstance(value, str):
+            notes += _wrap(f"{metric.name}: {value}", "  ", "    ")
+            continue
+        target = NONE if scored.target is None else _with_unit(scored.target, metric)
+        row = [_clip(one_line(metric.name), 34), _with_unit(value, metric), target]
+        rows.append([*row, _yes_no(scored.met)])
+    table = _text_table(rows, right=[1, 2]) if len(rows) > 1 else ["  Readings"]
+    return ["", table[0].strip(), *table[1:], *notes]
+
+
+def report_markdown(session: Session) -> str:
+    score = score_session(session)
+    model = session.model
+    lines = [f"# {markdown_text(session.team)} — {markdown_text(session.period)}", ""]
+    if session.title:
+        lines += [markdown_text(session.title), ""]
+    facts = {
+        "Session": f"`{session.id}`",
+        "Model": markdown_text(f"{model.name} {model.version}"),
+        "Started": _when(session.started_at),
+        "Facilitator": markdown_text(session.facilitator or NONE),
+        "Participants": markdown_text(", ".join(session.participants) or NONE)
+        + f" ({session.voting} voting)",
+        "Status": session.status.replace("-", " "),
+    }
+    lines += [f"- **{name}:** {value}" for name, value in facts.items()]
+    level = markdown_text(model.level(score.level).title)
+    lines += ["", f"## Level {score.level} of {model.top_level}: {level}", ""]
+    lines += [markdown_text(_sentence(_progress_phrase(model, score.standing))) + ".", ""]
+    lines += [markdown_text(_sentence(_completeness(score))) + ".", ""]
+    lines += _objectives_markdown(model, score)
+    lines += _dimensions_markdown(model, score)
+    lines += _indicators_markdown(score)
+    lines += _readings_markdown(score.readings)
+    lines += ["## Actions", "", _action_summary(action_counts(session)) + "."]
+    return _lines(lines)
+
+
+def _objectives_markdown(model: MaturityModel, score: SessionScore) -> list[str]:
+    if score.next_level is None:
+        return []
+    heading = f"## Objectives for level {markdown_text(_level_title(model, score.next_level))}"
+    items = [
+        f"{number}. {markdown_text(_objective_line(objective))}"
+        for number, objective in enumerate(score.objectives, start=1)
+    ]
+    return [heading, "", *items, ""]
+
+
+def _dimensions_markdown(model: MaturityModel, score: SessionScore) -> list[str]:
+    if not score.dimensions:
+        return []
+    levels = [str(n) for n in range(1, model.top_level + 1)]
+    rows = [
+        [
+            markdown_text(d.name),
+            *_gates(d.standing),
+            str(d.standing.level),
+            _percent(d.standing.progress),
+        ]
+        for d in score.dimensions
+    ]
+    return [
+        "## Dimensions",
+        "",
+        "✓ where the dimension passes the level's gate.",
+        "",
+        *_markdown_table(["Dimension", *levels, "Level", "Progress"], rows),
+    ]
+
+
+def _indicators_markdown(score: SessionScore) -> list[str]:
+    rows = [
+        [
+            f"`{s.id}`",
+            str(s.level),
+            markdown_text(s.indicator.statement),
+            _optional(s.agreed) if s.applicable else "n/a",
+            _yes_no(s.achieved) if s.applicable else NONE,
+            str(s.stats.count),
+            _optional(s.stats.spread) + (" contested" if s.stats.contested else ""),
+        ]
+        for s in score.indicators
+    ]
+    header = ["Indicator", "Level", "Statement", "Agreed", "Achieved", "Votes", "Spread"]
+    return ["## Indicators", "", *_markdown_table(header, rows)]
+
+
+def _readings_markdown(readings: Sequence[ReadingScore]) -> list[str]:
+    if not readings:
+        return []
+    rows = [
+        [
+            markdown_text(r.metric.name),
+            markdown_text(
+                r.reading.value
+                if isinstance(r.reading.value, str)
+                else _with_unit(r.reading.value, r.metric)
+            ),
+            NONE if r.target is None else markdown_text(_with_unit(r.target, r.metric)),
+            _yes_no(r.met),
+            markdown_text(r.reading.note or ""),
+        ]
+        for r in readings
+    ]
+    return ["## Readings", "", *_markdown_table(["Metric", "Value", "Target", "Met", "Note"], rows)]
+
+
+# --- Action list ------------------------------------------------------------------------------
+
+
+def actions_markdown(session: Session) -> str:
+    lines = [f"# Actions — {markdown_text(session.team)}, {markdown_text(session.period)}", ""]
+    if not session.actions:
+        lines.append("No actions.")
+    for status in ACTION_STATUSES:
+        group = [a for a in session.actions if a.status == status]
+        if group:
+            lines += [f"## {status.capitalize()}", "", *map(_action_item, group), ""]
+    return _lines(lines)
+
+
+def _action_item(action: Action) -> str:
+    title = markdown_text(action.title)
+    if action.status == "dropped":
+        title = f"~~{title}~~"
+    details = [
+        f"{name}: {markdown_text(str(value))}"
+        for name, value in (
+            ("owner", action.owner),
+            ("due", action.due),
+            ("indicator", action.indicator),
+            ("carried from", action.carried_from),
+        )
+        if value
+    ]
+    box = "[ ]" if action.status == "open" else "[x]"
+    suffix = f" — {' · '.join(details)}" if details else ""
+    return f"- {box} {title} (#{action.id}){suffix}"
+
+
+def actions_csv(session: Session) -> str:
+    rows = (
+        [getattr(action, column) for column in ACTION_CSV_COLUMNS] for action in session.actions
+    )
+    return _csv([ACTION_CSV_COLUMNS, *rows])
+
+
+def actions_json(session: Session) -> str:
+    return json_text(
+        {
+            "session": session.id,
+            "team": session.team,
+            "period": session.period,
+            "actions": [action.model_dump(mode="json") for action in session.actions],
+        }
+    )
+
+
+# --- Comparison -------------------------------------------------------------------------------
+
+
+def compare_data(comparison: Comparison) -> dict[str, Any]:
+    """DESIGN's `compare --format json` keys, and a few more per session and indicator."""
+    return {
+        "teams": comparison.teams,
+        "sessions": [_column_data(column) for column in comparison.columns],
+        "indicators": [
+            {
+                "id": trend.id,
+                "level": trend.indicator.level,
+                "dimension": trend.indicator.dimension,
+                "statement": trend.indicator.statement,
+                "ratings": list(trend.ratings),
+                "applicable": list(trend.applicable),
+                "delta": trend.delta,
+            }
+            for trend in comparison.indicators
+        ],
+        "readings": {trend.id: list(trend.values) for trend in comparison.readings},
+    }
+
+
+def _column_data(column: Column) -> dict[str, Any]:
+    session, score = column.session, column.score
+    return {
+        "id": session.id,
+        "team": session.team,
+        "period": session.period,
+        "started_at": _timestamp(session.started_at),
+        "model": {"id": session.model.id, "version": session.model.version},
+        "level": score.level,
+        "level_name": column.level_name,
+        "next_level": score.next_level,
+        "progress": score.progress,
+        "complete": score.complete,
+        "dimensions": {d.id: d.standing.level for d in score.dimensions},
+        "actions": column.actions,
+    }
+
+
+def compare_json(comparison: Comparison) -> str:
+    return json_text(compare_data(comparison))
+
+
+def _headings(comparison: Comparison) -> list[str]:
+    """Column headings: the periods when they tell the sessions apart, else #1, #2…"""
+    periods = [one_line(c.session.period) for c in comparison.columns]
+    if len(set(periods)) == len(periods) and all(len(p) <= 10 for p in periods):
+        return periods
+    return [f"#{n}" for n in range(1, len(periods) + 1)]
+
+
+def _title(comparison: Comparison) -> str:
+    columns = comparison.columns
+    count = f"{len(columns)} session{'s' if len(columns) != 1 else ''}"
+    span = f"{columns[0].session.period} to {columns[-1].session.period}" if columns else ""
+    return " · ".join(part for part in (", ".join(comparison.teams), count, span) if part)
+
+
+def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]:
+    """(section, label, cells, delta) for every row of the text and Markdown grids."""
+    columns = comparison.columns
+    levels = [c.score.level for c in columns]
+    rows = [
+        ("", "Level", [str(n) for n in levels], _signed(delta(levels))),
+        ("", "Progress to next", [_percent(c.score.progress) for c in columns], ""),
+        *(
+            ("", f"Actions {status}", [str(c.actions[status]) for c in columns], "")
+            for status in ACTION_STATUSES
+        ),
+    ]
+    rows += [
+        ("Dimensions", d.name, [_optional(n) for n in d.levels], _signed(delta(d.levels)))
+        for d in comparison.dimensions
+    ]
+    rows += [
+        (
+            "Indicators",
+            trend.id,
+            [
+                "n/a" if applicable is False else _optional(rating)
+                for rating, applicable in zip(trend.ratings, trend.applicable, strict=True)
+            ],
+            _signed(trend.delta),
+        )
+        for trend in comparison.indicators
+    ]
+    rows += [
+        (
+            "Readings",
+            _metric_label(trend.metric),
+            [_reading_cell(value) for value in trend.values],
+            _signed(trend.delta),
+        )
+        for trend in comparison.readings
+        if trend.metric.kind == "quantitative"
+    ]
+    return rows
+
+
+def _metric_label(metric: Metric) -> str:
+    return f"{metric.name} ({metric.unit})" if metric.unit else metric.name
+
+
+def _reading_cell(value: Number | str | None) -> str:
+    if value is None:
+        return NONE
+    return "text" if isinstance(value, str) else _number(value)
+
+
+def _qualitative(comparison: Comparison) -> list[tuple[ReadingTrend, list[tuple[str, str]]]]:
+    """Text readings per metric: (heading, text) for each session that has one."""
+    headings = _headings(comparison)
+    return [
+        (trend, [(h, v) for h, v in zip(headings, trend.values, strict=True) if isinstance(v, str)])
+        for trend in comparison.readings
+        if trend.metric.kind == "qualitative"
+    ]
+
+
+def compare_text(comparison: Comparison) -> str:
+    headings = _headings(comparison)
+    lines = [*_wrap(_title(comparison)), "", "Sessions"]
+    lines += _text_table(
+        [
+            [
+                heading,
+                c.session.id,
+                f"{c.session.started_at:%Y-%m-%d}",
+                f"level {_level_title(c.session.model, c.score.level)}",
+            ]
+            for heading, c in zip(headings, comparison.columns, strict=True)
+        ]
+    )
+    header = ["", *headings, "Δ"]
+    trend_rows = _trend_rows(comparison)
+    value_widths = [
+        max(
+            len(row[n])
+            for row in [header[1:], *([*cells, change] for _, _, cells, change in trend_rows)]
+        )
+        for n in range(len(header) - 1)
+    ]
+    # The labels get what the value columns leave of the 80 columns, and at least 20.
+    label_width = max(20, WIDTH - sum(width + 2 for width in value_widths))
+    section = ""
+    table: list[list[str]] = [header]
+    breaks: dict[int, str] = {}
+    for group, label, cells, change in trend_rows:
+        if group != section:
+            section = group
+            breaks[len(table)] = group
+        indent = "  " if group else ""
+        table.append([_clip(indent + one_line(label), label_width), *cells, change])
+    rendered = _text_table(table, right=range(1, len(header)), indent="")
+    lines.append("")
+    for n, line in enumerate(rendered):
+        if n in breaks:
+            lines += ["", breaks[n]]
+        lines.append(line)
+    for trend, texts in _qualitative(comparison):
+        lines += ["", one_line(trend.metric.name)]
+        for heading, text in texts:
+            lines += _wrap(text, f"  {heading}: ", "    ")
+    return _lines(lines)
+
+
+def compare_markdown(comparison: Comparison) -> str:
+    plain_headings = _headings(comparison)
+    headings = [markdown_text(h) for h in plain_headings]
+    # With #1, #2… as column headings, the sessions table says which period each one is.
+    by_period = plain_headings == [one_line(c.session.period) for c in comparison.columns]
+    lines = [f"# {markdown_text(_title(comparison))}", "", "## Sessions", ""]
+    lines += _markdown_table(
+        [
+            "Period" if by_period else "#",
+            "Session",
+            *([] if by_period else ["Period"]),
+            *("Started", "Model", "Level", "Progress", "Complete"),
+        ],
+        [
+            [
+                heading,
+                f"`{c.session.id}`",
+                *([] if by_period else [markdown_text(c.session.period)]),
+                f"{c.session.started_at:%Y-%m-%d}",
+                markdown_text(f"{c.session.model.name} {c.session.model.version}"),
+                markdown_text(_level_title(c.session.model, c.score.level)),
+                _percent(c.score.progress),
+                _yes_no(c.score.complete),
+            ]
+            for heading, c in zip(headings, comparison.columns, strict=True)
+        ],
+    )
+    sections: dict[str, list[list[str]]] = {}
+    for group, label, cells, change in _trend_rows(comparison):
+        label = f"`{label}`" if group == "Indicators" else markdown_text(label)
+        sections.setdefault(group or "Level trend", []).append([label, *cells, change])
+    for group, rows in sections.items():
+        lines += [f"## {group}", "", *_markdown_table(["", *headings, "Δ"], rows)]
+    for trend, texts in _qualitative(comparison):
+        lines += [f"## {markdown_text(trend.metric.name)}", ""]
+        lines += [f"- **{heading}:** {markdown_text(text)}" for heading, text in texts]
+        lines.append("")
+    return _lines(lines)
+
+
+def compare_csv(comparison: Comparison) -> str:
+    """One rectangular table a spreadsheet can filter: kind, id, name, one column per session,
+    delta."""
+    columns = comparison.columns
+    rows: list[list[object]] = [["kind", "id", "name", *(c.session.id for c in columns), "delta"]]
+    rows += [
+        ["team", "", "", *(c.session.team for c in columns), None],
+        ["period", "", "", *(c.session.period for c in columns), None],
+        ["started_at", "", "", *(_timestamp(c.session.started_at) for c in columns), None],
+        [
+            "level",
+            "",
+            "",
+            *(c.score.level for c in columns),
+            delta([c.score.level for c in columns]),
+        ],
+        ["progress", "", "", *(c.score.progress for c in columns), None],
+    ]
+    rows += [["dimension", d.id, d.name, *d.levels, delta(d.levels)] for d in comparison.dimensions]
+    rows += [
+        ["indicator", t.id, t.indicator.statement, *t.ratings, t.delta]
+        for t in comparison.indicators
+    ]
+    rows += [["reading", t.id, t.metric.name, *t.values, t.delta] for t in comparison.readings]
+    rows += [
+        ["actions", status, "", *(c.actions[status] for c in columns), None]
+        for status in ACTION_STATUSES
+    ]
+    return _csv(rows)
+
+
+# --- By format name, for the CLI and the app ----------------------------------------------------
+
+REPORT_FORMATS: dict[str, Callable[[Session], str]] = {
+    "text": report_text,
+    "markdown": report_markdown,
+    "json": report_json,
+}
+ACTION_FORMATS: dict[str, Callable[[Session], str]] = {
+    "markdown": actions_markdown,
+    "csv": actions_csv,
+    "json": actions_json,
+}
+COMPARE_FORMATS: dict[str, Callable[[Comparison], str]] = {
+    "text": compare_text,
+    "markdown": compare_markdown,
+    "csv": compare_csv,
+    "json": compare_json,
+}
