@@ -202,6 +202,30 @@ class Workshop:
             return Cast(name, value)
         return Cast(None, rating.vote_values[-1])
 
+    def withdraw(self, participant: str | None = None, value: int | None = None) -> bool:
+        """Take back one vote on this indicator: `participant`'s (named) or one `value`
+        (anonymous). The room uses it when a device withdraws or changes its vote; False
+        when there was no such vote. Its casts leave the undo stack, so undo cannot revive it.
+        """
+        rating = self.rating
+        stack = self._undo.get(self.indicator.id, [])
+        if rating is None:
+            return False
+        if isinstance(rating.votes, dict) and participant in rating.votes:
+            rating.votes = {n: v for n, v in rating.votes.items() if n != participant} or None
+            gone = [c for c in stack if c.participant == participant]
+        elif isinstance(rating.votes, list) and participant is None and value in rating.votes:
+            votes = list(rating.votes)
+            del votes[len(votes) - 1 - votes[::-1].index(value)]
+            rating.votes = votes or None
+            gone = [c for c in stack if c.value == value][-1:]
+        else:
+            return False
+        for cast in gone:
+            stack.remove(cast)
+        self._changed()
+        return True
+
     def set_consensus(self, value: int | None) -> None:
         scale = self.session.model.scale.values
         if value is not None and value not in scale:

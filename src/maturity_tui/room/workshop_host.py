@@ -1,0 +1,175 @@
+"""The workshop as a room host: devices vote through the same `Workshop` rules as keystrokes.
+
+A vote is acknowledged only once the autosave has written it: `SaveTracker` is where the
+app's save worker reports the workshop revision it wrote, and where the room waits for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from maturity_tui.room.host import (
+    CurrentIndicator,
+    OffScale,
+    Point,
+    RoomState,
+    StaleIndicator,
+    Tally,
+    Voter,
+)
+from maturity_tui.scoring import vote_stats
+from maturity_tui.storage import atomic_write, dumps_session
+from maturity_tui.workshop import Workshop, WorkshopError
+
+
+class SaveTracker:
+    """The newest workshop revision on disk; votes wait here before their 204."""
+
+    def __init__(self) -> None:
+        self.saved = -1
+        self._loop = asyncio.get_running_loop()
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
+
+    def mark_saved(self, revision: int) -> None:
+        """Called by whoever wrote the file, from any thread."""
+        self._loop.call_soon_threadsafe(self._advance, revision)
+
+    async def wait(self, revision: int) -> None:
+        if revision <= self.saved:
+            return
+        future: asyncio.Future[None] = self._loop.create_future()
+        self._waiters.append((revision, future))
+        await future
+
+    def _advance(self, revision: int) -> None:
+        self.saved = max(self.saved, revision)
+        waiting = []
+        for wanted, future in self._waiters:
+            if wanted <= self.saved:
+                if not future.done():
+                    future.set_result(None)
+            else:
+                waiting.append((wanted, future))
+        self._waiters = waiting
+
+
+class WorkshopHost:
+    """`RoomHost` over a `Workshop`; `wait_saved(revision)` returns once that revision is saved.
+
+    In anonymous voting the session keeps bare values, so the host remembers each device's
+    value per indicator: changing a vote takes one such value back and adds the new one.
+    """
+
+    def __init__(self, workshop: Workshop, wait_saved: Callable[[int], Awaitable[None]]) -> None:
+        self.workshop = workshop
+        self.wait_saved = wait_saved
+        self._device_votes: dict[tuple[str, str], int] = {}
+
+    def state(self) -> RoomState:
+        w = self.workshop
+        model = w.session.model
+        indicator = w.indicator
+        votes = w.votes()
+        tally = None
+        if w.revealed:
+            stats = vote_stats(votes, model.scale)
+            tally = Tally(
+                stats.count,
+                tuple(stats.histogram.items()),
+                stats.median,
+                stats.spread,
+                stats.contested,
+            )
+        return RoomState(
+            team=w.session.team,
+            voting=w.session.voting,
+            participants=tuple(w.session.participants),
+            indicator=CurrentIndicator(
+                id=indicator.id,
+                level=indicator.level,
+                level_name=model.level(indicator.level).title,
+                dimension=model.dimension_name(indicator.dimension),
+                statement=indicator.statement,
+                guidance=indicator.guidance,
+                position=w.index + 1,
+                total=len(w.indicators),
+            ),
+            scale=tuple(Point(p.value, p.label) for p in model.scale.points),
+            revealed=w.revealed,
+            voted=tuple(w.voted_participants()),
+            vote_count=len(votes),
+            tally=tally,
+        )
+
+    def vote_of(self, voter: Voter, indicator_id: str) -> int | None:
+        rating = self.workshop.session.rating(indicator_id)
+        if rating is None or rating.votes is None:
+            return None
+        if isinstance(rating.votes, dict):
+            return rating.votes.get(voter.name) if voter.name is not None else None
+        value = self._device_votes.get((voter.device, indicator_id))
+        # The facilitator's undo may have taken it back meanwhile.
+        return value if value in rating.votes else None
+
+    async def cast_vote(self, voter: Voter, indicator_id: str, value: int) -> None:
+        self._check_current(indicator_id)
+        try:
+            if voter.name is not None:
+                self.workshop.cast(value, participant=voter.name)
+            else:
+                self._take_back(voter, indicator_id)
+                self.workshop.cast(value)
+                self._device_votes[voter.device, indicator_id] = value
+        except WorkshopError as error:
+            raise OffScale(str(error)) from None
+        await self.wait_saved(self.workshop.revision)
+
+    async def withdraw_vote(self, voter: Voter, indicator_id: str) -> None:
+        self._check_current(indicator_id)
+        if voter.name is not None:
+            self.workshop.withdraw(participant=voter.name)
+        else:
+            self._take_back(voter, indicator_id)
+        await self.wait_saved(self.workshop.revision)
+
+    def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
+        self.workshop.on_change.append(listener)
+        return lambda: self.workshop.on_change.remove(listener)
+
+    def _check_current(self, indicator_id: str) -> None:
+        if indicator_id != self.workshop.indicator.id:
+            raise StaleIndicator(indicator_id)
+
+    def _take_back(self, voter: Voter, indicator_id: str) -> None:
+        previous = self._device_votes.pop((voter.device, indicator_id), None)
+        if previous is not None:
+            self.workshop.withdraw(value=previous)
+
+
+class HeadlessAutosave:
+    """Saves the workshop after each change when no app does (benchmarks, tests, scripts).
+
+    Dumping happens on the loop (the session is only touched there); the write runs in a
+    thread. Changes during a write coalesce into the next one.
+    """
+
+    def __init__(self, workshop: Workshop, path: Path, tracker: SaveTracker) -> None:
+        self.workshop = workshop
+        self.path = path
+        self.tracker = tracker
+        self._written = -1
+        self._task: asyncio.Task[None] | None = None
+        workshop.on_change.append(self._changed)
+
+    def _changed(self) -> None:
+        if self.workshop.revision > self._written and (self._task is None or self._task.done()):
+            self._task = asyncio.get_running_loop().create_task(self._write())
+
+    async def _write(self) -> None:
+        while (revision := self.workshop.revision) > self._written:
+            text = dumps_session(self.workshop.session)
+            await asyncio.to_thread(atomic_write, self.path, text)
+            self._written = revision
+            self.tracker.mark_saved(revision)

@@ -1,0 +1,123 @@
+"""A room over a real workshop and session file, served on 127.0.0.1, for the room's tests."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from collections.abc import AsyncIterator, Callable, Coroutine
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from aiohttp import ClientSession, TCPConnector
+from aiohttp.test_utils import TestServer
+
+from maturity_tui.domain import Session, new_session
+from maturity_tui.room.guard import RateLimiter
+from maturity_tui.room.server import Room
+from maturity_tui.room.workshop_host import HeadlessAutosave, SaveTracker, WorkshopHost
+from maturity_tui.storage import find_model, load_session
+from maturity_tui.workshop import Workshop
+
+CODE = "K7Q2XM"
+NAMES = ["Ana", "Ben", "Caro"]
+STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
+
+
+def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
+    """Run an async test in a fresh event loop: no pytest plugin needed."""
+
+    @functools.wraps(test)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        asyncio.run(test(*args, **kwargs))
+
+    return wrapper
+
+
+def make_session(
+    voting: Literal["named", "anonymous"] = "named",
+    participants: list[str] | None = None,
+    statement: str | None = None,
+) -> Session:
+    model = find_model("customer-engagement")
+    if statement is not None:
+        data = model.model_dump(mode="python")
+        data["indicators"][0]["statement"] = statement
+        model = type(model).model_validate(data)
+    return new_session(
+        "apollo-2026-q4",
+        model,
+        "Apollo",
+        participants=(participants or NAMES) if voting == "named" else None,
+        voting=voting,
+        now=STARTED,
+    )
+
+
+@dataclass
+class Served:
+    workshop: Workshop
+    room: Room
+    path: Path
+    url: str
+
+    def saved(self) -> Session:
+        return load_session(self.path)
+
+    @asynccontextmanager
+    async def device(self, address: str = "127.0.0.1") -> AsyncIterator[Device]:
+        """A client whose requests come from `address` (any 127.x.y.z reaches us on Linux)."""
+        connector = TCPConnector(local_addr=(address, 0), force_close=True)
+        async with ClientSession(self.url, connector=connector) as http:
+            yield Device(http)
+
+
+@dataclass
+class Device:
+    http: ClientSession
+    token: str | None = None
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    async def join(self, code: str = CODE, name: str | None = None) -> int:
+        body = {"code": code} if name is None else {"code": code, "name": name}
+        async with self.http.post("/api/join", json=body) as response:
+            if response.status == 200:
+                self.token = (await response.json())["token"]
+            return response.status
+
+    async def state(self) -> tuple[int, Any]:
+        async with self.http.get("/api/state", headers=self.auth) as response:
+            return response.status, await response.json()
+
+    async def vote(self, indicator: str, value: object) -> int:
+        body = {"indicator": indicator, "value": value}
+        async with self.http.put("/api/vote", json=body, headers=self.auth) as response:
+            return response.status
+
+    async def withdraw(self, indicator: str) -> int:
+        async with self.http.delete(
+            "/api/vote", json={"indicator": indicator}, headers=self.auth
+        ) as response:
+            return response.status
+
+
+@asynccontextmanager
+async def serve(
+    tmp_path: Path, session: Session | None = None, limiter: RateLimiter | None = None
+) -> AsyncIterator[Served]:
+    workshop = Workshop(session or make_session())
+    path = tmp_path / "apollo-2026-q4.toml"
+    tracker = SaveTracker()
+    HeadlessAutosave(workshop, path, tracker)
+    room = Room(WorkshopHost(workshop, tracker.wait), code=CODE, limiter=limiter, keepalive=0.5)
+    server = TestServer(room.app, host="127.0.0.1")
+    await server.start_server()
+    try:
+        yield Served(workshop, room, path, str(server.make_url("/")))
+    finally:
+        await server.close()
