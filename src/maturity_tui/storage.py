@@ -8,7 +8,7 @@ import re
 import secrets
 import socket
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -21,6 +21,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from maturity_tui.domain import MaturityModel, Session
+from maturity_tui.domain.base import NON_BLANK_PATTERN, SLUG_PATTERN
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A 50-person, 60-indicator session is about 32 KB; anything this big is not ours."""
@@ -111,17 +112,56 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise LoadError(path, ["TOML nested too deeply"]) from None
 
 
+_UNION_MEMBER = re.compile(r"int|float|str|bool|dict\[.+\]|list\[.+\]")
+"""How pydantic names a union's member (`votes`, a reading's `value`) in an error's place."""
+
+_FRIENDLY_PATTERN = {
+    SLUG_PATTERN: "should be lowercase letters, digits and single dashes, like apollo-2026-q4",
+    NON_BLANK_PATTERN: "should not be blank",
+}
+
+
+def _place(loc: Sequence[int | str]) -> str:
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+
+
 def describe_errors(error: ValidationError) -> list[str]:
-    """One readable line per problem: where in the file, then what is wrong."""
-    lines = []
+    """One readable line per problem: where in the file, then what is wrong.
+
+    A value that fits no member of a union reads as one line, not one per member; when it
+    has the shape of one member (a table of votes) only that member's complaints are kept.
+    """
+    plain: dict[str, list[str]] = {}
+    unions: dict[str, list[tuple[str, str]]] = {}
     for problem in error.errors(include_url=False, include_input=False):
-        where = "".join(
-            f"[{part}]" if isinstance(part, int) else f".{part}" for part in problem["loc"]
-        ).lstrip(".")
+        loc = list(problem["loc"])
         message = problem["msg"].removeprefix("Value error, ")
-        line = f"{where}: {message}" if where else message
-        if line not in lines:
-            lines.append(line)
+        pattern = (problem.get("ctx") or {}).get("pattern")
+        if problem["type"] == "string_pattern_mismatch" and pattern in _FRIENDLY_PATTERN:
+            message = _FRIENDLY_PATTERN[pattern]
+        member = next(
+            (
+                n
+                for n, part in enumerate(loc)
+                if isinstance(part, str) and _UNION_MEMBER.fullmatch(part)
+            ),
+            None,
+        )
+        if member is None:
+            plain.setdefault(_place(loc), []).append(message)
+        else:
+            unions.setdefault(_place(loc[:member]), []).append(
+                (_place(loc[:member] + loc[member + 1 :]), message)
+            )
+    for where, members in unions.items():
+        inside = [(place, message) for place, message in members if place != where]
+        for place, message in inside or members:
+            plain.setdefault(place, []).append(message)
+    lines = []
+    for where, messages in plain.items():
+        first, *others = dict.fromkeys(messages)
+        text = " or ".join([first, *(m.removeprefix("Input should be ") for m in others)])
+        lines.append(f"{where}: {text}" if where else text)
     return lines
 
 

@@ -13,7 +13,9 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
 """Lowercase letters, digits and single dashes: safe as a file name stem and as an id."""
 
-NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=r"\S")]
+NON_BLANK_PATTERN = r"\S"
+
+NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=NON_BLANK_PATTERN)]
 """User text that must say something; kept byte for byte, never stripped or interpreted."""
 
 Number = int | FiniteFloat
