@@ -21,7 +21,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from maturity_tui.domain import MaturityModel, Session
-from maturity_tui.domain.base import NON_BLANK_PATTERN, SLUG_PATTERN
+from maturity_tui.domain.base import NON_BLANK_PATTERN, SLUG_MAX_LENGTH, SLUG_PATTERN
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A 50-person, 60-indicator session is about 32 KB; anything this big is not ours."""
@@ -369,8 +369,11 @@ def slugify(text: str, fallback: str = "session") -> str:
 
 
 def session_path(folder: Path, session_id: str) -> Path:
-    """The file of a session id inside the folder; ids that could escape it are refused."""
-    if slugify(session_id, fallback="") != session_id:
+    """The file of a session id inside the folder; ids that could escape it are refused.
+
+    Any id a session file may hold is accepted (slugify makes shorter ones), the empty one not.
+    """
+    if len(session_id) > SLUG_MAX_LENGTH or not re.fullmatch(SLUG_PATTERN, session_id):
         raise ValueError(f"not a valid session id: {session_id!r}")
     return folder / f"{session_id}.toml"
 

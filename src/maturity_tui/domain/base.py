@@ -10,7 +10,9 @@ from pydantic import BaseModel, ConfigDict, FiniteFloat, StringConstraints
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=80)]
+SLUG_MAX_LENGTH = 80
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH)]
 """Lowercase letters, digits and single dashes: safe as a file name stem and as an id."""
 
 NON_BLANK_PATTERN = r"\S"

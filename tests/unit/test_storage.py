@@ -1,0 +1,338 @@
+"""Reading and writing files: every bad input is one clear LoadError, saves are atomic."""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from maturity_tui import storage
+from maturity_tui.domain import MaturityModel, Session
+from maturity_tui.storage import LoadError, SaveError, SessionLock, SessionLocked
+
+DATA = Path(__file__).parents[1] / "data"
+GOOD = DATA / "good"
+BAD = DATA / "bad"
+TOML_TEST = Path(__file__).parents[2] / ".." / "shared" / "toml-test" / "invalid"
+
+EXPECTED = {
+    "bad-slug-id.toml": "id: should be lowercase letters, digits and single dashes",
+    "binary.toml": "not a text file (it holds NUL bytes)",
+    "deeply-nested-tables.toml": "TOML nested too deeply",
+    "deeply-nested.toml": "TOML nested too deeply",
+    "empty.toml": 'not a maturity-session file (it has no format = "maturity-session" line)',
+    "invalid-date.toml": "line 9, column 14: TOML syntax error: invalid date",
+    "missing-format.toml": 'it has no format = "maturity-session" line',
+    "missing-model-section.toml": "model: Field required",
+    "model-achieved-at-off-scale.toml": "achieved_at 6 is not a value of the scale",
+    "model-contested-spread-zero.toml": "scale.contested_spread: Input should be greater than",
+    "model-dimension-without-indicators.toml": "dimension without indicators: delight",
+    "model-duplicate-indicator-ids.toml": "duplicate indicator ids: scheduled-interactions",
+    "model-indicator-on-missing-level.toml": "indicator engagement-kpis is on level 9",
+    "model-indicator-without-dimension.toml": "indicator feedback-reaches-team needs a dimension",
+    "model-level-as-string.toml": "indicators[1].level: Input should be a valid integer",
+    "model-levels-not-consecutive.toml": "levels must be numbered 1..3 in order, found [1, 2, 4]",
+    "model-metric-min-above-max.toml": "metric nps: min 100 is above max -100",
+    "model-metric-target-outside.toml": "metric nps: target 150 lies outside min/max",
+    "model-no-indicators.toml": "indicators: Field required",
+    "model-scale-not-ascending.toml": "scale values must be strictly ascending integers",
+    "model-unknown-dimension.toml": "indicator engagement-kpis names unknown dimension delight",
+    "newer-format-version.toml": "made by a newer version of maturity-tui",
+    "newer-model-format-version.toml": "model: format_version 3 was made by a newer version",
+    "not-utf8.toml": "not UTF-8 text",
+    "session-anonymous-votes-as-table.toml": "anonymous voting keeps votes as a list of values",
+    "session-bad-action-status.toml": "actions[0].status: Input should be 'open', 'done'",
+    "session-consensus-off-scale.toml": "[0] not on the scale [1, 2, 3, 4, 5]",
+    "session-due-as-text.toml": "actions[0].due: Input should be a valid date",
+    "session-duplicate-action-ids.toml": "duplicate action ids: 1",
+    "session-duplicate-participants.toml": "duplicate participants: Ana",
+    "session-duplicate-ratings.toml": "duplicate ratings for indicator: feedback-reaches-team",
+    "session-local-datetime.toml": "started_at: Input should have timezone info",
+    "session-named-votes-as-list.toml": "named voting needs votes as { Name = value }",
+    "session-not-applicable-as-text.toml": "ratings[1].not_applicable: Input should be a valid",
+    "session-qualitative-reading-number.toml": "reading testimonials: a qualitative metric takes",
+    "session-reading-nan.toml": "readings[0].value: Input should be a valid integer or a finite",
+    "session-reading-out-of-range.toml": "reading nps: value 300 outside -100..100",
+    "session-unknown-indicator-action.toml": "action 1 names unknown indicator no-such-indicator",
+    "session-unknown-indicator-rating.toml": "rating for no-such-indicator: unknown indicator",
+    "session-unknown-key.toml": "particpants: Extra inputs are not permitted",
+    "session-vote-by-non-participant.toml": "votes by non-participants ['Zoe']",
+    "session-vote-not-a-number.toml": "ratings[0].votes.Ana: Input should be a valid integer",
+    "session-vote-off-scale.toml": "rating for feedback-reaches-team: [7] not on the scale",
+    "syntax-bad-escape.toml": "line 6, column 14: TOML syntax error",
+    "syntax-bare-word-value.toml": "line 7, column 15: TOML syntax error",
+    "syntax-duplicate-key.toml": "line 6, column 1: TOML syntax error: duplicate key",
+    "syntax-missing-value.toml": "line 7, column 14: TOML syntax error",
+    "syntax-unclosed-array.toml": "line 15, column 1: TOML syntax error",
+    "syntax-unterminated-string.toml": "line 5, column 15: TOML syntax error",
+    "unknown-metric-reading.toml": "reading names unknown metric csat",
+    "utf16.toml": "not UTF-8 text (byte 0)",
+    "wrong-format.toml": 'not a maturity-session file (format = "maturity-report"',
+}
+
+
+def load_error(path: Path) -> LoadError:
+    """The LoadError for a bad file, checking that the file is left exactly as it was."""
+    before = path.read_bytes()
+    with pytest.raises(LoadError) as caught:
+        storage.load_any(path)
+    assert path.read_bytes() == before
+    return caught.value
+
+
+# --- The bad-input corpus -----------------------------------------------------------------
+
+
+def test_every_bad_file_has_an_expected_message() -> None:
+    assert sorted(p.name for p in BAD.iterdir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_bad_file_gives_one_load_error_naming_the_file_and_the_problem(name: str) -> None:
+    error = load_error(BAD / name)
+    assert str(BAD / name) in str(error)
+    assert EXPECTED[name] in str(error)
+
+
+def test_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.toml"
+    huge.write_bytes(b'notes = "' + b"x" * (10 * 1024 * 1024) + b'"\n')
+    assert "file is too large (10,485,771 bytes; the limit is 4,194,304)" in str(load_error(huge))
+
+
+def test_missing_file_and_folder_give_a_load_error(tmp_path: Path) -> None:
+    with pytest.raises(LoadError, match="No such file"):
+        storage.load_any(tmp_path / "gone.toml")
+    with pytest.raises(LoadError, match="Is a directory"):
+        storage.load_any(tmp_path)
+
+
+def test_brackets_inside_strings_and_comments_are_not_nesting(tmp_path: Path) -> None:
+    text = (GOOD / "named-session.toml").read_text()
+    markup = "[bold][[[{{{" * 300
+    path = tmp_path / "markup.toml"
+    path.write_text(text.replace('notes = "', f'# {markup}\nnotes = "{markup}', 1))
+    assert storage.load_session(path).ratings[1].notes.startswith(markup)  # type: ignore[union-attr]
+
+
+def toml_test_files() -> list[Path]:
+    return sorted(TOML_TEST.rglob("*.toml")) if TOML_TEST.is_dir() else []
+
+
+@pytest.mark.skipif(not TOML_TEST.is_dir(), reason="shared/toml-test is not beside the repo")
+@pytest.mark.parametrize(
+    "path", toml_test_files(), ids=lambda p: str(p.relative_to(TOML_TEST)) if p else ""
+)
+def test_invalid_toml_from_toml_test_gives_a_load_error(path: Path) -> None:
+    # A few TOML 1.1 leniencies parse: those fail validation instead, still as a LoadError.
+    assert str(path) in str(load_error(path))
+
+
+# --- Good files ---------------------------------------------------------------------------
+
+
+def test_good_files_load_as_what_they_claim() -> None:
+    assert isinstance(storage.load_any(GOOD / "small-model.toml"), MaturityModel)
+    named = storage.load_any(GOOD / "named-session.toml")
+    anonymous = storage.load_any(GOOD / "anonymous-session.toml")
+    assert isinstance(named, Session)
+    assert isinstance(anonymous, Session)
+    assert (named.voting, anonymous.voting) == ("named", "anonymous")
+    assert named.model == anonymous.model == storage.load_model(GOOD / "small-model.toml")
+
+
+@pytest.mark.parametrize("name", ["named-session.toml", "anonymous-session.toml"])
+def test_saved_session_loads_back_equal(name: str, tmp_path: Path) -> None:
+    session = storage.load_session(GOOD / name)
+    storage.save_session(session, tmp_path / name)
+    assert storage.load_session(tmp_path / name) == session
+
+
+def test_builtin_models_include_customer_engagement() -> None:
+    models = {source.model.id: source for source in storage.builtin_models()}
+    engagement = models["customer-engagement"]
+    assert engagement.origin == "built-in"
+    assert (engagement.model.top_level, len(engagement.model.indicators)) == (5, 20)
+    assert storage.find_model("customer-engagement") == engagement.model
+
+
+def test_local_models_report_bad_files_beside_good_ones(tmp_path: Path) -> None:
+    (tmp_path / "small.toml").write_bytes((GOOD / "small-model.toml").read_bytes())
+    (tmp_path / "broken.toml").write_bytes((BAD / "model-level-as-string.toml").read_bytes())
+    sources, errors = storage.local_models(tmp_path)
+    assert [s.model.id for s in sources] == ["small-model"]
+    assert [e.path.name for e in errors] == ["broken.toml"]
+
+
+# --- Saving -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = tmp_path / "apollo-2026-q4.toml"
+    path.write_bytes((GOOD / "named-session.toml").read_bytes())
+    return path
+
+
+def test_save_keeps_the_files_permissions(saved: Path) -> None:
+    saved.chmod(0o640)
+    storage.save_session(storage.load_session(saved), saved)
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o640
+
+
+def test_save_of_a_new_file_follows_the_umask(tmp_path: Path, saved: Path) -> None:
+    old = os.umask(0o022)
+    try:
+        storage.save_session(storage.load_session(saved), tmp_path / "new.toml")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.toml").stat().st_mode) == 0o644
+
+
+def test_failed_write_leaves_the_old_file_and_no_temp_file(saved: Path) -> None:
+    before = saved.read_bytes()
+    with pytest.raises(UnicodeEncodeError):
+        storage.atomic_write(saved, "lone surrogate \ud800")
+    assert saved.read_bytes() == before
+    assert [p.name for p in saved.parent.iterdir()] == [saved.name]
+
+
+def test_invalid_session_in_memory_is_not_saved(saved: Path) -> None:
+    session = storage.load_session(saved)
+    before = saved.read_bytes()
+    session.ratings[0].votes = {"Stranger": 4}  # edits in memory skip validation
+    with pytest.raises(SaveError, match="votes by non-participants"):
+        storage.save_session(session, saved)
+    assert saved.read_bytes() == before
+
+
+def test_save_into_a_missing_folder_is_a_save_error(saved: Path, tmp_path: Path) -> None:
+    with pytest.raises(SaveError, match="No such file"):
+        storage.save_session(storage.load_session(saved), tmp_path / "gone" / "x.toml")
+
+
+# --- Names and places ---------------------------------------------------------------------
+
+
+def test_slugify_makes_a_safe_lowercase_ascii_stem() -> None:
+    assert storage.slugify("Équipe Apollo — 2026 Q4!") == "equipe-apollo-2026-q4"
+    assert storage.slugify("../../etc/passwd") == "etc-passwd"
+    assert storage.slugify("日本") == "session"
+
+
+def test_session_path_refuses_ids_that_could_leave_the_folder(tmp_path: Path) -> None:
+    assert storage.session_path(tmp_path, "apollo-q4") == tmp_path / "apollo-q4.toml"
+    longest = "a" * 80  # the longest id a session file may hold
+    assert storage.session_path(tmp_path, longest) == tmp_path / f"{longest}.toml"
+    for bad in ("../x", "a/b", "Apollo", "", "x.toml", "a--b", "-a", "a" * 81):
+        with pytest.raises(ValueError, match="not a valid session id"):
+            storage.session_path(tmp_path, bad)
+
+
+def test_free_session_id_numbers_taken_names(tmp_path: Path) -> None:
+    assert storage.free_session_id(tmp_path, "Apollo", "2026-Q4") == "apollo-2026-q4"
+    (tmp_path / "apollo-2026-q4.toml").touch()
+    (tmp_path / "apollo-2026-q4-2.toml").touch()
+    assert storage.free_session_id(tmp_path, "Apollo", "2026-Q4") == "apollo-2026-q4-3"
+
+
+def test_sessions_dir_prefers_the_option_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv(storage.SESSIONS_ENV, "/from/env")
+    assert storage.sessions_dir("given") == Path("given")
+    assert storage.sessions_dir() == Path("/from/env")
+    monkeypatch.delenv(storage.SESSIONS_ENV)
+    assert storage.sessions_dir() == Path("sessions")
+
+
+def test_scan_sessions_lists_sessions_and_errors_but_not_locks_or_temp_files(
+    saved: Path,
+) -> None:
+    folder = saved.parent
+    (folder / "broken.toml").write_text("team = ")
+    with SessionLock(saved):
+        (folder / f".{saved.name}.1234abcd.tmp").write_text("half")
+        entries = list(storage.scan_sessions(folder))
+    assert [(e.path.name, e.session is not None) for e in entries] == [
+        ("apollo-2026-q4.toml", True),
+        ("broken.toml", False),
+    ]
+    assert entries[1].error is not None and "line 1" in str(entries[1].error)
+
+
+# --- One writer per session ---------------------------------------------------------------
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from maturity_tui.storage import SessionLock
+SessionLock(Path(sys.argv[1])).acquire()
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_lock_held_by_a_live_process_refuses_then_is_taken_over_once_it_is_killed(
+    saved: Path,
+) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(saved)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        with pytest.raises(SessionLocked) as caught:
+            SessionLock(saved).acquire()
+        message = str(caught.value)
+        assert f"held by pid {holder.pid} on host {socket.gethostname()} since " in message
+        assert str(saved) in message
+    finally:
+        holder.kill()  # kill -9: the holder never gets to release its lock
+        holder.wait()
+    assert SessionLock(saved).path.exists()
+    with SessionLock(saved) as lock:
+        assert lock.held
+        assert f'"pid": {os.getpid()}' in lock.path.read_text()
+    assert not lock.path.exists()
+
+
+def test_lock_file_sits_beside_the_session_and_is_not_a_toml_file(saved: Path) -> None:
+    lock = SessionLock(saved)
+    assert lock.path == saved.with_name("apollo-2026-q4.toml.lock")
+    assert lock.path.suffix != ".toml"
+
+
+def test_second_lock_in_the_same_process_is_refused(saved: Path) -> None:
+    with SessionLock(saved), pytest.raises(SessionLocked, match=f"pid {os.getpid()}"):
+        SessionLock(saved).acquire()
+
+
+def test_release_never_removes_someone_elses_lock(saved: Path) -> None:
+    first = SessionLock(saved)
+    first.acquire()
+    first.path.write_text('{"pid": 1, "host": "elsewhere", "since": "2026-01-01T00:00:00Z"}')
+    first.release()
+    assert first.path.exists()
+
+
+def test_lock_from_another_host_is_never_taken_over(saved: Path) -> None:
+    lock = SessionLock(saved)
+    lock.path.write_text('{"pid": 1, "host": "far-away", "since": "2026-01-01T00:00:00Z"}')
+    with pytest.raises(SessionLocked, match="held by pid 1 on host far-away since 2026-01-01"):
+        lock.acquire()
+
+
+def test_unreadable_lock_is_respected_while_fresh_and_taken_over_when_old(saved: Path) -> None:
+    lock = SessionLock(saved)
+    lock.path.write_text("")
+    with pytest.raises(SessionLocked, match="still starting"):
+        lock.acquire()
+    os.utime(lock.path, (0, 0))
+    lock.acquire()
+    assert lock.held
+    lock.release()
