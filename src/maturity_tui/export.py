@@ -110,7 +110,7 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _text_table(
+def text_table(
     rows: Sequence[Sequence[str]], right: Iterable[int] = (), indent: str = "  "
 ) -> list[str]:
     """Columns padded to their widest cell; the columns in `right` aligned right."""
@@ -322,7 +322,7 @@ def _dimensions_text(model: MaturityModel, score: SessionScore) -> list[str]:
         ]
         for d in score.dimensions
     ]
-    table = _text_table([header, *rows], right=[len(header) - 1])
+    table = text_table([header, *rows], right=[len(header) - 1])
     return ["", table[0].strip(), *table[1:]]
 
 
@@ -339,7 +339,7 @@ def _readings_text(readings: Sequence[ReadingScore]) -> list[str]:
         target = NONE if scored.target is None else _with_unit(scored.target, metric)
         row = [_clip(one_line(metric.name), 34), _with_unit(value, metric), target]
         rows.append([*row, _yes_no(scored.met)])
-    table = _text_table(rows, right=[1, 2]) if len(rows) > 1 else ["  Readings"]
+    table = text_table(rows, right=[1, 2]) if len(rows) > 1 else ["  Readings"]
     return ["", table[0].strip(), *table[1:], *notes]
 
 
@@ -617,7 +617,7 @@ def _qualitative(comparison: Comparison) -> list[tuple[ReadingTrend, list[tuple[
 def compare_text(comparison: Comparison) -> str:
     headings = _headings(comparison)
     lines = [*_wrap(_title(comparison)), "", "Sessions"]
-    lines += _text_table(
+    lines += text_table(
         [
             [
                 heading,
@@ -648,7 +648,7 @@ def compare_text(comparison: Comparison) -> str:
             breaks[len(table)] = group
         indent = "  " if group else ""
         table.append([_clip(indent + one_line(label), label_width), *cells, change])
-    rendered = _text_table(table, right=range(1, len(header)), indent="")
+    rendered = text_table(table, right=range(1, len(header)), indent="")
     lines.append("")
     for n, line in enumerate(rendered):
         if n in breaks:

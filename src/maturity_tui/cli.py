@@ -1,0 +1,415 @@
+"""The `maturity-tui` command: scriptable subcommands, and the workshop app for new/open/none.
+
+Only the standard library is imported up here: every handler imports what it needs, so
+`--version` and `--help` answer at once, no subcommand but the app's ever loads Textual,
+and the app is imported only in the branch that runs it. Exit codes: 0 ok, 2 bad input
+(argparse's usage errors too), 1 any other failure; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from maturity_tui import __version__
+
+if TYPE_CHECKING:
+    from maturity_tui.domain import Session
+
+    Commands = argparse._SubParsersAction[argparse.ArgumentParser]
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+PROG = "maturity-tui"
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class BadInput(Exception):
+    """A request this command refuses; the message says what to do instead."""
+
+
+class LoadErrors(Exception):
+    """Several files that failed to load, reported together rather than the first alone."""
+
+    def __init__(self, errors: Sequence[Exception]) -> None:
+        self.errors = list(errors)
+        super().__init__("\n".join(map(str, errors)))
+
+
+# --- Output ---------------------------------------------------------------------------------
+
+
+def write_stdout(text: str) -> None:
+    """The exact UTF-8 bytes the app would write to a file, whatever the locale says."""
+    sys.stdout.flush()
+    sys.stdout.buffer.write(text.encode("utf-8"))
+    sys.stdout.flush()
+
+
+def complain(line: str) -> None:
+    """One problem on one line of stderr, with no terminal control character from user text."""
+    from maturity_tui.textsafe import one_line
+
+    print(one_line(line), file=sys.stderr)
+
+
+# --- Shared arguments -----------------------------------------------------------------------
+
+
+def _common_options() -> argparse.ArgumentParser:
+    """Options every subcommand accepts after its name too (`report X --sessions-dir D`)."""
+    common = argparse.ArgumentParser(add_help=False)
+    # SUPPRESS: an option not repeated after the subcommand keeps the value given before it.
+    common.add_argument("--sessions-dir", metavar="DIR", default=argparse.SUPPRESS)
+    return common
+
+
+def _add_command(
+    commands: Commands, name: str, handler: Handler, summary: str
+) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name, help=summary, description=summary, parents=[_common_options()]
+    )
+    parser.set_defaults(handler=handler)
+    return parser
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    from maturity_tui.storage import sessions_dir
+
+    return sessions_dir(args.sessions_dir)
+
+
+def session_file(name: str, folder: Path) -> Path:
+    """The file as given; or, when there is none and the name has no folder in it, the
+    session of that name (with or without .toml) in the sessions folder."""
+    given = Path(name)
+    if given.exists() or len(given.parts) != 1:
+        return given
+    in_folder = folder / (name if name.endswith(".toml") else f"{name}.toml")
+    return in_folder if in_folder.exists() else given
+
+
+def _load_sessions(names: Sequence[str], folder: Path) -> list[Session]:
+    """Every session, or a LoadError naming every file that failed (not just the first)."""
+    from maturity_tui.storage import LoadError, load_session
+
+    sessions: list[Session] = []
+    problems: list[LoadError] = []
+    for name in names:
+        try:
+            sessions.append(load_session(session_file(name, folder)))
+        except LoadError as error:
+            problems.append(error)
+    if problems:
+        raise LoadErrors(problems)
+    return sessions
+
+
+def _format_option(parser: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
+    parser.add_argument(
+        "--format",
+        choices=formats,
+        default=default,
+        help=f"output format (default: {default})",
+    )
+
+
+# --- The app --------------------------------------------------------------------------------
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0..65535")
+    return port
+
+
+def _add_room_options(parser: argparse.ArgumentParser) -> None:
+    room = parser.add_argument_group("room (participants vote from their own devices)")
+    room.add_argument("--join", action="store_true", help="open the room when the app starts")
+    room.add_argument("--host", help="address to listen on (default: this machine's LAN address)")
+    room.add_argument("--port", type=_port, help="port to listen on (default: 8765)")
+    room.add_argument("--join-code", metavar="CODE", help="the join code (default: a random one)")
+
+
+def _room(args: argparse.Namespace) -> dict[str, Any] | None:
+    if args.join:
+        return {"host": args.host, "port": args.port, "join_code": args.join_code}
+    given = [flag for flag, value in (("--host", args.host), ("--port", args.port)) if value]
+    if args.join_code:
+        given.append("--join-code")
+    if given:
+        raise BadInput(f"{', '.join(given)}: these need --join (open the room)")
+    return None
+
+
+def _participants(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give the participants as A,B,C")
+    return names
+
+
+def run_app(args: argparse.Namespace, **opening: Any) -> int:
+    from maturity_tui.tui.app import run_app as start
+
+    code: int = start(sessions_dir=_folder(args), **opening)
+    return code
+
+
+def _run_home(args: argparse.Namespace) -> int:
+    return run_app(args)
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    if args.voting == "anonymous" and args.participants:
+        raise BadInput("anonymous voting takes no --participants: votes are not named")
+    voting = args.voting or "named"
+    new_session = {
+        "model": args.model,
+        "team": args.team,
+        "participants": args.participants,
+        "voting": voting,
+    }
+    return run_app(args, new_session=new_session, room=_room(args))
+
+
+def _run_open(args: argparse.Namespace) -> int:
+    path = session_file(args.session, _folder(args))
+    return run_app(args, open_path=path, room=_room(args))
+
+
+def add_new(commands: Commands) -> None:
+    parser = _add_command(commands, "new", _run_new, "start a new workshop in the app")
+    parser.add_argument(
+        "--model", default="customer-engagement", metavar="ID|FILE", help="model id or file"
+    )
+    parser.add_argument("--team", help="the team assessed")
+    parser.add_argument("--participants", type=_participants, metavar="A,B,C")
+    parser.add_argument("--voting", choices=["named", "anonymous"])
+    _add_room_options(parser)
+
+
+def add_open(commands: Commands) -> None:
+    parser = _add_command(commands, "open", _run_open, "resume a workshop in the app")
+    parser.add_argument("session", metavar="SESSION.toml")
+    _add_room_options(parser)
+
+
+# --- Scriptable commands --------------------------------------------------------------------
+
+
+def _run_models(args: argparse.Namespace) -> int:
+    from maturity_tui.export import text_table
+    from maturity_tui.storage import builtin_models, local_models
+    from maturity_tui.textsafe import one_line
+
+    local, errors = local_models()
+    rows = [["id", "name", "version", "origin"]]
+    rows += [
+        [
+            one_line(s.model.id),
+            one_line(s.model.name),
+            one_line(s.model.version),
+            one_line(s.origin),
+        ]
+        for s in builtin_models() + local
+    ]
+    write_stdout("\n".join(text_table(rows, indent="")) + "\n")
+    for error in errors:
+        for line in str(error).splitlines():
+            complain(line)
+    return EXIT_BAD_INPUT if errors else EXIT_OK
+
+
+def add_models(commands: Commands) -> None:
+    _add_command(commands, "models", _run_models, "list the built-in and local (./models) models")
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from maturity_tui.domain import MaturityModel
+    from maturity_tui.storage import LoadError, load_any
+    from maturity_tui.textsafe import one_line
+
+    failed = False
+    for name in args.files:
+        try:
+            loaded = load_any(Path(name))
+        except LoadError as error:
+            failed = True
+            for line in str(error).splitlines():
+                complain(line)
+            continue
+        kind = "model" if isinstance(loaded, MaturityModel) else "session"
+        write_stdout(f"ok: {one_line(name)} ({kind} {loaded.id})\n")
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def add_validate(commands: Commands) -> None:
+    parser = _add_command(commands, "validate", _run_validate, "check model or session files")
+    parser.add_argument("files", nargs="+", metavar="FILE")
+
+
+def _run_report(args: argparse.Namespace) -> int:
+    from maturity_tui.export import REPORT_FORMATS
+
+    (session,) = _load_sessions([args.session], _folder(args))
+    write_stdout(REPORT_FORMATS[args.format](session))
+    return EXIT_OK
+
+
+def add_report(commands: Commands) -> None:
+    parser = _add_command(
+        commands, "report", _run_report, "a session's level, objectives, dimensions, readings"
+    )
+    parser.add_argument("session", metavar="SESSION.toml")
+    _format_option(parser, ("text", "markdown", "json"), "text")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from maturity_tui.export import ACTION_FORMATS
+    from maturity_tui.storage import atomic_write
+
+    source = session_file(args.session, _folder(args))
+    (session,) = _load_sessions([str(source)], source.parent)
+    text = ACTION_FORMATS[args.format](session)
+    if args.output in (None, "-"):
+        write_stdout(text)
+        return EXIT_OK
+    output = Path(args.output)
+    if _same_file(output, source):
+        raise BadInput(f"{args.output}: is the session file itself; choose another --output")
+    if output.suffix == ".toml":
+        # Exports are never TOML: a .toml there is a session or a model, not ours to replace.
+        raise BadInput(f"{args.output}: will not write an export over a .toml file")
+    try:
+        atomic_write(output, text)
+    except OSError as error:
+        # Name the file asked for, not the temporary file beside it.
+        raise OSError(error.errno, error.strerror, args.output) from None
+    return EXIT_OK
+
+
+def add_export(commands: Commands) -> None:
+    parser = _add_command(commands, "export", _run_export, "a session's action list")
+    parser.add_argument("session", metavar="SESSION.toml")
+    _format_option(parser, ("markdown", "csv", "json"), "markdown")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (atomically); - or none: stdout"
+    )
+
+
+def _run_compare(args: argparse.Namespace) -> int:
+    from maturity_tui.compare import compare_sessions
+    from maturity_tui.export import COMPARE_FORMATS
+
+    sessions = _load_sessions(args.sessions, _folder(args))
+    write_stdout(COMPARE_FORMATS[args.format](compare_sessions(sessions)))
+    return EXIT_OK
+
+
+def add_compare(commands: Commands) -> None:
+    parser = _add_command(commands, "compare", _run_compare, "sessions side by side, oldest first")
+    parser.add_argument("sessions", nargs="+", metavar="SESSION.toml")
+    _format_option(parser, ("text", "markdown", "csv", "json"), "text")
+
+
+def _run_schema(args: argparse.Namespace) -> int:
+    from maturity_tui.domain import MaturityModel, Session
+    from maturity_tui.textsafe import json_text
+
+    kind = MaturityModel if args.kind == "model" else Session
+    write_stdout(json_text(kind.model_json_schema()))
+    return EXIT_OK
+
+
+def add_schema(commands: Commands) -> None:
+    parser = _add_command(commands, "schema", _run_schema, "JSON Schema of a file format")
+    parser.add_argument("kind", choices=["model", "session"])
+
+
+SUBCOMMANDS: list[Callable[[Commands], None]] = [
+    add_new,
+    add_open,
+    add_models,
+    add_validate,
+    add_report,
+    add_export,
+    add_compare,
+    add_schema,
+]
+"""Each registers one subcommand; a new one is a function that adds its parser and handler."""
+
+
+# --- Entry point ----------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Run live maturity workshops in the terminal. With no command: the app.",
+        epilog="Exit codes: 0 ok, 2 bad input, 1 any other failure.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--sessions-dir",
+        metavar="DIR",
+        default=None,
+        help="the sessions folder (default: $MATURITY_TUI_SESSIONS, else ./sessions)",
+    )
+    parser.set_defaults(handler=_run_home)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add in SUBCOMMANDS:
+        add(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        handler: Handler = args.handler
+        return handler(args)
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): say nothing more, and let the exit flush nowhere.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except Exception as error:
+        code, lines = describe(error)
+        for line in lines:
+            complain(line)
+        return code
+
+
+def describe(error: Exception) -> tuple[int, list[str]]:
+    """The exit code for an error, and its message as lines (one per problem)."""
+    from maturity_tui.storage import LoadError
+
+    if isinstance(error, LoadErrors | LoadError):
+        return EXIT_BAD_INPUT, str(error).splitlines()
+    if isinstance(error, BadInput | LookupError | ValueError):
+        return EXIT_BAD_INPUT, [f"{PROG}: {error}"]
+    if isinstance(error, OSError) and error.filename:
+        return EXIT_FAILURE, [f"{error.filename}: {error.strerror or error}"]
+    return EXIT_FAILURE, [f"{PROG}: {error}"]
