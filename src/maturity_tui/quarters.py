@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
+from maturity_tui.compare import IndicatorTrend
 from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
 from maturity_tui.domain.base import Number
 from maturity_tui.storage import SessionEntry, free_session_id
@@ -248,3 +249,39 @@ def set_reading(session: Session, metric_id: str, text: str, note: str = "") -> 
         key=lambda r: order.index(r.metric),
     )
     return reading
+
+
+# --- Trends ---------------------------------------------------------------------------------
+
+Direction = Literal["better", "worse", "steady"]
+
+
+def direction(change: Number | None, better: Literal["higher", "lower"]) -> Direction | None:
+    """Whether a change is good news, judged by which way the metric's `better` points."""
+    if change is None:
+        return None
+    if change == 0:
+        return "steady"
+    return "better" if (change > 0) == (better == "higher") else "worse"
+
+
+def arrows(values: Sequence[Number | None]) -> list[str]:
+    """Per value, how it moved from the previous known value: "↑", "↓", "→", or "" (first/none)."""
+    marks, last = [], None
+    for value in values:
+        if value is None or last is None:
+            marks.append("")
+        else:
+            marks.append("↑" if value > last else "↓" if value < last else "→")
+        last = value if value is not None else last
+    return marks
+
+
+def movers(
+    trends: Iterable[IndicatorTrend], count: int
+) -> tuple[list[IndicatorTrend], list[IndicatorTrend]]:
+    """The biggest risers and fallers by delta, largest first; ties keep model order."""
+    listed = list(trends)
+    risers = sorted((t for t in listed if (t.delta or 0) > 0), key=lambda t: -(t.delta or 0))
+    fallers = sorted((t for t in listed if (t.delta or 0) < 0), key=lambda t: t.delta or 0)
+    return risers[:count], fallers[:count]

@@ -5,17 +5,22 @@ from __future__ import annotations
 import tomllib
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
+from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Action, MaturityModel, Session, new_session
 from maturity_tui.quarters import (
     ReadingError,
+    arrows,
     carried_actions,
     carry_over,
+    direction,
     duplicate_for_next_period,
     library,
     move_to_trash,
+    movers,
     next_period,
     parse_number,
     previous_session,
@@ -307,3 +312,44 @@ def test_set_reading_keeps_a_recalibrated_target(model: MaturityModel) -> None:
 def test_set_reading_of_an_unknown_metric(model: MaturityModel) -> None:
     with pytest.raises(LookupError):
         set_reading(session(model, "Apollo", "2026-Q4"), "nope", "1")
+
+
+# --- trends ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "better", "expected"),
+    [
+        (5, "higher", "better"),
+        (-5, "higher", "worse"),
+        (-0.5, "lower", "better"),
+        (2, "lower", "worse"),
+        (0, "higher", "steady"),
+        (None, "higher", None),
+    ],
+)
+def test_direction_follows_the_metrics_better(
+    change: float | None, better: Literal["higher", "lower"], expected: str | None
+) -> None:
+    assert direction(change, better) == expected
+
+
+def test_arrows_compare_with_the_last_known_value() -> None:
+    assert arrows([3, 4, None, 2, 2, None]) == ["", "↑", "", "↓", "→", ""]
+    assert arrows([None, 1]) == ["", ""]
+
+
+def test_movers_largest_first_ties_in_model_order(model: MaturityModel) -> None:
+    first, second = (session(model, "Apollo", p) for p in ("2026-Q3", "2026-Q4"))
+    for indicator, (before, after) in {
+        "key-customers-known": (2, 4),
+        "feedback-reaches-team": (1, 4),
+        "requests-answered": (3, 3),
+        "touchpoints-known": (5, 4),
+        "scheduled-interactions": (2, 4),
+    }.items():
+        first.rating_or_new(indicator).consensus = before
+        second.rating_or_new(indicator).consensus = after
+    risers, fallers = movers(compare_sessions([first, second]).indicators, 2)
+    assert [t.id for t in risers] == ["feedback-reaches-team", "key-customers-known"]
+    assert [t.id for t in fallers] == ["touchpoints-known"]

@@ -1,0 +1,80 @@
+"""Review last time's open actions before voting: done, dropped, or still open."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label
+
+from maturity_tui.domain import Action, Session
+from maturity_tui.quarters import ActionStatus, carried_actions, review_carried
+from maturity_tui.tui.text import literal, literal_text
+
+STATUS_LABELS: dict[ActionStatus, str] = {"open": "open", "done": "✓ done", "dropped": "✗ dropped"}
+COLUMNS = ("Status", "Action", "Owner", "Due", "From")
+WIDTHS = {"Status": max(map(len, STATUS_LABELS.values())), "Action": 36}
+"""Fixed widths: a status fits whatever it becomes, and a title is clipped (not wrapped) so
+that owner and due stay in sight at 80 columns."""
+
+
+class CarryOverScreen(Screen[None]):
+    """The carried-over actions of a new session; each verdict is stored and `on_change` told."""
+
+    CSS_PATH = "../quarters.tcss"
+    BINDINGS = [
+        Binding("d", "review('done')", "Done", id="carryover.done"),
+        Binding("x", "review('dropped')", "Dropped", id="carryover.dropped"),
+        Binding("o", "review('open')", "Keep open", id="carryover.open"),
+        Binding("enter,escape", "close", "Continue", id="carryover.continue", priority=True),
+    ]
+
+    def __init__(self, session: Session, on_change: Callable[[], None]) -> None:
+        super().__init__()
+        self.session = session
+        self.on_change = on_change
+
+    def compose(self) -> ComposeResult:
+        actions = carried_actions(self.session)
+        title = f"Last time's open actions · {self.session.team} · {self.session.period}"
+        yield Label(literal(title, one_line=True), classes="screen-title")
+        yield Label(
+            f"{len(actions)} carried over. Is each one done, dropped, or still open?"
+            if actions
+            else "No actions were carried over.",
+            id="carryover-hint",
+        )
+        table: DataTable[Text] = DataTable(id="carried", cursor_type="row", zebra_stripes=True)
+        for column in COLUMNS:
+            table.add_column(column, key=column, width=WIDTHS.get(column))
+        for action in actions:
+            table.add_row(*self._cells(action), key=str(action.id))
+        yield table
+        yield Footer(compact=True)
+
+    @staticmethod
+    def _cells(action: Action) -> tuple[Text, ...]:
+        return (
+            Text(STATUS_LABELS[action.status]),
+            literal_text(action.title),
+            literal_text(action.owner or "—"),
+            Text(action.due.isoformat() if action.due else "—"),
+            Text(action.carried_from or ""),
+        )
+
+    def action_review(self, status: ActionStatus) -> None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        assert row_key.value is not None  # every row was added with its action id
+        action = review_carried(self.session, int(row_key.value), status)
+        table.update_cell(row_key, "Status", Text(STATUS_LABELS[action.status]))
+        self.on_change()
+        table.move_cursor(row=table.cursor_row + 1)
+
+    def action_close(self) -> None:
+        self.dismiss()

@@ -1,0 +1,129 @@
+"""A team's sessions side by side: levels, indicator ratings with their moves, KPIs, actions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
+
+from maturity_tui.compare import ACTION_STATUSES, Comparison, IndicatorTrend, compare_sessions
+from maturity_tui.domain import Session
+from maturity_tui.quarters import arrows, movers
+from maturity_tui.tui.text import literal, literal_text
+from maturity_tui.tui.widgets.sparkline_row import SparklineRow
+
+MOVERS_SHOWN = 5
+ABSENT = "—"
+
+
+def rating_cells(trend: IndicatorTrend) -> list[str]:
+    """Each session's agreed rating with its move since the last known one; absent is "—"."""
+    cells = []
+    for rating, applicable, arrow in zip(
+        trend.ratings, trend.applicable, arrows(trend.ratings), strict=True
+    ):
+        if applicable is False:
+            cells.append("n/a")
+        else:
+            cells.append(ABSENT if rating is None else f"{rating} {arrow}".rstrip())
+    return cells
+
+
+def signed(number: int | None) -> str:
+    return ABSENT if number is None else f"{number:+d}"
+
+
+class CompareScreen(Screen[None]):
+    """Sessions oldest first; every number comes from `compare.compare_sessions`."""
+
+    CSS_PATH = "../quarters.tcss"
+    BINDINGS = [
+        Binding("x", "export", "Export", id="compare.export", tooltip="Write the comparison"),
+        Binding("escape", "close", "Back", id="compare.close"),
+    ]
+
+    def __init__(self, sessions: Sequence[Session], sessions_dir: Path) -> None:
+        super().__init__()
+        self.comparison: Comparison = compare_sessions(sessions)
+        self.sessions_dir = sessions_dir
+
+    def compose(self) -> ComposeResult:
+        columns = self.comparison.columns
+        teams = ", ".join(self.comparison.teams)
+        yield Label(
+            literal(f"Compare · {teams} · {len(columns)} sessions", one_line=True),
+            classes="screen-title",
+        )
+        with TabbedContent(id="compare-tabs"):
+            with TabPane("Overview", id="overview"), VerticalScroll():
+                yield self._sessions_table()
+                yield from self._movers()
+            with TabPane("Indicators", id="indicators"):
+                yield self._indicators_table()
+            with TabPane("KPIs", id="kpis"), VerticalScroll(id="kpi-rows"):
+                for trend in self.comparison.readings:
+                    yield SparklineRow(trend)
+                if not self.comparison.readings:
+                    yield Label("No KPI readings in these sessions.", classes="empty")
+        yield Footer(compact=True)
+
+    def _sessions_table(self) -> DataTable[Text | str]:
+        table: DataTable[Text | str] = DataTable(id="sessions", cursor_type="row")
+        table.add_columns("Period", "Session", "Level", "Progress", *ACTION_STATUSES)
+        levels = [column.score.level for column in self.comparison.columns]
+        for column, arrow in zip(self.comparison.columns, arrows(levels), strict=True):
+            progress = column.score.progress
+            table.add_row(
+                literal_text(column.session.period),
+                Text(column.session.id),
+                literal_text(f"{column.score.level} {column.level_name} {arrow}".rstrip()),
+                "top" if progress is None else f"{progress:.0%}",
+                *(str(column.actions[status]) for status in ACTION_STATUSES),
+                key=column.session.id,
+            )
+        return table
+
+    def _movers(self) -> ComposeResult:
+        risers, fallers = movers(self.comparison.indicators, MOVERS_SHOWN)
+        for title, trends, list_id in (
+            ("Rose most", risers, "risers"),
+            ("Fell most", fallers, "fallers"),
+        ):
+            yield Label(title, classes="section-title")
+            if not trends:
+                yield Label("nothing", classes=f"mover empty {list_id}")
+            for trend in trends:
+                line = f"{signed(trend.delta)}  {trend.indicator.statement}"
+                yield Label(literal(line, one_line=True), classes=f"mover {list_id}")
+
+    def _indicators_table(self) -> DataTable[Text | str]:
+        table: DataTable[Text | str] = DataTable(id="indicator-table", zebra_stripes=True)
+        table.add_column("Indicator", key="indicator")
+        table.add_column("L", key="level")
+        for column in self.comparison.columns:
+            table.add_column(literal_text(column.session.period), key=column.session.id)
+        table.add_column("Δ", key="delta")
+        for trend in self.comparison.indicators:
+            table.add_row(
+                Text(trend.id),
+                str(trend.indicator.level),
+                *rating_cells(trend),
+                signed(trend.delta),
+                key=trend.id,
+            )
+        return table
+
+    def action_export(self) -> None:
+        from maturity_tui.tui.screens.export_dialog import ExportDialog
+
+        sessions = [column.session for column in self.comparison.columns]
+        self.app.push_screen(ExportDialog.for_comparison(sessions, self.sessions_dir))
+
+    def action_close(self) -> None:
+        self.dismiss()

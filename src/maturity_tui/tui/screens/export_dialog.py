@@ -1,0 +1,166 @@
+"""The export dialog: pick what to write and where; the text is exactly the command line's."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from maturity_tui.compare import compare_sessions
+from maturity_tui.domain import Session
+from maturity_tui.export import ACTION_FORMATS, COMPARE_FORMATS, REPORT_FORMATS, SUFFIXES
+from maturity_tui.storage import atomic_write, slugify
+from maturity_tui.tui.text import literal
+
+EXPORTS_DIR = "exports"
+REFUSED_SUFFIXES = (".toml",)
+"""Session and model files: an export never replaces one."""
+FORMAT_NAMES = {"markdown": "Markdown", "csv": "CSV", "json": "JSON"}
+
+
+@dataclass(frozen=True, slots=True)
+class ExportChoice:
+    """One thing the dialog can write: its label, default file name and renderer."""
+
+    label: str
+    filename: str
+    render: Callable[[], str]
+
+
+class Written(Message):
+    """From the write worker: where the file went, or why it did not."""
+
+    def __init__(self, path: Path, error: str | None) -> None:
+        super().__init__()
+        self.path = path
+        self.error = error
+
+
+def target_problem(path: Path) -> str | None:
+    """Why a path cannot take an export, or None."""
+    if not path.name:
+        return "type a file name"
+    if path.suffix.lower() in REFUSED_SUFFIXES:
+        return f"{path.name}: exports never write .toml files (they could be sessions or models)"
+    if path.is_dir():
+        return f"{path} is a folder: add a file name"
+    return None
+
+
+class ExportDialog(ModalScreen[Path | None]):
+    """Returns the path written, or None when cancelled."""
+
+    CSS_PATH = "../quarters.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+
+    def __init__(self, title: str, choices: Sequence[ExportChoice], folder: Path) -> None:
+        super().__init__()
+        self.heading = title
+        self.choices = list(choices)
+        self.folder = folder
+        self.choice = self.choices[0]
+
+    @classmethod
+    def for_session(cls, session: Session, sessions_dir: Path) -> ExportDialog:
+        choices = [
+            ExportChoice(
+                f"Action list · {FORMAT_NAMES[fmt]}",
+                f"{session.id}-actions{SUFFIXES[fmt]}",
+                partial(ACTION_FORMATS[fmt], session),
+            )
+            # CSV first: what most facilitators take to a spreadsheet or tracker.
+            for fmt in ("csv", "markdown", "json")
+        ]
+        choices.append(
+            ExportChoice(
+                "Session report · Markdown",
+                f"{session.id}-report.md",
+                partial(REPORT_FORMATS["markdown"], session),
+            )
+        )
+        title = f"Export · {session.team} · {session.period}"
+        return cls(title, choices, sessions_dir / EXPORTS_DIR)
+
+    @classmethod
+    def for_comparison(cls, sessions: Sequence[Session], sessions_dir: Path) -> ExportDialog:
+        comparison = compare_sessions(sessions)
+        stem = f"{slugify(' '.join(comparison.teams))}-compare"
+        choices = [
+            ExportChoice(
+                f"Comparison · {FORMAT_NAMES[fmt]}",
+                f"{stem}{SUFFIXES[fmt]}",
+                partial(COMPARE_FORMATS[fmt], comparison),
+            )
+            for fmt in ("markdown", "csv", "json")
+        ]
+        title = f"Export · {', '.join(comparison.teams)} · comparison"
+        return cls(title, choices, sessions_dir / EXPORTS_DIR)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box"):
+            yield Label(literal(self.heading, one_line=True), classes="screen-title")
+            with RadioSet(id="export-kind"):
+                for n, choice in enumerate(self.choices):
+                    yield RadioButton(choice.label, value=n == 0)
+            yield Input(str(self.folder / self.choice.filename), id="export-path")
+            yield Static("", id="export-status")
+            with Horizontal(id="export-buttons"):
+                yield Button("Write", id="export-write", variant="primary")
+                yield Button("Cancel", id="export-cancel")
+
+    @on(RadioSet.Changed)
+    def _choose(self, event: RadioSet.Changed) -> None:
+        self.choice = self.choices[event.index]
+        path_input = self.query_one("#export-path", Input)
+        # Keep the folder the user typed; only the file name follows the format.
+        folder = Path(path_input.value).parent if path_input.value.strip() else self.folder
+        path_input.value = str(folder / self.choice.filename)
+
+    @on(Input.Submitted, "#export-path")
+    @on(Button.Pressed, "#export-write")
+    def action_write(self) -> None:
+        path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        problem = target_problem(path)
+        if problem is not None:
+            self._status(problem, error=True)
+            return
+        self._status(f"writing {path} …", error=False)
+        self._write(path, self.choice.render)
+
+    @work(thread=True, exclusive=True, group="io", exit_on_error=False)
+    def _write(self, path: Path, render: Callable[[], str]) -> None:
+        problem: str | None = None
+        try:
+            text = render()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, text)
+        except OSError as error:
+            problem = f"{path}: {error.strerror or error}"
+        except ValueError as error:
+            problem = str(error)
+        self.post_message(Written(path, problem))
+
+    def on_written(self, message: Written) -> None:
+        if message.error is not None:
+            self._status(message.error, error=True)
+            return
+        self.app.notify(f"Written: {message.path}", title="Export", markup=False)
+        self.dismiss(message.path)
+
+    def _status(self, text: str, *, error: bool) -> None:
+        status = self.query_one("#export-status", Static)
+        status.set_class(error, "-error")
+        status.update(literal(text))
+
+    @on(Button.Pressed, "#export-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,437 @@
+"""The screens for work across quarters, each in a small host app: readings, carry-over,
+compare and export."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import DataTable, Input, Label, RadioSet, Static
+
+from maturity_tui.compare import compare_sessions
+from maturity_tui.domain import Session
+from maturity_tui.export import compare_data
+from maturity_tui.quarters import carry_over, duplicate_for_next_period, team_history
+from maturity_tui.storage import load_session, save_session, session_path
+from maturity_tui.tui.screens.carryover import CarryOverScreen
+from maturity_tui.tui.screens.compare import CompareScreen
+from maturity_tui.tui.screens.export_dialog import ExportDialog
+from maturity_tui.tui.screens.readings import MetricRow, ReadingsScreen
+from maturity_tui.tui.widgets.sparkline_row import SparklineRow
+
+DEMO = Path(__file__).parents[2] / "sessions"
+NEXT_QUARTER = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
+HOSTILE = "[/] [bold]loud[/bold] \x1b[31mred"
+
+
+class Host(App[None]):
+    """Pushes one screen and keeps what it was dismissed with."""
+
+    def __init__(self, make: Callable[[], Screen[Any]]) -> None:
+        super().__init__()
+        self.make = make
+        self.results: list[object] = []
+
+    def on_mount(self) -> None:
+        self.push_screen(self.make(), self.results.append)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A copy of the demo history: tests may write into it."""
+    target = tmp_path / "sessions"
+    shutil.copytree(DEMO, target)
+    return target
+
+
+def demo(folder: Path) -> list[Session]:
+    return team_history((load_session(p) for p in folder.glob("*.toml")), "Apollo")
+
+
+class Recorder:
+    """The app's side of `on_change`: counts changes and saves each, as the autosave would."""
+
+    def __init__(self, session: Session, path: Path) -> None:
+        self.session, self.path, self.count = session, path, 0
+
+    def __call__(self) -> None:
+        self.count += 1
+        save_session(self.session, self.path)
+
+    def on_disk(self) -> Session:
+        return load_session(self.path)
+
+
+def recorder(folder: Path, session: Session) -> Recorder:
+    return Recorder(session, session_path(folder, session.id))
+
+
+async def no_blink(pilot: Pilot[Any]) -> None:
+    for field in pilot.app.screen.query(Input):
+        field.cursor_blink = False
+    await pilot.pause()
+
+
+def plain(widget: Label | Static) -> str:
+    return str(widget.render())
+
+
+# --- Readings --------------------------------------------------------------------------------
+
+
+def row(pilot: Pilot[Any], metric: str) -> MetricRow:
+    return pilot.app.screen.query_one(f"#metric-{metric}", MetricRow)
+
+
+async def enter(pilot: Pilot[Any], metric: str, field: str, text: str) -> None:
+    widget = row(pilot, metric).query_one(f".{field}", Input)
+    widget.focus()
+    widget.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+@pytest.mark.asyncio
+async def test_readings_reject_a_bad_number_with_a_message(folder: Path) -> None:
+    session = demo(folder)[-1]
+    saved = recorder(folder, session)
+    app = Host(lambda: ReadingsScreen(session, saved))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        for text, message in (
+            ("lots", "Net Promoter Score: 'lots' is not a number"),
+            ("150", "Net Promoter Score: 150 is not between -100 and 100"),
+        ):
+            await enter(pilot, "nps", "value", text)
+            nps = row(pilot, "nps")
+            assert nps.has_class("-invalid")
+            assert plain(nps.query_one(".problem", Static)) == message
+        assert saved.count == 0
+        assert session.reading("nps").value == 31  # type: ignore[union-attr]
+        await enter(pilot, "nps", "value", "35")
+        assert not row(pilot, "nps").has_class("-invalid")
+        assert saved.count == 1
+        assert saved.on_disk().reading("nps").value == 35  # type: ignore[union-attr]
+
+
+@pytest.mark.asyncio
+async def test_readings_keep_qualitative_text_literally_and_show_it_so(folder: Path) -> None:
+    session = demo(folder)[-1]
+    saved = recorder(folder, session)
+    app = Host(lambda: ReadingsScreen(session, saved))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await enter(pilot, "testimonials", "value", HOSTILE)
+        await enter(pilot, "testimonials", "note", "[i]from Ana[/i]")
+        await pilot.press("escape")
+        await pilot.pause()
+    reading = saved.on_disk().reading("testimonials")
+    assert reading is not None and (reading.value, reading.note) == (HOSTILE, "[i]from Ana[/i]")
+    assert app.results == [None]
+
+
+@pytest.mark.asyncio
+async def test_readings_an_empty_value_clears_and_a_note_alone_is_refused(folder: Path) -> None:
+    session = demo(folder)[-1]
+    saved = recorder(folder, session)
+    app = Host(lambda: ReadingsScreen(session, saved))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        await enter(pilot, "csat", "value", "")
+        assert saved.on_disk().reading("csat") is None
+        await enter(pilot, "retention", "value", "")
+        await enter(pilot, "retention", "note", "no survey this time")
+        assert plain(row(pilot, "retention").query_one(".problem", Static)) == (
+            "a note needs a value"
+        )
+
+
+@pytest.mark.asyncio
+async def test_readings_escape_stops_once_at_an_invalid_entry(folder: Path) -> None:
+    session = demo(folder)[-1]
+    saved = recorder(folder, session)
+    app = Host(lambda: ReadingsScreen(session, saved))
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        row(pilot, "csat").query_one(".value", Input).value = "101"
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingsScreen) and app.results == []
+        assert app.focused is row(pilot, "csat").query_one(".value", Input)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.results == [None]
+    assert saved.count == 0 and session.reading("csat").value == 79  # type: ignore[union-attr]
+
+
+# --- Carried-over actions --------------------------------------------------------------------
+
+
+def next_quarter(folder: Path) -> tuple[Session, Recorder]:
+    fresh = duplicate_for_next_period(demo(folder)[-1], folder, NEXT_QUARTER)
+    saved = recorder(folder, fresh)
+    saved()
+    return fresh, saved
+
+
+@pytest.mark.asyncio
+async def test_carry_over_review_lands_each_choice_in_the_file(folder: Path) -> None:
+    fresh, saved = next_quarter(folder)
+    assert [a.carried_id for a in fresh.actions] == [3, 4]
+    app = Host(lambda: CarryOverScreen(fresh, saved))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("d", "x")
+        assert [a.status for a in saved.on_disk().actions] == ["done", "dropped"]
+        await pilot.press("up", "o")  # the cursor stayed on the last row
+        assert [a.status for a in saved.on_disk().actions] == ["open", "dropped"]
+        table = app.screen.query_one(DataTable)
+        assert [str(c) for c in table.get_column("Status")] == ["open", "✗ dropped"]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [None]
+
+
+@pytest.mark.asyncio
+async def test_resuming_a_new_session_does_not_duplicate_carried_actions(folder: Path) -> None:
+    _, saved = next_quarter(folder)
+    resumed = saved.on_disk()
+    previous = load_session(session_path(folder, "apollo-2026-q4"))
+    assert carry_over(resumed, previous) == []
+    app = Host(lambda: CarryOverScreen(resumed, saved))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        assert app.screen.query_one(DataTable).row_count == 2
+
+
+@pytest.mark.asyncio
+async def test_carry_over_shows_hostile_titles_literally(folder: Path) -> None:
+    fresh, saved = next_quarter(folder)
+    fresh.actions[0].title = HOSTILE
+    fresh.actions[0].owner = "[b]Ben"
+    app = Host(lambda: CarryOverScreen(fresh, saved))
+    async with app.run_test(size=(140, 30)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        cells = [str(c) for c in table.get_row_at(0)]
+        assert cells[1] == "[/] [bold]loud[/bold] ␛[31mred"
+        assert cells[2] == "[b]Ben"
+
+
+@pytest.mark.asyncio
+async def test_carry_over_with_nothing_carried_says_so(folder: Path) -> None:
+    first = demo(folder)[0]
+    app = Host(lambda: CarryOverScreen(first, lambda: None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert plain(app.screen.query_one("#carryover-hint", Label)) == (
+            "No actions were carried over."
+        )
+        await pilot.press("d")  # nothing to review: no error
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [None]
+
+
+# --- Compare ---------------------------------------------------------------------------------
+
+
+@pytest.mark.asyncio
+async def test_compare_screen_shows_what_compare_json_says(folder: Path) -> None:
+    sessions = demo(folder)
+    expected = compare_data(compare_sessions(sessions))
+    app = Host(lambda: CompareScreen(sessions, folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        table = screen.query_one("#sessions", DataTable)
+        rows = [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
+        assert [r[1] for r in rows] == [s["id"] for s in expected["sessions"]]
+        assert [int(r[2].split()[0]) for r in rows] == [s["level"] for s in expected["sessions"]]
+        assert [r[4:] for r in rows] == [
+            [str(s["actions"][k]) for k in ("open", "done", "dropped")]
+            for s in expected["sessions"]
+        ]
+        indicators = screen.query_one("#indicator-table", DataTable)
+        for trend in expected["indicators"]:
+            cells = [str(c) for c in indicators.get_row(trend["id"])][2:-1]
+            for cell, rating, applicable in zip(
+                cells, trend["ratings"], trend["applicable"], strict=True
+            ):
+                if applicable is False:
+                    assert cell == "n/a"
+                elif rating is None:
+                    assert cell == "—"  # absent is not zero
+                else:
+                    assert int(cell.split()[0]) == rating
+        for metric, values in expected["readings"].items():
+            shown = screen.query_one(f"#kpi-{metric}", SparklineRow)
+            if shown.trend.metric.kind == "qualitative":
+                newest = [v for v in values if v is not None][-1]
+                assert plain(shown.query_one(".kpi-text", Label)) == newest
+                continue
+            label = plain(shown.query_one(".kpi-values", Label))
+            assert label == " · ".join("—" if v is None else str(v) for v in values)
+
+
+@pytest.mark.asyncio
+async def test_compare_screen_arrows_and_movers(folder: Path) -> None:
+    sessions = demo(folder)
+    app = Host(lambda: CompareScreen(sessions, folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        indicators = screen.query_one("#indicator-table", DataTable)
+        # support-follow-up: 3, 4, 5, 4 across the demo's quarters.
+        assert [str(c) for c in indicators.get_row("support-follow-up")][2:] == [
+            "3",
+            "4 ↑",
+            "5 ↑",
+            "4 ↓",
+            "+1",
+        ]
+        risers = [plain(label) for label in screen.query(".mover.risers")]
+        assert risers[0].startswith("+3  ")
+        nps = screen.query_one("#kpi-nps", SparklineRow)
+        assert plain(nps.query_one(".kpi-direction", Label)) == "↑ better"
+
+
+@pytest.mark.asyncio
+async def test_compare_screen_shows_a_hostile_team_name_literally(folder: Path) -> None:
+    sessions = demo(folder)[:2]
+    for session in sessions:
+        session.team = HOSTILE
+    app = Host(lambda: CompareScreen(sessions, folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        title = plain(app.screen.query_one(".screen-title", Label))
+        assert title == "Compare · [/] [bold]loud[/bold] ␛[31mred · 2 sessions"
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+async def write_export(
+    pilot: Pilot[Any], choice: int, path: Path | None = None
+) -> tuple[object, str]:
+    screen = pilot.app.screen
+    radio = screen.query_one(RadioSet)
+    radio.focus()
+    await pilot.pause()
+    for _ in range(choice):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await pilot.pause()
+    field = screen.query_one("#export-path", Input)
+    if path is not None:
+        field.value = str(path)
+    field.focus()
+    await pilot.press("enter")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    if screen is not pilot.app.screen:  # written and dismissed
+        return field.value, ""
+    return field.value, plain(screen.query_one("#export-status", Static))
+
+
+@pytest.mark.asyncio
+async def test_export_dialog_writes_the_default_path_and_returns_it(folder: Path) -> None:
+    session = demo(folder)[-1]
+    app = Host(lambda: ExportDialog.for_session(session, folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await write_export(pilot, 0)
+    written = folder / "exports" / "apollo-2026-q4-actions.csv"
+    assert app.results == [written]
+    assert written.read_text(encoding="utf-8").splitlines()[0] == (
+        "id,title,indicator,owner,due,status,carried_from"
+    )
+
+
+@pytest.mark.asyncio
+async def test_export_dialog_refuses_a_toml_target_and_shows_write_errors(
+    folder: Path, tmp_path: Path
+) -> None:
+    session = demo(folder)[-1]
+    target = session_path(folder, session.id)
+    before = target.read_bytes()
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    app = Host(lambda: ExportDialog.for_session(session, folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        _, status = await write_export(pilot, 0, target)
+        assert "never write .toml" in status
+        _, status = await write_export(pilot, 0, blocker / "out.csv")
+        assert status.startswith(str(blocker / "out.csv"))
+        assert isinstance(app.screen, ExportDialog) and app.results == []
+        await pilot.press("escape")
+        await pilot.pause()
+    assert target.read_bytes() == before
+    assert app.results == [None]
+
+
+@pytest.mark.asyncio
+async def test_export_dialog_format_choice_changes_only_the_file_name(folder: Path) -> None:
+    session = demo(folder)[-1]
+    elsewhere = folder.parent / "tracker"
+    app = Host(lambda: ExportDialog.for_session(session, folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#export-path", Input).value = str(elsewhere / "x.csv")
+        path, _ = await write_export(pilot, 3)
+    assert path == str(elsewhere / "apollo-2026-q4-report.md")
+    assert app.results == [elsewhere / "apollo-2026-q4-report.md"]
+
+
+# --- Snapshots -------------------------------------------------------------------------------
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_compare(snap_compare: Any, size: tuple[int, int]) -> None:
+    app = Host(lambda: CompareScreen(demo(DEMO), DEMO))
+    assert snap_compare(app, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_compare_indicators(snap_compare: Any, size: tuple[int, int]) -> None:
+    app = Host(lambda: CompareScreen(demo(DEMO), DEMO))
+    assert snap_compare(app, terminal_size=size, press=["right"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_compare_kpis(snap_compare: Any, size: tuple[int, int]) -> None:
+    app = Host(lambda: CompareScreen(demo(DEMO), DEMO))
+    assert snap_compare(app, terminal_size=size, press=["right", "right"])
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_readings(snap_compare: Any, size: tuple[int, int]) -> None:
+    app = Host(lambda: ReadingsScreen(demo(DEMO)[-1], lambda: None))
+    assert snap_compare(app, terminal_size=size, run_before=no_blink)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_readings_with_a_bad_number(snap_compare: Any, size: tuple[int, int]) -> None:
+    async def type_bad_number(pilot: Pilot[Any]) -> None:
+        await pilot.press("1", "5", "0", "enter")
+        await no_blink(pilot)
+
+    app = Host(lambda: ReadingsScreen(demo(DEMO)[-1], lambda: None))
+    assert snap_compare(app, terminal_size=size, run_before=type_bad_number)
+
+
+def test_snapshot_carry_over(snap_compare: Any, tmp_path: Path) -> None:
+    fresh = duplicate_for_next_period(demo(DEMO)[-1], tmp_path, NEXT_QUARTER)
+    app = Host(lambda: CarryOverScreen(fresh, lambda: None))
+    assert snap_compare(app, terminal_size=(80, 24), press=["x"])
