@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import socket
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -12,7 +13,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 from aiohttp import ClientSession, TCPConnector
-from aiohttp.test_utils import TestServer
 
 from maturity_tui.domain import Session, new_session
 from maturity_tui.room.guard import RateLimiter
@@ -115,9 +115,14 @@ async def serve(
     tracker = SaveTracker()
     HeadlessAutosave(workshop, path, tracker)
     room = Room(WorkshopHost(workshop, tracker.wait), code=CODE, limiter=limiter, keepalive=0.5)
-    server = TestServer(room.app, host="127.0.0.1")
-    await server.start_server()
+    url = await room.start("127.0.0.1", free_port())
     try:
-        yield Served(workshop, room, path, str(server.make_url("/")))
+        yield Served(workshop, room, path, url)
     finally:
-        await server.close()
+        await room.stop()
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

@@ -99,7 +99,8 @@ async def test_a_vote_on_another_indicator_is_409(tmp_path: Path) -> None:
         assert await device.vote(first, 4) == 409
         assert await device.withdraw(first) == 409
         assert await device.vote("no-such-indicator", 4) == 409
-        assert served.saved().rating(first) is None
+        assert served.workshop.session.rating(first) is None
+        assert not served.path.exists(), "nothing changed, so nothing was saved"
 
 
 @run_async

@@ -210,6 +210,7 @@ function renderTally(next) {
     const line = element("div", "bar-row");
     const bar = element("div", "bar");
     bar.style.width = (100 * row.count / most) + "%";
+    bar.hidden = row.count === 0;
     line.append(element("span", "label", `${row.value} ${point ? point.label : ""}`),
       element("div", "track"), element("span", "count", String(row.count)));
     line.children[1].append(bar);

@@ -1,0 +1,294 @@
+"""`maturity-tui join URL`: vote from a terminal in a room someone opened (no Textual needed).
+
+It speaks the same public API as the page: join with the code (and a name in named voting),
+follow the server-sent events, and vote with a digit, the scale position, like the
+facilitator's keyboard. Text from the room is printed literally, never as escapes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import aiohttp
+
+from maturity_tui.textsafe import literal, one_line
+
+EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
+HELP = "Type a digit to vote (its scale position), w to withdraw, q to quit."
+
+Say = Callable[[str], None]
+
+
+class JoinFailed(Exception):
+    """The room refused us for good (wrong code three times, no free name, gone)."""
+
+
+def room_address(url: str) -> tuple[str, str | None]:
+    """The room's base URL, and the join code when the link carries one (`#code=K7Q2XM`)."""
+    if "://" not in url:
+        url = f"http://{url}"
+    parts = urlsplit(url)
+    code = None
+    if parts.fragment.startswith("code="):
+        code = parts.fragment.removeprefix("code=")
+    return urlunsplit((parts.scheme, parts.netloc, "/", "", "")), code
+
+
+def read_lines(fd: int, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[str | None]) -> None:
+    """Feed the lines typed on `fd` to the loop, then None at the end; runs in a daemon thread.
+
+    Unbuffered `os.read`, not `input()`: a thread blocked inside sys.stdin's buffer aborts
+    the interpreter at exit, and a buffer would hide typed-ahead lines from the loop.
+    """
+    pending = b""
+    try:
+        while chunk := os.read(fd, 4096):
+            pending += chunk
+            while b"\n" in pending:
+                line, pending = pending.split(b"\n", 1)
+                loop.call_soon_threadsafe(lines.put_nowait, line.decode("utf-8", "replace"))
+        loop.call_soon_threadsafe(lines.put_nowait, None)
+    except (OSError, RuntimeError):
+        pass  # stdin closed under us, or the loop is gone: the client is ending anyway
+
+
+class TerminalVoter:
+    """One device in the room, reading typed `lines` and writing with `say`."""
+
+    def __init__(
+        self, http: aiohttp.ClientSession, lines: asyncio.Queue[str | None], say: Say
+    ) -> None:
+        self.http = http
+        self.lines = lines
+        self.say = say
+        self.token = ""
+        self.state: dict[str, Any] | None = None
+
+    async def ask(self, prompt: str) -> str:
+        self.say(prompt)
+        line = await self.lines.get()
+        if line is None:
+            raise EOFError
+        return line
+
+    @property
+    def auth(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+    # --- Joining ------------------------------------------------------------------------
+
+    async def join(self, code: str | None, name: str | None) -> None:
+        for _ in range(3):
+            code = code or await self.ask("Join code:")
+            body = {"code": code} if name is None else {"code": code, "name": name}
+            async with self.http.post("/api/join", json=body) as response:
+                reply = await response.json(content_type=None)
+                if response.status == 200:
+                    self.token = reply["token"]
+                    who = f" as {one_line(reply['name'])}" if reply.get("name") else ""
+                    self.say(f"Joined{who}. {HELP}")
+                    return
+            if response.status == 403 and "names" in reply:
+                name = await self._pick_name(reply["names"], name)
+            elif response.status == 403:
+                self.say("Wrong join code.")
+                code = None
+            else:
+                raise JoinFailed(one_line(str(reply.get("error", response.status))))
+        raise JoinFailed("could not join after three tries")
+
+    async def _pick_name(self, names: list[str], tried: str | None) -> str:
+        if not names:
+            raise JoinFailed("every participant's name is taken: ask the facilitator")
+        if tried is not None:
+            self.say(f"{one_line(tried)} is taken or not a participant.")
+        for number, name in enumerate(names, 1):
+            self.say(f"  {number}. {one_line(name)}")
+        while True:
+            answer = (await self.ask("Who are you? (number)")).strip()
+            if answer.isdigit() and 1 <= int(answer) <= len(names):
+                return names[int(answer) - 1]
+
+    # --- Following and voting -----------------------------------------------------------
+
+    async def run(self) -> int:
+        follower = asyncio.create_task(self._follow())
+        try:
+            while (line := await self.lines.get()) is not None:
+                if line.strip().lower() in {"q", "quit"}:
+                    break
+                await self._command(line.strip())
+            return EXIT_OK
+        finally:
+            follower.cancel()
+
+    async def _command(self, line: str) -> None:
+        state = self.state
+        if not line or state is None or state["indicator"] is None:
+            return
+        indicator = state["indicator"]["id"]
+        if line.lower() == "w":
+            status = await self._send("DELETE", {"indicator": indicator})
+            self.say("Vote withdrawn." if status == 204 else self._refusal(status))
+            return
+        scale = state["scale"]
+        if not line.isdigit() or not 1 <= int(line) <= len(scale):
+            self.say(f"Type 1 to {len(scale)}, w or q.")
+            return
+        point = scale[int(line) - 1]
+        status = await self._send("PUT", {"indicator": indicator, "value": point["value"]})
+        if status == 204:
+            self.say(f"Saved: your vote is {point['value']} ({one_line(point['label'])}).")
+        else:
+            self.say(self._refusal(status))
+
+    async def _send(self, method: str, body: dict[str, Any]) -> int:
+        try:
+            async with self.http.request(method, "/api/vote", json=body, headers=self.auth) as r:
+                return r.status
+        except aiohttp.ClientError:
+            return 0
+
+    @staticmethod
+    def _refusal(status: int) -> str:
+        reasons = {
+            0: "no connection",
+            401: "the room no longer knows this device (was your name released?)",
+            409: "the facilitator moved on",
+            429: "too fast, try again in a moment",
+        }
+        return f"Not saved: {reasons.get(status, f'HTTP {status}')}."
+
+    async def _follow(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                async with self.http.get("/api/events", headers=self.auth) as response:
+                    if response.status == 401:
+                        self.say("The room no longer knows this device. Join again.")
+                        self.lines.put_nowait(None)
+                        return
+                    delay = 1.0
+                    await self._read_events(response)
+            except (aiohttp.ClientError, TimeoutError):
+                pass
+            self.say("Connection lost; reconnecting…")
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 8.0)
+
+    async def _read_events(self, response: aiohttp.ClientResponse) -> None:
+        event, data = "message", ""
+        async for raw in response.content:
+            line = raw.decode("utf-8").rstrip("\r\n")
+            if line.startswith("event:"):
+                event = line[6:].strip()
+            elif line.startswith("data:"):
+                data += line[5:].lstrip()
+            elif not line:
+                if event == "state":
+                    self.show(json.loads(data))
+                elif event == "closed":
+                    self.say("The facilitator closed the room.")
+                event, data = "message", ""
+
+    # --- Showing ------------------------------------------------------------------------
+
+    def show(self, state: dict[str, Any]) -> None:
+        before, self.state = self.state, state
+        current = state["indicator"]
+        if current is None:
+            self.say("Waiting for the facilitator…")
+            return
+        earlier = before["indicator"] if before else None
+        moved = before is None or earlier is None or earlier["id"] != current["id"]
+        if moved:
+            self.say(indicator_text(state))
+        if state["revealed"] and (moved or not before or not before["revealed"]):
+            self.say(tally_text(state))
+        elif before and not moved and before["vote_count"] != state["vote_count"]:
+            self.say(voted_text(state))
+
+
+def indicator_text(state: dict[str, Any]) -> str:
+    current = state["indicator"]
+    where = f"Indicator {current['position']} of {current['total']} · Level {current['level']}"
+    where += f" {current['level_name']}" + (
+        f" · {current['dimension']}" if current["dimension"] else ""
+    )
+    lines = ["", one_line(where), "", literal(current["statement"])]
+    if current["guidance"]:
+        lines += ["", f"Look for: {literal(current['guidance'])}"]
+    scale = "   ".join(f"[{n}] {one_line(p['label'])}" for n, p in enumerate(state["scale"], 1))
+    lines += ["", scale, voted_text(state)]
+    return "\n".join(lines)
+
+
+def voted_text(state: dict[str, Any]) -> str:
+    expected = f" of {len(state['participants'])}" if state["voting"] == "named" else ""
+    mine = state["my_vote"]
+    return f"{state['vote_count']}{expected} voted" + (f"; yours: {mine}" if mine else "")
+
+
+def tally_text(state: dict[str, Any]) -> str:
+    tally = state.get("tally")
+    if not tally:
+        return "Revealed."
+    labels = {p["value"]: p["label"] for p in state["scale"]}
+    most = max((row["count"] for row in tally["histogram"]), default=0) or 1
+    lines = ["Revealed:"]
+    for row in tally["histogram"]:
+        bar = "█" * round(20 * row["count"] / most)
+        label = one_line(labels.get(row["value"], ""))
+        lines.append(f"  {row['value']} {label:<14.14} {bar} {row['count']}")
+    median = "-" if tally["median"] is None else f"{tally['median']:g}"
+    contested = " · contested" if tally["contested"] else ""
+    lines.append(f"  {tally['count']} votes · median {median}{contested}")
+    return "\n".join(lines)
+
+
+# --- Entry points ---------------------------------------------------------------------------
+
+
+async def join_room(url: str, code: str | None, name: str | None, say: Say) -> int:
+    base, link_code = room_address(url)
+    lines: asyncio.Queue[str | None] = asyncio.Queue()
+    reader = (sys.stdin.fileno(), asyncio.get_running_loop(), lines)
+    threading.Thread(target=read_lines, args=reader, daemon=True).start()
+    timeout = aiohttp.ClientTimeout(total=None, connect=10, sock_read=45)
+    async with aiohttp.ClientSession(base, timeout=timeout) as http:
+        voter = TerminalVoter(http, lines, say)
+        await voter.join(code or link_code, name)
+        return await voter.run()
+
+
+def run(url: str, code: str | None = None, name: str | None = None) -> int:
+    def say(line: str) -> None:
+        print(line, flush=True)
+
+    try:
+        return asyncio.run(join_room(url, code, name, say))
+    except JoinFailed as error:
+        print(f"maturity-tui join: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except (aiohttp.ClientError, OSError) as error:
+        print(f"maturity-tui join: cannot reach {one_line(url)}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    except (KeyboardInterrupt, EOFError):
+        return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="maturity-tui join", description=__doc__)
+    parser.add_argument("url", help="the room's address, as shown on the facilitator's screen")
+    parser.add_argument("--code", help="the join code (asked for when missing)")
+    parser.add_argument("--name", help="your name, in named voting (picked from a list if missing)")
+    args = parser.parse_args(argv)
+    return run(args.url, args.code, args.name)

@@ -1,0 +1,125 @@
+"""The voting page in headless Chromium: two devices join, vote by click and key, see the reveal.
+
+It runs in CI (which installs Debian's chromium): a missing browser fails the test, it never
+skips. The phone-size screenshot is kept in tests/room/artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from roomkit import CODE, make_session, run_async, serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+HOSTILE_NAME = "<img src=x onerror=alert('name')>"
+HOSTILE_STATEMENT = "<script>alert('statement')</script><b>We</b> listen & <i>act</i>"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+pytestmark = pytest.mark.slow
+
+try:
+    from playwright.async_api import BrowserContext, Page, async_playwright, expect
+except ImportError:  # pragma: no cover - the test extra installs it
+    async_playwright = None  # type: ignore[assignment]
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[BrowserContext]:
+    if async_playwright is None:
+        pytest.fail("playwright is missing: pip install '.[test]'")
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
+    profile = tempfile.mkdtemp(prefix="room-browser-")
+    try:
+        async with async_playwright() as driver:
+            context = await driver.chromium.launch_persistent_context(
+                profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS
+            )
+            try:
+                yield context
+            finally:
+                await context.close()
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+async def open_page(context: BrowserContext, dialogs: list[str], width: int, height: int) -> Page:
+    page = await context.new_page()
+    await page.set_viewport_size({"width": width, "height": height})
+    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
+    page.on("pageerror", lambda error: dialogs.append(f"page error: {error}"))
+    return page
+
+
+@run_async
+async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
+    session = make_session(participants=["Ana", HOSTILE_NAME], statement=HOSTILE_STATEMENT)
+    dialogs: list[str] = []
+    async with serve(tmp_path, session) as served, chromium() as context:
+        current = served.workshop.indicator.id
+        phone = await open_page(context, dialogs, 360, 740)
+        laptop = await open_page(context, dialogs, 1100, 800)
+
+        # The phone types the code; the laptop came through the QR code's #code= link.
+        await phone.goto(served.url)
+        await phone.fill("#code", CODE.lower())
+        await phone.click("#join-form button")
+        await phone.get_by_role("button", name="Ana", exact=True).click()
+        await laptop.goto(served.url + f"#code={CODE}")
+        await laptop.click("#join-form button")
+        await laptop.get_by_role("button", name=HOSTILE_NAME, exact=True).click()
+        assert sorted(served.room.taken_names) == sorted(["Ana", HOSTILE_NAME])
+
+        for page in (phone, laptop):
+            await expect(page.locator("#statement")).to_have_text(HOSTILE_STATEMENT)
+            assert await page.locator("#statement *").count() == 0, "markup stayed text"
+        await expect(laptop.locator("#who")).to_have_text(f"You: {HOSTILE_NAME}")
+        assert await laptop.locator("header img").count() == 0
+
+        # The phone taps a button; the laptop votes with the keyboard.
+        await phone.get_by_role("button", name="4 Mostly").click()
+        await expect(phone.locator("#saved")).to_contain_text("Saved ✓ Your vote: 4")
+        await laptop.focus('#scale button[data-value="2"]')
+        await laptop.keyboard.press("Enter")
+        await expect(laptop.locator("#saved")).to_contain_text("Saved ✓ Your vote: 2")
+        rating = served.saved().rating(current)
+        assert rating is not None and rating.votes == {"Ana": 4, HOSTILE_NAME: 2}
+        await expect(phone.locator("#progress")).to_contain_text("2 of 2 voted")
+        assert await phone.locator("#tally").is_hidden(), "no tally before the reveal"
+
+        served.workshop.reveal()
+        for page in (phone, laptop):
+            await expect(page.locator("#summary")).to_contain_text("2 votes · median 3")
+            await expect(page.locator(".bar-row .count")).to_have_text(["0", "1", "0", "1", "0"])
+        width = await phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, "the phone page scrolls sideways"
+        ARTIFACTS.mkdir(exist_ok=True)
+        await phone.screenshot(path=str(ARTIFACTS / "phone-revealed.png"), full_page=True)
+
+        # The room closes and opens again on the same address: the pages say so and return.
+        port = int(served.url.rsplit(":", 1)[1].strip("/"))
+        await served.room.stop()
+        await expect(phone.locator("#banner")).to_be_visible()
+        await served.room.start("127.0.0.1", port)
+        served.workshop.next()
+        for page in (phone, laptop):
+            await expect(page.locator("#banner")).to_be_hidden(timeout=15000)
+            await expect(page.locator("#where")).to_contain_text("Indicator 2 of")
+            assert await page.locator("#tally").is_hidden()
+        await phone.screenshot(path=str(ARTIFACTS / "phone-next.png"), full_page=True)
+
+    assert dialogs == [], "no script from a name or statement ran, and the page had no errors"

@@ -1,0 +1,89 @@
+"""`maturity-tui join` as a person would use it: a process reading digits, over real HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from roomkit import CODE, make_session, run_async, serve
+
+ESCAPE_STATEMENT = "We listen \x1b[31mred\x1b[0m [bold]always[/]"
+JOIN = "import sys; from maturity_tui.room.client import main; sys.exit(main(sys.argv[1:]))"
+
+
+class Terminal:
+    def __init__(self, process: asyncio.subprocess.Process) -> None:
+        self.process = process
+        self.seen = ""
+
+    async def expect(self, text: str) -> str:
+        """Read output until `text` shows up; returns everything read so far."""
+        assert self.process.stdout is not None
+
+        async def read() -> str:
+            while text not in self.seen:
+                chunk = await self.process.stdout.read(1024)  # type: ignore[union-attr]
+                assert chunk, f"the client ended before {text!r}:\n{self.seen}"
+                self.seen += chunk.decode()
+            return self.seen
+
+        return await asyncio.wait_for(read(), 10)
+
+    async def type(self, line: str) -> None:
+        assert self.process.stdin is not None
+        self.process.stdin.write(f"{line}\n".encode())
+        await self.process.stdin.drain()
+
+
+async def start(*args: str) -> Terminal:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        JOIN,
+        *args,
+        stdin=asyncio.subprocess.PIPE,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    return Terminal(process)
+
+
+@run_async
+async def test_a_terminal_joins_picks_its_name_votes_and_sees_the_reveal(tmp_path: Path) -> None:
+    async with serve(tmp_path, make_session(statement=ESCAPE_STATEMENT)) as served:
+        current = served.workshop.indicator.id
+        terminal = await start(served.url, "--code", "WRONG1")
+        await terminal.expect("Wrong join code.")
+        await terminal.type(CODE.lower())
+        await terminal.expect("Who are you?")
+        await terminal.type("2")
+        shown = await terminal.expect("[5] Always")
+        assert "We listen red [bold]always[/]" in shown and "\x1b" not in shown
+        await terminal.type("4")
+        await terminal.expect("Saved: your vote is 4 (Mostly).")
+        rating = served.saved().rating(current)
+        assert rating is not None and rating.votes == {"Ben": 4}
+        served.workshop.reveal()
+        revealed = await terminal.expect("1 votes · median 4")
+        assert "4 Mostly" in revealed.split("Revealed:")[1]
+        served.workshop.next()
+        await terminal.expect("Indicator 2 of")
+        await terminal.type("9")
+        await terminal.expect("Type 1 to 5")
+        await terminal.type("q")
+        assert await asyncio.wait_for(terminal.process.wait(), 10) == 0
+
+
+@run_async
+async def test_a_terminal_with_a_taken_name_or_no_room_says_so(tmp_path: Path) -> None:
+    async with serve(tmp_path) as served, served.device() as ana:
+        await ana.join(name="Ana")
+        terminal = await start(served.url + f"#code={CODE}", "--name", "Ana")
+        await terminal.expect("Ana is taken or not a participant.")
+        await terminal.expect("1. Ben")
+        terminal.process.kill()
+        await terminal.process.wait()
+        gone = await start("127.0.0.1:9", "--code", CODE)
+        await gone.expect("cannot reach")
+        assert await asyncio.wait_for(gone.process.wait(), 10) == 1
