@@ -213,16 +213,16 @@ class Workshop:
             return False
         if isinstance(rating.votes, dict) and participant in rating.votes:
             rating.votes = {n: v for n, v in rating.votes.items() if n != participant} or None
-            gone = [c for c in stack if c.participant == participant]
+            stack[:] = [c for c in stack if c.participant != participant]
         elif isinstance(rating.votes, list) and participant is None and value in rating.votes:
             votes = list(rating.votes)
             del votes[len(votes) - 1 - votes[::-1].index(value)]
             rating.votes = votes or None
-            gone = [c for c in stack if c.value == value][-1:]
+            same = [n for n, c in enumerate(stack) if c.value == value]
+            if same:
+                del stack[same[-1]]
         else:
             return False
-        for cast in gone:
-            stack.remove(cast)
         self._changed()
         return True
 

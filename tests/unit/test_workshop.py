@@ -202,3 +202,26 @@ def test_the_session_still_saves_after_a_workshop() -> None:
     w.add_action("Do it")
     text = dumps_session(w.session)
     assert "Ana = 1" in text
+
+
+def test_withdraw_takes_back_a_participants_vote_and_its_undo_history() -> None:
+    w = workshop()
+    w.cast(3, participant="Ana")
+    w.cast(4, participant="Ben")
+    assert w.withdraw(participant="Ana")
+    assert not w.withdraw(participant="Ana")
+    assert w.session.rating(w.indicator.id).votes == {"Ben": 4}  # type: ignore[union-attr]
+    w.undo_last()
+    w.undo_last()
+    assert w.votes() == []
+
+
+def test_withdraw_takes_back_one_anonymous_value() -> None:
+    w = workshop("anonymous")
+    for position in (2, 3, 2):
+        w.cast_at(position)
+    assert w.withdraw(value=2)
+    assert not w.withdraw(value=5)
+    assert sorted(w.votes()) == [2, 3]
+    w.undo_last()
+    assert w.votes() == [2]

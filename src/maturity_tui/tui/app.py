@@ -1,0 +1,229 @@
+"""The Textual app: owns the open session, its workshop and the autosave worker."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.reactive import var
+from textual.screen import Screen
+
+from maturity_tui.domain import Session, quarter_of
+from maturity_tui.domain import new_session as make_session
+from maturity_tui.storage import (
+    LoadError,
+    find_model,
+    free_session_id,
+    load_session,
+    session_path,
+)
+from maturity_tui.tui.autosave import Saver, snapshot
+from maturity_tui.workshop import Workshop, utc_now
+
+SAVE_RETRY_SECONDS = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Opening:
+    """A session to start on, with its file and the indicator to show first."""
+
+    session: Session
+    path: Path
+    index: int | None = None
+    """None: the first unrated indicator."""
+
+
+class SaveFinished(Message):
+    """From the save worker: the latest state is on disk, or why it is not."""
+
+    def __init__(self, error: str | None) -> None:
+        super().__init__()
+        self.error = error
+
+
+class MaturityApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "maturity-tui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="save", tooltip="Write the session file now"),
+        Binding("ctrl+q", "save_quit", "Quit", priority=True, id="quit", tooltip="Save and quit"),
+        Binding("f1,question_mark", "keys", "Keys", id="keys", tooltip="Every key on this screen"),
+    ]
+
+    changes: var[int] = var(0)
+    """Bumped by every workshop change (votes, moves, reveals): screens watch it to redraw."""
+    save_state: var[str] = var("")
+    save_failed: var[bool] = var(False)
+
+    def __init__(
+        self,
+        *,
+        sessions_dir: Path,
+        opening: Opening | None = None,
+        room: dict[str, Any] | None = None,
+        now: Callable[[], datetime] = utc_now,
+    ) -> None:
+        super().__init__()
+        self.sessions_dir = sessions_dir
+        self.opening = opening
+        self.room = room
+        self.now = now
+        self.workshop: Workshop | None = None
+        self.saver: Saver | None = None
+        self._offered_revision = -1
+        self._quit_unsaved = False
+
+    def on_mount(self) -> None:
+        from maturity_tui.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.opening is not None:
+            self.open_workshop(self.opening)
+
+    # --- The open session -------------------------------------------------------------
+
+    def open_workshop(self, opening: Opening) -> None:
+        from maturity_tui.tui.screens.voting import VotingScreen
+
+        workshop = Workshop(opening.session, now=self.now)
+        workshop.index = workshop.first_unrated_index() if opening.index is None else opening.index
+        workshop.go(workshop.index)
+        self.workshop = workshop
+        self.saver = Saver(opening.path)
+        self._offered_revision = -1
+        workshop.on_change.append(self._workshop_changed)
+        self._autosave()
+        self.push_screen(VotingScreen())
+
+    def _workshop_changed(self) -> None:
+        assert self.workshop is not None
+        if self.workshop.revision != self._offered_revision:
+            self._autosave()
+        self.changes += 1
+
+    def _autosave(self) -> None:
+        """Hand the newest state to the save worker; never waits for the disk."""
+        assert self.workshop is not None and self.saver is not None
+        self._offered_revision = self.workshop.revision
+        if self.saver.offer(snapshot(self.workshop.session), self.workshop.revision):
+            self._save_worker()
+
+    @work(thread=True, group="save", exit_on_error=False)
+    def _save_worker(self) -> None:
+        assert self.saver is not None
+        try:
+            self.saver.run()
+        except Exception as error:
+            # Never lose the worker to a surprise: the data stays queued and is retried.
+            self.post_message(SaveFinished(str(error) or type(error).__name__))
+        else:
+            self.post_message(SaveFinished(None))
+
+    def on_save_finished(self, message: SaveFinished) -> None:
+        self.save_failed = message.error is not None
+        if message.error is None:
+            self.save_state = f"saved {self.now().astimezone():%H:%M:%S}"
+            return
+        self.save_state = f"NOT SAVED, retrying: {message.error}"
+        self.set_timer(SAVE_RETRY_SECONDS, self._retry_save)
+
+    def _retry_save(self) -> None:
+        if self.saver is not None and self.saver.resume():
+            self._save_worker()
+
+    # --- Actions ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "save":
+            return self.workshop is not None
+        return True
+
+    def action_save(self) -> None:
+        if self.workshop is not None:
+            self._autosave()
+            self.notify("Saved.", timeout=2)
+
+    async def action_save_quit(self) -> None:
+        if self.workshop is not None:
+            self._autosave()
+            await self.workers.wait_for_complete()
+            if self.save_failed and not self._quit_unsaved:
+                self._quit_unsaved = True
+                self.notify(
+                    f"The session is NOT saved ({self.save_state}). "
+                    "Press ctrl+q again to quit anyway.",
+                    severity="error",
+                    markup=False,
+                )
+                return
+        self.exit(0)
+
+    def action_keys(self) -> None:
+        from maturity_tui.tui.screens.dialogs import KeysDialog
+
+        if not isinstance(self.screen, KeysDialog):
+            self.push_screen(KeysDialog(self.screen.active_bindings.values()))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        commands = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            yield from commands()
+
+
+def prepare(
+    sessions_dir: Path, new_session: dict[str, Any] | None, open_path: Path | None
+) -> Opening | None:
+    """Load or create the session before the app starts, so errors reach stderr plainly."""
+    if open_path is not None:
+        return Opening(load_session(open_path), open_path)
+    if new_session is None:
+        return None
+    model = find_model(str(new_session["model"]))
+    voting = new_session.get("voting", "named")
+    participants = list(new_session.get("participants") or [])
+    if voting == "named" and not participants:
+        raise ValueError("named voting needs participants (--participants A,B,C)")
+    team = str(new_session["team"])
+    now = utc_now()
+    sessions_dir.mkdir(parents=True, exist_ok=True)
+    period = new_session.get("period")
+    session = make_session(
+        free_session_id(sessions_dir, team, period or quarter_of(now)),
+        model,
+        team,
+        participants=participants if voting == "named" else None,
+        voting=voting,
+        period=period,
+        now=now,
+    )
+    return Opening(session, session_path(sessions_dir, session.id), index=0)
+
+
+def run_app(
+    *,
+    sessions_dir: Path,
+    new_session: dict[str, Any] | None = None,
+    open_path: Path | None = None,
+    room: dict[str, Any] | None = None,
+) -> int:
+    """The `maturity-tui` app: home screen, a new session, or a resumed one."""
+    try:
+        opening = prepare(sessions_dir, new_session, open_path)
+    except LoadError as error:
+        print(f"maturity-tui: {error}", file=sys.stderr)
+        return 2
+    except (LookupError, ValueError, OSError) as error:
+        print(f"maturity-tui: {error}", file=sys.stderr)
+        return 2
+    app = MaturityApp(sessions_dir=sessions_dir, opening=opening, room=room)
+    app.run()
+    return app.return_code or 0

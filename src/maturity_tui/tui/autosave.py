@@ -1,0 +1,97 @@
+"""Latest-snapshot-wins autosave: the UI hands over snapshots, one worker at a time writes them.
+
+The UI thread only takes a cheap snapshot (`model_dump`) and offers it; validating,
+dumping and the atomic write happen in a worker thread. Bursts coalesce because a worker
+always takes the newest pending snapshot, and since at most one worker runs at a time an
+older state can never be written after a newer one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from maturity_tui.domain import Session
+from maturity_tui.storage import SaveError, describe_errors, save_session
+
+Snapshot = dict[str, Any]
+
+
+def snapshot(session: Session) -> Snapshot:
+    """Independent containers, so the UI can keep editing while a worker writes this."""
+    return session.model_dump(mode="python", exclude_none=True)
+
+
+def write_snapshot(data: Snapshot, path: Path) -> None:
+    try:
+        session = Session.model_validate(data)
+    except ValidationError as error:
+        raise SaveError("; ".join(describe_errors(error))) from None
+    save_session(session, path)
+
+
+class Saver:
+    """The hand-over point between the UI thread and the save worker."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        self._pending: tuple[Snapshot, int] | None = None
+        self._running = False
+        self.on_saved: list[Callable[[int], None]] = []
+        """Told the workshop revision just written, from the worker thread (the room waits
+        for it before acknowledging a vote)."""
+
+    def offer(self, data: Snapshot, revision: int) -> bool:
+        """Queue the newest state; True when the caller must start a worker to write it."""
+        with self._lock:
+            self._pending = (data, revision)
+            if self._running:
+                return False
+            self._running = True
+            return True
+
+    def resume(self) -> bool:
+        """After a failure: True when a snapshot still waits and a worker must be started."""
+        with self._lock:
+            if self._pending is None or self._running:
+                return False
+            self._running = True
+            return True
+
+    def take(self) -> tuple[Snapshot, int] | None:
+        """The newest pending snapshot, or None, which ends the worker's turn."""
+        with self._lock:
+            data, self._pending = self._pending, None
+            if data is None:
+                self._running = False
+            return data
+
+    def give_back(self, data: tuple[Snapshot, int]) -> None:
+        """A write failed: keep the data for a retry unless something newer came meanwhile."""
+        with self._lock:
+            if self._pending is None:
+                self._pending = data
+            self._running = False
+
+    @property
+    def dirty(self) -> bool:
+        with self._lock:
+            return self._pending is not None or self._running
+
+    def run(self) -> None:
+        """Write until nothing is pending (in the worker); SaveError leaves the data queued."""
+        while (pending := self.take()) is not None:
+            data, revision = pending
+            try:
+                write_snapshot(data, self.path)
+            except Exception:
+                # Any failure, not only SaveError: the data stays queued for the retry.
+                self.give_back(pending)
+                raise
+            for listener in list(self.on_saved):
+                listener(revision)

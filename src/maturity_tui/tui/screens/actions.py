@@ -1,0 +1,139 @@
+"""The action items of the session: add, edit and delete them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from maturity_tui.domain import Action
+from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft, ConfirmDialog
+from maturity_tui.tui.text import literal, literal_text
+from maturity_tui.tui.widgets.session_bar import SessionBar
+from maturity_tui.workshop import Workshop
+
+if TYPE_CHECKING:
+    from maturity_tui.tui.app import MaturityApp
+
+COLUMNS = ("#", "Title", "Indicator", "Owner", "Due", "Status")
+
+
+class ActionsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("a,A", "add", "Add", id="add"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("d,delete", "delete", "Delete", id="delete"),
+    ]
+
+    app: MaturityApp
+
+    @property
+    def workshop(self) -> Workshop:
+        assert self.app.workshop is not None
+        return self.app.workshop
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(self.workshop.session)
+        yield Static("Action items (a add · enter or e edit · d delete)", id="actions-title")
+        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="actions")
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Static(id="no-actions")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "changes", self._show, init=True)
+        self.query_one(DataTable).focus()
+
+    def _show(self, _changes: int = 0) -> None:
+        table: DataTable[Text] = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        for action in self.workshop.session.actions:
+            table.add_row(*self._cells(action), key=str(action.id))
+        if table.row_count:
+            table.move_cursor(row=min(row, table.row_count - 1))
+        self.query_one("#no-actions", Static).update(
+            "" if table.row_count else "No actions yet: press a to add one."
+        )
+        self.refresh_bindings()
+
+    @staticmethod
+    def _cells(action: Action) -> list[Text]:
+        return [
+            Text(str(action.id)),
+            literal_text(action.title),
+            Text(action.indicator or ""),
+            literal_text(action.owner or ""),
+            Text(action.due.isoformat() if action.due else ""),
+            Text(action.status),
+        ]
+
+    def _selected(self) -> Action | None:
+        table: DataTable[Text] = self.query_one(DataTable)
+        actions = self.workshop.session.actions
+        return actions[table.cursor_row] if 0 <= table.cursor_row < len(actions) else None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("edit", "delete"):
+            return True if self.workshop.session.actions else None
+        return True
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_add(self) -> None:
+        def added(draft: ActionDraft | None) -> None:
+            if draft is not None:
+                self.workshop.add_action(
+                    draft.title,
+                    indicator=draft.indicator,
+                    owner=draft.owner,
+                    due=draft.due,
+                    status=draft.status,
+                )
+
+        self.app.push_screen(ActionDialog(self.workshop.session), added)
+
+    @on(DataTable.RowSelected)
+    def action_edit(self) -> None:
+        action = self._selected()
+        if action is None:
+            return
+
+        def edited(draft: ActionDraft | None) -> None:
+            if draft is not None:
+                self.workshop.edit_action(
+                    action.id,
+                    draft.title,
+                    indicator=draft.indicator,
+                    owner=draft.owner,
+                    due=draft.due,
+                    status=draft.status,
+                )
+
+        self.app.push_screen(ActionDialog(self.workshop.session, action), edited)
+
+    def action_delete(self) -> None:
+        action = self._selected()
+        if action is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.workshop.delete_action(action.id)
+
+        question = Content(f"Delete action {action.id}, ") + literal(action.title, one_line=True)
+        self.app.push_screen(ConfirmDialog(question + Content("?")), answered)
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Add an action item", "a", self.action_add)
+        yield SystemCommand("Edit the selected action", "e", self.action_edit)

@@ -1,0 +1,320 @@
+"""Small questions as modal screens, each answering with `dismiss(value)`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets.option_list import Option
+
+from maturity_tui.domain import Action, Scale, Session
+from maturity_tui.scoring import agreed_rating
+from maturity_tui.tui.text import clean, literal
+from maturity_tui.workshop import ActionStatus
+
+STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
+CLEAR = -1
+
+
+class ConsensusDialog(ModalScreen[int | None]):
+    """The agreed rating: a scale point, or none. Escape keeps the current one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "keep", "Cancel")]
+
+    def __init__(self, scale: Scale, current: int | None) -> None:
+        super().__init__()
+        self.scale = scale
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Consensus rating (enter picks, escape cancels)", classes="dialog-title")
+            options = [
+                Option(Content(f"{n}. {p.value} ") + literal(p.label, one_line=True), id=str(n))
+                for n, p in enumerate(self.scale.points, start=1)
+            ]
+            options.append(Option("No consensus (use the median)", id="clear"))
+            yield OptionList(*options)
+
+    def on_mount(self) -> None:
+        values = self.scale.values
+        option_list = self.query_one(OptionList)
+        option_list.highlighted = values.index(self.current) if self.current in values else 0
+
+    def on_key(self, event: object) -> None:
+        key = getattr(event, "character", None)
+        if key and key.isdigit() and (value := self.scale.value_at(int(key))) is not None:
+            self.dismiss(value)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "clear":
+            self.dismiss(None)
+        else:
+            self.dismiss(self.scale.values[int(event.option.id or "1") - 1])
+
+    def action_keep(self) -> None:
+        self.dismiss(self.current)
+
+
+class NotesDialog(ModalScreen[str | None]):
+    """The indicator's notes; None when cancelled."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "keep_notes", "Save notes", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, notes: str | None) -> None:
+        super().__init__()
+        self.notes = notes or ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Notes (ctrl+s keeps them, escape cancels)", classes="dialog-title")
+            yield TextArea(self.notes, id="notes-text")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep", variant="primary", id="keep")
+                yield Button("Cancel", id="cancel")
+
+    @on(Button.Pressed, "#keep")
+    def action_keep_notes(self) -> None:
+        self.dismiss(self.query_one(TextArea).text)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def indicator_prompt(session: Session, index: int) -> Content:
+    indicator = session.model.indicators[index]
+    agreed = agreed_rating(session.rating(indicator.id))
+    mark = "  ·" if agreed is None else f"{agreed:>3}"
+    return Content(f"{index + 1:>2}. L{indicator.level} {mark}  ") + literal(
+        indicator.statement, one_line=True
+    )
+
+
+class JumpDialog(ModalScreen[int | None]):
+    """Pick an indicator to go to (with its agreed rating so far)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, session: Session, current: int) -> None:
+        super().__init__()
+        self.session = session
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Go to indicator (number, level, agreed rating)", classes="dialog-title")
+            yield OptionList(
+                *(
+                    Option(indicator_prompt(self.session, n), id=str(n))
+                    for n in range(len(self.session.model.indicators))
+                )
+            )
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).highlighted = self.current
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(int(event.option.id or "0"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class KeysDialog(ModalScreen[None]):
+    """Every key of the screen below, including those the footer has no room for."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,f1,question_mark,q", "close", "Close"),
+    ]
+
+    def __init__(self, bindings: Iterable[object]) -> None:
+        super().__init__()
+        self.lines = self._describe(bindings)
+
+    @staticmethod
+    def _describe(active: Iterable[object]) -> list[Content]:
+        seen: dict[str, list[str]] = {}
+        for entry in active:
+            binding = getattr(entry, "binding", None)
+            if binding is None or not binding.description:
+                continue
+            key = binding.key_display or binding.key
+            description = binding.description
+            if binding.action.startswith("vote("):
+                description, key = "vote by scale position", "1-9"
+            seen.setdefault(description, [])
+            if key not in seen[description]:
+                seen[description].append(key)
+        return [Content(f"{', '.join(keys):>18}  {what}") for what, keys in seen.items()]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Keys (escape closes)", classes="dialog-title")
+            yield Static(Content("\n").join(self.lines), id="keys")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDraft:
+    """What the action form returns: validated fields, not yet an Action."""
+
+    title: str
+    indicator: str | None
+    owner: str | None
+    due: date | None
+    status: ActionStatus
+
+
+class ActionDialog(ModalScreen[ActionDraft | None]):
+    """Add or edit an action item; the due date must be YYYY-MM-DD."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "keep", "Keep", priority=True),
+    ]
+
+    def __init__(
+        self,
+        session: Session,
+        action: Action | None = None,
+        *,
+        title: str = "",
+        indicator: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.action = action
+        self.draft_title = action.title if action else title
+        self.draft_indicator = action.indicator if action else indicator
+
+    def compose(self) -> ComposeResult:
+        action = self.action
+        heading = f"Edit action {action.id}" if action else "New action"
+        indicators = [
+            (Content(f"L{i.level} ") + literal(i.statement, one_line=True), i.id)
+            for i in self.session.model.indicators
+        ]
+        with Vertical(classes="dialog wide", id="action-form"):
+            yield Label(f"{heading} (ctrl+s keeps, escape cancels)", classes="dialog-title")
+            with Horizontal(classes="field"):
+                yield Label("Title")
+                yield Input(
+                    self.draft_title, placeholder="What will be done", id="title", compact=True
+                )
+            with Horizontal(classes="field"):
+                yield Label("Indicator")
+                yield Select(
+                    indicators,
+                    value=self.draft_indicator or Select.NULL,
+                    prompt="(none)",
+                    id="indicator",
+                    compact=True,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Owner")
+                yield Input(
+                    action.owner or "" if action else "",
+                    placeholder="a participant or anyone",
+                    suggester=SuggestFromList(self.session.participants, case_sensitive=False),
+                    id="owner",
+                    compact=True,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Due")
+                yield Input(
+                    action.due.isoformat() if action and action.due else "",
+                    placeholder="YYYY-MM-DD (optional)",
+                    id="due",
+                    compact=True,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Status")
+                yield Select(
+                    [(s, s) for s in STATUSES],
+                    value=action.status if action else "open",
+                    allow_blank=False,
+                    id="status",
+                    compact=True,
+                )
+            yield Static(id="form-errors", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Keep", variant="primary", id="keep", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
+
+    def _draft(self) -> ActionDraft | None:
+        title = self.query_one("#title", Input).value
+        due_text = self.query_one("#due", Input).value.strip()
+        title_error = "" if title.strip() else "An action needs a title."
+        due: date | None = None
+        due_error = ""
+        if due_text:
+            try:
+                due = date.fromisoformat(due_text)
+            except ValueError:
+                due_error = f"Not a date: {clean(due_text, one_line=True)} (use YYYY-MM-DD)"
+            if due is not None and len(due_text) != len("2027-01-31"):
+                due, due_error = None, "Use the form YYYY-MM-DD, e.g. 2027-01-31."
+        errors = [problem for problem in (title_error, due_error) if problem]
+        self.query_one("#form-errors", Static).update(Content("\n".join(errors)))
+        if title_error or due_error:
+            return None
+        indicator = self.query_one("#indicator", Select).value
+        status = self.query_one("#status", Select).value
+        owner = self.query_one("#owner", Input).value
+        return ActionDraft(
+            title=title,
+            indicator=indicator if isinstance(indicator, str) else None,
+            owner=owner if owner.strip() else None,
+            due=due,
+            status=status if status in STATUSES else "open",
+        )
+
+    @on(Button.Pressed, "#keep")
+    @on(Input.Submitted)
+    def action_keep(self) -> None:
+        draft = self._draft()
+        if draft is not None:
+            self.dismiss(draft)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; y or enter confirms, n or escape declines."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: Content) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question)
+            yield Label("y: yes   n: no", classes="dialog-title")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

@@ -1,0 +1,210 @@
+"""The results screen: level ladder, progress, objectives, contested indicators, dimensions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from maturity_tui.domain import MaturityModel
+from maturity_tui.scoring import Objective, SessionScore, Standing, score_session
+from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft
+from maturity_tui.tui.text import literal
+from maturity_tui.tui.widgets.session_bar import SessionBar
+from maturity_tui.workshop import Workshop
+
+if TYPE_CHECKING:
+    from maturity_tui.tui.app import MaturityApp
+
+
+LADDER_NAME = 22
+
+
+def numbered_ranges(numbers: list[int]) -> str:
+    """1, 3-5, 9: a long list of indicator numbers, short enough for one line."""
+    ranges: list[list[int]] = []
+    for number in numbers:
+        if ranges and number == ranges[-1][-1] + 1:
+            ranges[-1].append(number)
+        else:
+            ranges.append([number])
+    return ", ".join(str(r[0]) if len(r) == 1 else f"{r[0]}-{r[-1]}" for r in ranges)
+
+
+def ladder(model: MaturityModel, placed: Standing) -> Content:
+    lines = []
+    for level in reversed(model.levels):
+        gate = "✓ passed" if placed.gates_passed[level.number - 1] else "· open"
+        here = level.number == placed.level
+        name = literal(level.name, one_line=True).truncate(LADDER_NAME, ellipsis=True)
+        line = Content(f"{'▶' if here else ' '} {level.number} ") + name
+        line = line.pad_right(LADDER_NAME + 4 - line.cell_length) + Content(f" {gate}")
+        lines.append(line.stylize("bold reverse") if here else line)
+    return Content("\n").join(lines)
+
+
+def dimension_grid(score: SessionScore, model: MaturityModel) -> Content:
+    """Dimensions by levels: ● gate passed, ○ not yet; the dimension's level in the last column."""
+    if not score.dimensions:
+        return Content("")
+    names = [literal(d.name, one_line=True).truncate(16, ellipsis=True) for d in score.dimensions]
+    width = max(name.cell_length for name in names)
+    header = Content(" " * width + "  " + " ".join(str(n) for n in range(1, model.top_level + 1)))
+    lines = [header.stylize("bold")]
+    for name, dimension in zip(names, score.dimensions, strict=True):
+        cells = " ".join("●" if passed else "○" for passed in dimension.standing.gates_passed)
+        lines.append(
+            name.pad_right(width - name.cell_length)
+            + Content(f"  {cells}  L{dimension.standing.level}")
+        )
+    return Content("\n").join(lines)
+
+
+def objective_prompt(objective: Objective) -> Content:
+    if objective.indicator is None:
+        return Content("→ ") + literal(objective.text, one_line=True)
+    scored = objective.indicator
+    agreed = "unrated" if scored.agreed is None else f"{scored.agreed}"
+    return Content.assemble((f"L{scored.level} {agreed}→{objective.target} ", "bold")) + literal(
+        objective.text, one_line=True
+    )
+
+
+class ResultsScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,v", "back", "Back to voting", id="back"),
+        Binding("a", "objective_action", "Action for objective", id="objective-action"),
+        Binding("A", "actions", "Actions", id="actions"),
+    ]
+
+    app: MaturityApp
+
+    @property
+    def workshop(self) -> Workshop:
+        assert self.app.workshop is not None
+        return self.app.workshop
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(self.workshop.session)
+        with Horizontal(id="results-body"):
+            with VerticalScroll(id="standing"):
+                yield Static(id="placed")
+                yield Static(id="ladder")
+                yield Static(id="progress-label")
+                yield ProgressBar(total=100, show_eta=False, id="progress")
+                yield Static(id="dimensions")
+            with Vertical(id="objectives-box"):
+                yield Static(id="incomplete")
+                yield Label("Objectives (a: make it an action)", id="obj-title")
+                yield OptionList(id="objectives")
+                yield Static(id="contested")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "changes", self._show, init=True)
+        self.query_one("#objectives", OptionList).focus()
+
+    def _show(self, _changes: int = 0) -> None:
+        session = self.workshop.session
+        model = session.model
+        score = score_session(session)
+        self._objectives = score.objectives
+        level = model.level(score.level)
+        self.query_one("#placed", Static).update(
+            Content.assemble(("Level ", "bold"), (str(level.number), "bold"), " ")
+            + literal(level.title, one_line=True)
+        )
+        self.query_one("#ladder", Static).update(ladder(model, score.standing))
+        bar = self.query_one("#progress", ProgressBar)
+        label = self.query_one("#progress-label", Static)
+        if score.next_level is None or score.progress is None:
+            label.update("Top level reached.")
+            bar.display = False
+        else:
+            label.update(f"Progress to level {score.next_level}: {score.progress:.0%}")
+            bar.display = True
+            bar.update(progress=round(score.progress * 100))
+        self.query_one("#dimensions", Static).update(dimension_grid(score, model))
+        self._show_objectives(score)
+        unrated = score.unrated
+        incomplete = self.query_one("#incomplete", Static)
+        incomplete.display = bool(unrated)
+        named = ", ".join(s.id for s in unrated) if len(unrated) <= 3 else ""
+        incomplete.update(
+            Content.styled(f"INCOMPLETE: {len(unrated)} unrated: ", "bold")
+            + Content(numbered_ranges([s.position + 1 for s in unrated]))
+            + Content(f" ({named})" if named else "")
+        )
+        contested = score.contested
+        self.query_one("#contested", Static).update(
+            Content("\n").join(
+                [Content.styled("Contested", "bold")]
+                + [
+                    Content(f"{s.position + 1}. spread {s.stats.spread}  ")
+                    + literal(s.indicator.statement, one_line=True)
+                    for s in contested
+                ]
+            )
+            if contested
+            else Content("No contested indicators.")
+        )
+
+    def _show_objectives(self, score: SessionScore) -> None:
+        objectives = self.query_one("#objectives", OptionList)
+        highlighted = objectives.highlighted
+        objectives.clear_options()
+        objectives.add_options(
+            Option(objective_prompt(o), id=str(n)) for n, o in enumerate(score.objectives)
+        )
+        if score.objectives:
+            objectives.highlighted = min(highlighted or 0, len(score.objectives) - 1)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "objective_action":
+            return True if self._objectives else None
+        return True
+
+    @on(OptionList.OptionSelected, "#objectives")
+    def action_objective_action(self) -> None:
+        index = self.query_one("#objectives", OptionList).highlighted
+        if index is None or index >= len(self._objectives):
+            return
+        objective = self._objectives[index]
+        linked = objective.indicator.id if objective.indicator else None
+
+        def added(draft: ActionDraft | None) -> None:
+            if draft is not None:
+                self.workshop.add_action(
+                    draft.title,
+                    indicator=draft.indicator,
+                    owner=draft.owner,
+                    due=draft.due,
+                    status=draft.status,
+                )
+                self.notify("Action added.", timeout=2)
+
+        self.app.push_screen(
+            ActionDialog(self.workshop.session, title=objective.text, indicator=linked), added
+        )
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_actions(self) -> None:
+        from maturity_tui.tui.screens.actions import ActionsScreen
+
+        self.app.push_screen(ActionsScreen())
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand(
+            "Action for the highlighted objective", "a", self.action_objective_action
+        )
+        yield SystemCommand("Action items", "A", self.action_actions)

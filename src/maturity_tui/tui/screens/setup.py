@@ -1,0 +1,151 @@
+"""The setup screen: model, team and voting mode of a new workshop; creating it writes the file."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, Literal
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Select, Static
+
+from maturity_tui.domain import new_session, quarter_of
+from maturity_tui.domain.base import duplicates
+from maturity_tui.storage import ModelSource, builtin_models, free_session_id, local_models
+from maturity_tui.storage import session_path as file_of
+from maturity_tui.tui.text import clean, literal
+
+if TYPE_CHECKING:
+    from maturity_tui.tui.app import MaturityApp
+
+Voting = Literal["named", "anonymous"]
+
+
+def split_names(text: str) -> list[str]:
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+class SetupScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("ctrl+n", "create", "Create", id="create", priority=True),
+    ]
+
+    app: MaturityApp
+
+    def compose(self) -> ComposeResult:
+        local, problems = local_models()
+        self.sources: list[ModelSource] = builtin_models() + local
+        now = self.app.now()
+        with VerticalScroll(id="setup"):
+            yield Static("New workshop", id="setup-title")
+            yield Label("Model")
+            yield Select(
+                [
+                    (literal(f"{s.model.name} ({s.origin})", one_line=True), n)
+                    for n, s in enumerate(self.sources)
+                ],
+                value=0,
+                allow_blank=False,
+                id="model",
+            )
+            if problems:
+                yield Static(
+                    Content("\n").join(literal(str(p), one_line=True) for p in problems),
+                    classes="error",
+                )
+            yield Label("Team")
+            yield Input(placeholder="Apollo", id="team")
+            yield Static(id="team-error", classes="error")
+            yield Label("Title (optional)")
+            yield Input(id="title")
+            yield Label("Facilitator (optional)")
+            yield Input(id="facilitator")
+            yield Label("Period")
+            yield Input(quarter_of(now), id="period")
+            yield Static(id="period-error", classes="error")
+            yield Label("Voting")
+            yield Select(
+                [
+                    ("named: everyone's vote is recorded by name", "named"),
+                    ("anonymous: only the tally is kept", "anonymous"),
+                ],
+                value="named",
+                allow_blank=False,
+                id="voting",
+            )
+            yield Label("Participants (comma-separated)", id="participants-label")
+            yield Input(placeholder="Ana, Ben, Caro", id="participants")
+            yield Static(id="participants-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Create (ctrl+n)", variant="primary", id="create")
+                yield Button("Back", id="back")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#team", Input).focus()
+
+    @on(Select.Changed, "#voting")
+    def _voting_changed(self, event: Select.Changed) -> None:
+        named = event.value == "named"
+        for selector in ("#participants-label", "#participants", "#participants-error"):
+            self.query_one(selector).display = named
+
+    def _value(self, selector: str) -> str:
+        return self.query_one(selector, Input).value
+
+    def _complain(self, selector: str, problem: str) -> bool:
+        self.query_one(selector, Static).update(Content(problem))
+        return bool(problem)
+
+    def _problems(self, voting: Voting, participants: list[str]) -> bool:
+        team_problem = "" if self._value("#team").strip() else "The team needs a name."
+        period_problem = "" if self._value("#period").strip() else "Say which period this is."
+        participant_problem = ""
+        if voting == "named" and not participants:
+            participant_problem = "Named voting needs the participants' names."
+        elif repeated := duplicates(participants):
+            names = ", ".join(clean(str(name), one_line=True) for name in repeated)
+            participant_problem = f"Named twice: {names}"
+        bad = [
+            self._complain("#team-error", team_problem),
+            self._complain("#period-error", period_problem),
+            self._complain("#participants-error", participant_problem),
+        ]
+        return any(bad)
+
+    @on(Button.Pressed, "#create")
+    @on(Input.Submitted)
+    def action_create(self) -> None:
+        from maturity_tui.tui.app import Opening
+
+        voting: Voting = (
+            "anonymous" if self.query_one("#voting", Select).value == "anonymous" else "named"
+        )
+        participants = split_names(self._value("#participants")) if voting == "named" else []
+        if self._problems(voting, participants):
+            return
+        source = self.sources[int(str(self.query_one("#model", Select).value))]
+        folder = self.app.sessions_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        team, period = self._value("#team"), self._value("#period")
+        session = new_session(
+            free_session_id(folder, team, period),
+            source.model,
+            team,
+            participants=participants,
+            voting=voting,
+            period=period,
+            title=self._value("#title") or None,
+            facilitator=self._value("#facilitator") or None,
+            now=self.app.now(),
+        )
+        self.app.pop_screen()
+        self.app.open_workshop(Opening(session, file_of(folder, session.id), index=0))
+
+    @on(Button.Pressed, "#back")
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,219 @@
+"""The voting screen: one indicator at a time, one keystroke a vote, hidden until revealed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from maturity_tui.scoring import agreed_rating
+from maturity_tui.tui.screens.dialogs import ConsensusDialog, JumpDialog, NotesDialog
+from maturity_tui.tui.text import literal
+from maturity_tui.tui.widgets.session_bar import SessionBar
+from maturity_tui.tui.widgets.voting import ParticipantList, Tally, Timebox
+from maturity_tui.workshop import Workshop, WorkshopError
+
+if TYPE_CHECKING:
+    from maturity_tui.tui.app import MaturityApp
+
+DIGITS = range(1, 10)
+
+
+class VotingScreen(Screen[None]):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(str(d), f"vote({d})", f"vote {d}", show=False) for d in DIGITS),
+        Binding("r", "reveal", "Reveal", id="reveal", tooltip="Show or hide the votes"),
+        Binding("backspace", "undo", "Undo", id="undo", tooltip="Take back the last vote"),
+        Binding("n,right", "next", "Next", id="next"),
+        Binding("p,left", "previous", "Prev", id="previous"),
+        Binding("c", "consensus", "Consensus", id="consensus"),
+        Binding("e", "notes", "Notes", id="notes"),
+        Binding("v", "results", "Results", id="results"),
+        Binding("a,A", "actions", "Actions", id="actions"),
+        Binding("g", "jump", "Go to", id="jump"),
+        Binding("t", "timer", "Timer", id="timer", tooltip="Start or pause the timebox"),
+        Binding("f1,question_mark", "app.keys", "Keys", id="keys-voting"),
+        Binding("x", "not_applicable", "N/A", id="not-applicable", show=False),
+        Binding("up", "pick(-1)", "Previous person", id="pick-up", show=False),
+        Binding("down", "pick(1)", "Next person", id="pick-down", show=False),
+    ]
+
+    app: MaturityApp
+
+    @property
+    def workshop(self) -> Workshop:
+        assert self.app.workshop is not None
+        return self.app.workshop
+
+    def compose(self) -> ComposeResult:
+        yield SessionBar(self.workshop.session)
+        with Horizontal(id="where-bar"):
+            yield Static(id="where")
+            yield Timebox(id="timebox")
+        yield Static(id="statement")
+        yield Static(id="guidance")
+        yield Static(id="scale")
+        with Horizontal(id="room"):
+            if self.workshop.named:
+                with VerticalScroll(id="participants-box") as box:
+                    box.border_title = "Who has voted"
+                    yield ParticipantList(id="participants")
+            yield Tally(id="tally")
+        yield Static(id="agreed")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._shown_index = -1
+        self.watch(self.app, "changes", self._show, init=True)
+
+    def _show(self, _changes: int = 0) -> None:
+        workshop = self.workshop
+        if workshop.index != self._shown_index:
+            self._shown_index = workshop.index
+            self._show_indicator()
+            self.query_one(Timebox).restart()
+        if workshop.named:
+            self.query_one(ParticipantList).show(workshop)
+        self.query_one(Tally).show(workshop)
+        self._show_agreed()
+        self.refresh_bindings()
+
+    def _show_indicator(self) -> None:
+        workshop = self.workshop
+        indicator = workshop.indicator
+        model = workshop.session.model
+        level = model.level(indicator.level)
+        where = Content.assemble(
+            (f"Indicator {workshop.index + 1} of {len(workshop.indicators)}", "bold"),
+            f" · Level {level.number} ",
+        ) + literal(level.title, one_line=True)
+        dimension = model.dimension_name(indicator.dimension)
+        if dimension:
+            where += Content(" · ") + literal(dimension, one_line=True)
+        self.query_one("#where", Static).update(where)
+        self.query_one("#statement", Static).update(literal(indicator.statement))
+        guidance = self.query_one("#guidance", Static)
+        guidance.update(literal(indicator.guidance or ""))
+        guidance.display = bool(indicator.guidance)
+        points = model.scale.points
+        scale = Content(f"Vote 1-{len(points)}:  ") + Content("   ").join(
+            Content.assemble((str(n), "bold reverse"), " ") + literal(p.label, one_line=True)
+            for n, p in enumerate(points, start=1)
+        )
+        self.query_one("#scale", Static).update(scale)
+
+    def _show_agreed(self) -> None:
+        rating = self.workshop.rating
+        scale = self.workshop.session.model.scale
+        parts: list[Content] = []
+        if rating is not None and rating.not_applicable:
+            parts.append(Content.styled("NOT APPLICABLE", "bold"))
+        if rating is not None and rating.consensus is not None:
+            parts.append(
+                Content(f"consensus {rating.consensus} ")
+                + literal(scale.label(rating.consensus), one_line=True)
+            )
+        elif self.workshop.revealed and (agreed := agreed_rating(rating)) is not None:
+            parts.append(Content(f"agreed (median) {agreed}"))
+        if rating is not None and rating.notes:
+            parts.append(Content("notes: ") + literal(rating.notes, one_line=True))
+        self.query_one("#agreed", Static).update(Content(" · ").join(parts))
+
+    # --- Keys ---------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        workshop = self.workshop
+        if action == "vote":
+            return None if parameters[0] > len(workshop.session.model.scale.points) else True  # type: ignore[operator]
+        if action == "pick":
+            return workshop.named
+        if action == "undo":
+            return True if workshop.votes() else None
+        if action == "previous":
+            return True if workshop.index > 0 else None
+        return True
+
+    def action_vote(self, position: int) -> None:
+        self._attempt(lambda: self.workshop.cast_at(position))
+
+    def action_undo(self) -> None:
+        if self.workshop.undo_last() is None:
+            self.notify("No vote to undo on this indicator.", timeout=2)
+
+    def action_reveal(self) -> None:
+        self.workshop.reveal(not self.workshop.revealed)
+
+    def action_next(self) -> None:
+        if not self.workshop.next():
+            self.action_results()
+
+    def action_previous(self) -> None:
+        self.workshop.previous()
+
+    def action_pick(self, step: int) -> None:
+        self.workshop.move_highlight(step)
+
+    def action_timer(self) -> None:
+        self.query_one(Timebox).toggle()
+
+    def action_not_applicable(self) -> None:
+        rating = self.workshop.rating
+        self.workshop.set_not_applicable(not (rating is not None and rating.not_applicable))
+
+    def action_consensus(self) -> None:
+        rating = self.workshop.rating
+        current = rating.consensus if rating is not None else None
+
+        def chosen(value: int | None) -> None:
+            if value != current:
+                self.workshop.set_consensus(value)
+
+        self.app.push_screen(ConsensusDialog(self.workshop.session.model.scale, current), chosen)
+
+    def action_notes(self) -> None:
+        rating = self.workshop.rating
+
+        def written(text: str | None) -> None:
+            if text is not None:
+                self.workshop.set_notes(text)
+
+        self.app.push_screen(NotesDialog(rating.notes if rating else None), written)
+
+    def action_jump(self) -> None:
+        def chosen(index: int | None) -> None:
+            if index is not None:
+                self.workshop.go(index)
+
+        self.app.push_screen(JumpDialog(self.workshop.session, self.workshop.index), chosen)
+
+    def action_results(self) -> None:
+        from maturity_tui.tui.screens.results import ResultsScreen
+
+        self.app.push_screen(ResultsScreen())
+
+    def action_actions(self) -> None:
+        from maturity_tui.tui.screens.actions import ActionsScreen
+
+        self.app.push_screen(ActionsScreen())
+
+    def _attempt(self, change: object) -> None:
+        try:
+            change()  # type: ignore[operator]
+        except WorkshopError as error:
+            self.notify(str(error), severity="warning", markup=False)
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Reveal or hide the votes", "r", self.action_reveal)
+        yield SystemCommand("Set the consensus rating", "c", self.action_consensus)
+        yield SystemCommand("Edit the notes", "e", self.action_notes)
+        yield SystemCommand("Go to an indicator", "g", self.action_jump)
+        yield SystemCommand("Results: level, progress, objectives", "v", self.action_results)
+        yield SystemCommand("Action items", "a", self.action_actions)
+        yield SystemCommand("Start or pause the timebox", "t", self.action_timer)
+        yield SystemCommand("Mark not applicable (or applicable)", "x", self.action_not_applicable)

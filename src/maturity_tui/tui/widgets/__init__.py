@@ -1,0 +1,1 @@
+"""Small widgets that take data down from their screen and draw it."""

@@ -1,0 +1,32 @@
+"""The strip at the top of a session's screens: whose session it is, and whether it is saved."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from maturity_tui.domain import Session
+from maturity_tui.tui.text import literal
+
+
+class SessionBar(Horizontal):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        session = self.session
+        yield Static(
+            literal(f"{session.team} · {session.period} · {session.model.name}", one_line=True),
+            id="session-name",
+        )
+        yield Static(id="save-state")
+
+    def on_mount(self) -> None:
+        self.watch(self.app, "save_state", self._show_save_state)
+
+    def _show_save_state(self, state: str) -> None:
+        shown = self.query_one("#save-state", Static)
+        shown.update(literal(state, one_line=True))
+        shown.set_class(state.startswith("NOT SAVED"), "-failed")

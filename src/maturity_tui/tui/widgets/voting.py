@@ -1,0 +1,115 @@
+"""The voting screen's parts: the timebox, who has voted, and the (hidden) tally."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Static
+
+from maturity_tui.scoring import vote_stats
+from maturity_tui.tui.text import literal
+from maturity_tui.workshop import Workshop
+
+DEFAULT_TIMEBOX_SECONDS = 180
+BAR_WIDTH = 20
+
+
+class Timebox(Static):
+    """A per-indicator countdown; keeps counting past zero, flagged as over."""
+
+    remaining: reactive[int] = reactive(DEFAULT_TIMEBOX_SECONDS)
+    running: reactive[bool] = reactive(False)
+
+    def __init__(self, seconds: int = DEFAULT_TIMEBOX_SECONDS, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.seconds = seconds
+        self.set_reactive(Timebox.remaining, seconds)
+        self._ticker: Timer | None = None
+
+    def on_mount(self) -> None:
+        self._ticker = self.set_interval(1, self._tick, pause=True)
+
+    def _tick(self) -> None:
+        self.remaining -= 1
+
+    def toggle(self) -> None:
+        self.running = not self.running
+
+    def restart(self) -> None:
+        """A fresh timebox for a new indicator; a running timer keeps running."""
+        self.remaining = self.seconds
+        if self._ticker is not None and self.running:
+            self._ticker.reset()
+
+    def watch_running(self, running: bool) -> None:
+        if self._ticker is not None:
+            self._ticker.resume() if running else self._ticker.pause()
+
+    def render(self) -> Content:
+        left = abs(self.remaining)
+        clock = f"{left // 60}:{left % 60:02d}"
+        over = self.remaining < 0
+        self.set_class(over, "-over")
+        state = "" if self.running else " paused"
+        if over:
+            return Content(f"OVER by {clock}{state}")
+        return Content(f"⏱ {clock}{state}")
+
+
+class ParticipantList(Static):
+    """Who has voted on this indicator (a check mark, never the value) and who votes next."""
+
+    def show(self, workshop: Workshop) -> None:
+        voted = set(workshop.voted_participants())
+        lines = []
+        for name in workshop.session.participants:
+            mark = "✓" if name in voted else "·"
+            pointer = "▶ " if name == workshop.highlighted else "  "
+            line = Content(f"{pointer}{mark} ") + literal(name, one_line=True)
+            lines.append(line.stylize("reverse") if name == workshop.highlighted else line)
+        self.update(Content("\n").join(lines))
+        names = workshop.session.participants
+        if workshop.highlighted in names and isinstance(self.parent, Widget):
+            row = names.index(workshop.highlighted)
+            self.parent.scroll_to(y=max(0, row - 2), animate=False)
+
+
+class Tally(Static):
+    """Before the reveal only the count; after it the histogram, median and spread."""
+
+    def show(self, workshop: Workshop) -> None:
+        votes = workshop.votes()
+        scale = workshop.session.model.scale
+        if workshop.named:
+            count = f"{len(votes)} of {len(workshop.session.participants)} voted"
+        else:
+            count = f"{len(votes)} vote{'s' if len(votes) != 1 else ''}"
+        if not workshop.revealed:
+            self.set_class(False, "-contested")
+            self.update(
+                Content.assemble((count, "bold"), "\n\nVotes stay hidden until r reveals them.")
+            )
+            return
+        stats = vote_stats(votes, scale)
+        most = max(stats.histogram.values(), default=0) or 1
+        labels = [literal(point.label, one_line=True) for point in scale.points]
+        width = max(label.cell_length for label in labels)
+        lines = [Content.assemble((count, "bold"), " · revealed")]
+        for point, label in zip(scale.points, labels, strict=True):
+            n = stats.histogram[point.value]
+            bar = "█" * round(n / most * BAR_WIDTH) if n else ""
+            lines.append(
+                Content(f"{point.value:>3} ")
+                + label.pad_right(width - label.cell_length)
+                + Content.assemble(" ", (bar, "$accent"), f" {n}")
+            )
+        if stats.count:
+            median = f"{stats.median:g}"
+            summary = Content(f"median {median} · spread {stats.spread}")
+            if stats.contested:
+                summary += Content.assemble("  ", (" CONTESTED ", "bold reverse"))
+            lines.append(summary)
+        self.set_class(stats.contested, "-contested")
+        self.update(Content("\n").join(lines))
