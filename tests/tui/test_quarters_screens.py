@@ -3,7 +3,12 @@ compare and export."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,9 +20,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, RadioSet, Static
 
-from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
-from maturity_tui.export import compare_data
 from maturity_tui.quarters import carry_over, duplicate_for_next_period, team_history
 from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui.screens.carryover import CarryOverScreen
@@ -244,10 +247,21 @@ async def test_carry_over_with_nothing_carried_says_so(folder: Path) -> None:
 # --- Compare ---------------------------------------------------------------------------------
 
 
+def cli(*args: str | Path) -> bytes:
+    """What `maturity-tui` prints, as bytes."""
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "maturity-tui"), *map(str, args)],
+        capture_output=True,
+        check=True,
+    )
+    return done.stdout
+
+
 @pytest.mark.asyncio
 async def test_compare_screen_shows_what_compare_json_says(folder: Path) -> None:
     sessions = demo(folder)
-    expected = compare_data(compare_sessions(sessions))
+    files = [session_path(folder, s.id) for s in sessions]
+    expected = json.loads(cli("compare", "--format", "json", *files))
     app = Host(lambda: CompareScreen(sessions, folder))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -390,6 +404,52 @@ async def test_export_dialog_format_choice_changes_only_the_file_name(folder: Pa
         path, _ = await write_export(pilot, 3)
     assert path == str(elsewhere / "apollo-2026-q4-report.md")
     assert app.results == [elsewhere / "apollo-2026-q4-report.md"]
+
+
+SESSION_EXPORTS = [
+    (0, "export", "csv"),
+    (1, "export", "markdown"),
+    (2, "export", "json"),
+    (3, "report", "markdown"),
+]
+
+
+@pytest.mark.parametrize(("choice", "command", "fmt"), SESSION_EXPORTS)
+@pytest.mark.asyncio
+async def test_session_exports_are_the_command_lines_bytes(
+    folder: Path, choice: int, command: str, fmt: str
+) -> None:
+    session = demo(folder)[-1]
+    session.actions[0].title = '=HYPERLINK("http://x")'
+    session.actions[1].title = "+1 [/] \x1b[31m"
+    saved = recorder(folder, session)
+    saved()
+    app = Host(lambda: ExportDialog.for_session(session, folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await write_export(pilot, choice)
+    (written,) = app.results
+    assert isinstance(written, Path)
+    assert written.read_bytes() == cli(command, "--format", fmt, saved.path)
+    if fmt == "csv":  # hostile titles stay inert in a spreadsheet
+        rows = list(csv.reader(io.StringIO(written.read_text(encoding="utf-8"))))
+        assert [row[1] for row in rows[1:3]] == ['\'=HYPERLINK("http://x")', "'+1 [/] "]
+
+
+@pytest.mark.parametrize(("choice", "fmt"), [(0, "markdown"), (1, "csv"), (2, "json")])
+@pytest.mark.asyncio
+async def test_compare_exports_are_the_command_lines_bytes(
+    folder: Path, choice: int, fmt: str
+) -> None:
+    sessions = demo(folder)
+    app = Host(lambda: ExportDialog.for_comparison(sessions, folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await write_export(pilot, choice)
+    (written,) = app.results
+    assert isinstance(written, Path) and written.parent == folder / "exports"
+    files = [session_path(folder, s.id) for s in sessions]
+    assert written.read_bytes() == cli("compare", "--format", fmt, *files)
 
 
 # --- Snapshots -------------------------------------------------------------------------------
