@@ -1,0 +1,304 @@
+"""Every command of DESIGN's command line, run as a process: output, files and exit codes.
+
+Exit codes: 0 ok, 2 bad input (usage errors too), 1 any other failure; never a traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from clikit import FORMULA_TITLES, Run, Write, build_session
+
+from maturity_tui import __version__
+
+
+def ok(result: subprocess.CompletedProcess[bytes]) -> str:
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    return result.stdout.decode()
+
+
+def refused(result: subprocess.CompletedProcess[bytes], code: int = 2) -> str:
+    """The stderr of a command that failed as it should: the code, and no traceback."""
+    stderr = result.stderr.decode()
+    assert result.returncode == code, stderr
+    assert "Traceback" not in stderr
+    assert stderr.strip(), "a failure says why"
+    return stderr
+
+
+# --- --version, usage ------------------------------------------------------------------------
+
+
+def test_version(run: Run) -> None:
+    assert ok(run("--version")) == f"maturity-tui {__version__}\n"
+
+
+def test_the_installed_script_is_the_same_command(tmp_path: Path) -> None:
+    script = shutil.which("maturity-tui", path=str(Path(sys.executable).parent))
+    if script is None:
+        pytest.skip("no maturity-tui script beside this interpreter")
+    result = subprocess.run([script, "--version"], capture_output=True, timeout=60)
+    assert ok(result) == f"maturity-tui {__version__}\n"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["frobnicate"], ["report"], ["report", "x.toml", "--format", "html"], ["schema", "rules"]],
+)
+def test_usage_errors_exit_2(run: Run, args: list[str]) -> None:
+    assert "usage:" in refused(run(*args))
+
+
+# --- models ----------------------------------------------------------------------------------
+
+
+def test_models_lists_the_built_in_model(run: Run) -> None:
+    lines = ok(run("models")).splitlines()
+    assert lines[0].split() == ["id", "name", "version", "origin"]
+    assert any(line.startswith("customer-engagement ") and "built-in" in line for line in lines)
+
+
+def test_a_broken_local_model_is_reported_without_hiding_the_others(
+    run: Run, tmp_path: Path
+) -> None:
+    models = tmp_path / "models"
+    models.mkdir()
+    built_in = Path(__file__).parents[2] / "src/maturity_tui/models/customer-engagement.toml"
+    text = built_in.read_text(encoding="utf-8")
+    (models / "mine.toml").write_text(text.replace('id = "customer-engagement"', 'id = "mine"'))
+    (models / "broken.toml").write_text('format = "maturity-model"\nid = [\n')
+    result = run("models")
+    stderr = refused(result)
+    assert "broken.toml" in stderr and "line" in stderr
+    listed = result.stdout.decode()
+    assert "customer-engagement" in listed and "mine" in listed and "broken" not in listed
+
+
+# --- validate --------------------------------------------------------------------------------
+
+
+def test_validate_good_files(run: Run, q4: Path) -> None:
+    model = Path(__file__).parents[2] / "src/maturity_tui/models/customer-engagement.toml"
+    out = ok(run("validate", q4, model))
+    assert out.splitlines() == [
+        f"ok: {q4} (session apollo-2026-q4)",
+        f"ok: {model} (model customer-engagement)",
+    ]
+
+
+def test_validate_names_the_bad_file_and_line_and_leaves_it_alone(
+    run: Run, q4: Path, tmp_path: Path
+) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_bytes(b'format = "maturity-session"\nteam = Apollo\n')
+    before = bad.read_bytes()
+    result = run("validate", q4, bad)
+    stderr = refused(result)
+    assert stderr.startswith(f"{bad}: line 2") and "TOML syntax error" in stderr
+    assert len(stderr.splitlines()) == 1
+    assert result.stdout.decode() == f"ok: {q4} (session apollo-2026-q4)\n", "the good one too"
+    assert bad.read_bytes() == before
+
+
+def test_validate_gives_one_line_per_problem(run: Run, q4: Path, tmp_path: Path) -> None:
+    wrong = tmp_path / "wrong.toml"
+    text = q4.read_text(encoding="utf-8")
+    text = text.replace('team = "Apollo"', "team = 7").replace('voting = "named"', 'voting = "x"')
+    wrong.write_text(text, encoding="utf-8")
+    lines = refused(run("validate", wrong)).splitlines()
+    assert len(lines) == 2
+    assert all(line.startswith(f"{wrong}: ") for line in lines)
+    assert any("team" in line for line in lines) and any("voting" in line for line in lines)
+
+
+def test_validate_a_missing_file(run: Run) -> None:
+    assert "missing.toml" in refused(run("validate", "missing.toml"))
+
+
+# --- report ----------------------------------------------------------------------------------
+
+
+def test_report_json_has_designs_keys(run: Run, q4: Path) -> None:
+    data = json.loads(ok(run("report", q4, "--format", "json")))
+    assert data.keys() >= {
+        "session", "team", "period", "model", "level", "next_level", "level_name", "progress",
+        "complete", "indicators", "objectives", "actions", "dimensions", "readings",
+    }  # fmt: skip
+    assert (data["session"], data["level"], data["complete"]) == ("apollo-2026-q4", 1, False)
+    assert data["actions"] == {"open": 4, "done": 1, "dropped": 0}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_report_text_and_markdown(run: Run, q4: Path, fmt: str) -> None:
+    out = ok(run("report", q4, "--format", fmt))
+    assert "Apollo" in out and "Initial" in out and "Objectives" in out
+
+
+def test_report_of_a_bad_session_exits_2(run: Run, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('format = "maturity-model"\n', encoding="utf-8")
+    assert str(bad) in refused(run("report", bad))
+
+
+def test_text_output_strips_terminal_escapes_from_user_text(run: Run, write_session: Write) -> None:
+    evil = build_session(
+        "evil", datetime(2026, 1, 1, tzinfo=UTC), {}, team="\x1b[31m[bold]Evil[/]\x1b]0;x\x07"
+    )
+    path = write_session(evil)
+    for command in (["report", path], ["compare", path], ["report", path, "--format", "markdown"]):
+        out = ok(run(*command))
+        assert "\x1b" not in out and "\x07" not in out
+    assert "[bold]Evil[/]" in ok(run("report", path))
+
+
+# --- sessions folder -------------------------------------------------------------------------
+
+
+def test_sessions_dir_from_the_environment(run: Run, write_session: Write, tmp_path: Path) -> None:
+    folder = tmp_path / "elsewhere"
+    write_session(build_session("hermes-q1", datetime(2026, 1, 1, tzinfo=UTC), {}), folder)
+    data = json.loads(
+        ok(
+            run(
+                "report",
+                "hermes-q1",
+                "--format",
+                "json",
+                env={"MATURITY_TUI_SESSIONS": str(folder)},
+            )
+        )
+    )
+    assert data["session"] == "hermes-q1"
+    assert refused(run("report", "hermes-q1")).count("hermes-q1") == 1, "not in ./sessions"
+
+
+def test_sessions_dir_option_before_or_after_the_command(
+    run: Run, write_session: Write, tmp_path: Path
+) -> None:
+    folder = tmp_path / "given"
+    write_session(build_session("hermes-q2", datetime(2026, 4, 1, tzinfo=UTC), {}), folder)
+    env = {"MATURITY_TUI_SESSIONS": str(tmp_path / "nowhere")}
+    before = run("--sessions-dir", folder, "report", "hermes-q2.toml", env=env)
+    after = run("report", "hermes-q2", "--sessions-dir", folder, env=env)
+    assert ok(before) == ok(after) and "hermes-q2" in ok(before)
+
+
+# --- export ----------------------------------------------------------------------------------
+
+
+def test_export_csv_to_a_file_is_safe_for_spreadsheets(run: Run, q4: Path, tmp_path: Path) -> None:
+    output = tmp_path / "actions.csv"
+    assert ok(run("export", q4, "--format", "csv", "--output", output)) == ""
+    header, *rows = csv.reader(io.StringIO(output.read_text(encoding="utf-8")))
+    assert header == ["id", "title", "indicator", "owner", "due", "status", "carried_from"]
+    assert [row[1] for row in rows] == [*("'" + t for t in FORMULA_TITLES), "Done already"]
+
+
+def test_export_to_stdout_is_the_file_byte_for_byte(run: Run, q4: Path, tmp_path: Path) -> None:
+    for fmt in ("markdown", "csv", "json"):
+        output = tmp_path / f"actions.{fmt}"
+        ok(run("export", q4, "--format", fmt, "-o", output))
+        assert run("export", q4, "--format", fmt, "--output", "-").stdout == output.read_bytes()
+
+
+def test_export_markdown_is_a_checklist_by_default(run: Run, q4: Path) -> None:
+    out = ok(run("export", q4))
+    assert "## Open" in out and "- [ ] \\=HYPERLINK" in out and "- [x] Done already" in out
+
+
+def test_export_json_lists_every_action(run: Run, q4: Path) -> None:
+    data = json.loads(ok(run("export", q4, "--format", "json")))
+    assert [a["title"] for a in data["actions"]] == [*FORMULA_TITLES, "Done already"]
+
+
+@pytest.mark.parametrize("target", ["itself", "another-path-to-it", "another-session"])
+def test_export_never_overwrites_a_session(
+    run: Run, q3: Path, q4: Path, tmp_path: Path, target: str
+) -> None:
+    output = {
+        "itself": q4,
+        "another-path-to-it": tmp_path / ".." / tmp_path.name / q4.name,
+        "another-session": q3,
+    }[target]
+    before = q3.read_bytes(), q4.read_bytes()
+    assert str(output) in refused(run("export", q4, "--format", "csv", "--output", output))
+    assert (q3.read_bytes(), q4.read_bytes()) == before
+
+
+def test_export_that_cannot_write_exits_1(run: Run, q4: Path, tmp_path: Path) -> None:
+    output = tmp_path / "no-such-folder" / "actions.csv"
+    stderr = refused(run("export", q4, "--output", output), code=1)
+    assert str(output) in stderr and ".tmp" not in stderr
+
+
+# --- compare ---------------------------------------------------------------------------------
+
+
+def test_compare_json_has_designs_keys_oldest_first(run: Run, q3: Path, q4: Path) -> None:
+    data = json.loads(ok(run("compare", q4, q3, "--format", "json")))
+    assert [s["id"] for s in data["sessions"]] == ["apollo-2026-q3", "apollo-2026-q4"]
+    assert data["sessions"][0].keys() >= {
+        "id", "team", "period", "started_at", "level", "progress", "dimensions",
+    }  # fmt: skip
+    first = data["indicators"][0]
+    assert (first["id"], first["ratings"], first["delta"]) == ("key-customers-known", [3, 5], 2)
+    assert data["readings"] == {"nps": [-12, 8]}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "csv"])
+def test_compare_other_formats(run: Run, q3: Path, q4: Path, fmt: str) -> None:
+    out = ok(run("compare", q3, q4, "--format", fmt))
+    assert "key-customers-known" in out
+    if fmt == "text":
+        assert all(len(line) <= 80 for line in out.splitlines())
+    if fmt == "csv":
+        assert ["reading", "nps", "Net Promoter Score", "-12", "8", "20"] in list(
+            csv.reader(io.StringIO(out))
+        )
+
+
+def test_compare_names_every_file_that_fails(run: Run, q4: Path, tmp_path: Path) -> None:
+    stderr = refused(run("compare", q4, tmp_path / "a.toml", tmp_path / "b.toml"))
+    assert "a.toml" in stderr and "b.toml" in stderr
+
+
+# --- schema ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("kind", ["model", "session"])
+def test_schema_is_json_schema(run: Run, kind: str) -> None:
+    schema = json.loads(ok(run("schema", kind)))
+    assert "properties" in schema and "format" in schema["properties"]
+
+
+# --- new, open: the app's branches, as far as they go without a terminal ----------------------
+
+
+def test_room_options_need_join(run: Run) -> None:
+    assert "--join" in refused(run("new", "--team", "T", "--participants", "A", "--port", "9000"))
+
+
+def test_anonymous_voting_takes_no_participants(run: Run) -> None:
+    assert "anonymous" in refused(run("new", "--voting", "anonymous", "--participants", "A,B"))
+
+
+def test_bad_port_is_a_usage_error(run: Run) -> None:
+    assert "port" in refused(run("open", "x.toml", "--join", "--port", "99999"))
+
+
+def test_open_a_missing_session_exits_2_before_any_screen(run: Run) -> None:
+    assert "missing.toml" in refused(run("open", "missing.toml"))
+
+
+def test_new_with_an_unknown_model_exits_2(run: Run) -> None:
+    stderr = refused(run("new", "--model", "no-such-model", "--team", "T", "--participants", "A"))
+    assert "no-such-model" in stderr

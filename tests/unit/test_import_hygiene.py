@@ -1,0 +1,52 @@
+"""Nothing headless loads Textual or Rich (DESIGN: the CLI and the core start fast)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+HEADLESS = [
+    "maturity_tui.cli",
+    "maturity_tui.domain",
+    "maturity_tui.scoring",
+    "maturity_tui.compare",
+    "maturity_tui.storage",
+    "maturity_tui.export",
+    "maturity_tui.textsafe",
+]
+
+CHECK = """
+import importlib, sys
+importlib.import_module({module!r})
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("textual", "rich"))
+print(",".join(loaded))
+"""
+
+
+@pytest.mark.parametrize("module", HEADLESS)
+def test_headless_module_loads_neither_textual_nor_rich(module: str) -> None:
+    # A fresh interpreter: in this one the TUI tests may have loaded Textual already.
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK.format(module=module)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.strip() == "", f"{module} loads {result.stdout.strip()}"
+
+
+def test_cli_commands_run_without_loading_textual() -> None:
+    """Scriptable commands, run in-process, leave Textual and Rich unloaded."""
+    script = """
+import sys
+from maturity_tui.cli import main
+for argv in (["models"], ["schema", "session"], ["validate", "no-such-file.toml"]):
+    main(argv)
+print("LOADED:" + ",".join(m for m in sys.modules if m.split(".")[0] in ("textual", "rich")))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "LOADED:", result.stdout[-300:]
