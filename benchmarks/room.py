@@ -1,0 +1,184 @@
+"""Benchmark: 30 devices vote at once on each of 20 indicators through the room server.
+
+Reports, per vote (median and worst): PUT sent -> the vote in the workshop's state (what the
+facilitator's screen draws from), -> the vote on disk (the autosave that wrote it finished),
+-> the 204 back at the device. Also the event loop's lag during the storms: a facilitator's
+keystroke waits at least that long before the app sees it (DESIGN: one 16 ms frame).
+
+Each device comes from its own 127.0.0.x address, as phones on a LAN do, so the per-address
+request budget applies as it would in a room.
+
+Usage: python benchmarks/room.py [--devices 30] [--rounds 20] [--dir DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import socket
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime
+from multiprocessing.connection import Connection
+from pathlib import Path
+
+from aiohttp import ClientSession, TCPConnector
+
+from maturity_tui.domain import new_session
+from maturity_tui.room.server import Room
+from maturity_tui.room.workshop_host import HeadlessAutosave, SaveTracker, WorkshopHost
+from maturity_tui.storage import find_model, load_session
+from maturity_tui.workshop import Workshop
+
+TICK = 0.002
+
+
+class TimedTracker(SaveTracker):
+    """Notes when each revision reached the disk."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.saved_at: list[tuple[int, float]] = []
+
+    def _advance(self, revision: int) -> None:
+        self.saved_at.append((revision, time.perf_counter()))
+        super()._advance(revision)
+
+
+class VoteWatch:
+    """Notes when each participant's vote first shows in the workshop, and at which revision."""
+
+    def __init__(self, workshop: Workshop) -> None:
+        self.workshop = workshop
+        self.seen: dict[tuple[str, str], tuple[float, int]] = {}
+        workshop.on_change.append(self._changed)
+
+    def _changed(self) -> None:
+        rating = self.workshop.rating
+        if rating is None or not isinstance(rating.votes, dict):
+            return
+        now = time.perf_counter()
+        for name in rating.votes:
+            self.seen.setdefault((self.workshop.indicator.id, name), (now, self.workshop.revision))
+
+
+async def loop_lag(samples: list[float], stop: asyncio.Event) -> None:
+    """How late a callback scheduled TICK ahead runs: the wait a keystroke would see."""
+    while not stop.is_set():
+        planned = time.perf_counter() + TICK
+        await asyncio.sleep(TICK)
+        samples.append(max(0.0, time.perf_counter() - planned))
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def summary(label: str, seconds: list[float]) -> str:
+    ms = sorted(1000 * s for s in seconds)
+    return (
+        f"{label:<34} median {statistics.median(ms):7.1f} ms   "
+        f"p95 {ms[int(0.95 * (len(ms) - 1))]:7.1f} ms   worst {ms[-1]:7.1f} ms   (n={len(ms)})"
+    )
+
+
+def devices_process(url: str, code: str, names: list[str], orders: Connection) -> None:
+    """The phones: their own process, so their client work does not count as the app's lag."""
+    asyncio.run(devices_loop(url, code, names, orders))
+
+
+async def devices_loop(url: str, code: str, names: list[str], orders: Connection) -> None:
+    clients = [
+        ClientSession(url, connector=TCPConnector(local_addr=(f"127.0.0.{10 + n}", 0)))
+        for n in range(len(names))
+    ]
+    tokens = []
+    for client, name in zip(clients, names, strict=True):
+        async with client.post("/api/join", json={"code": code, "name": name}) as reply:
+            tokens.append((await reply.json())["token"])
+    orders.send("joined")
+
+    async def vote(n: int, indicator: str, value: int) -> tuple[str, float, float]:
+        body = {"indicator": indicator, "value": value}
+        headers = {"Authorization": f"Bearer {tokens[n]}"}
+        started = time.perf_counter()  # CLOCK_MONOTONIC: comparable across processes
+        async with clients[n].put("/api/vote", json=body, headers=headers) as reply:
+            assert reply.status == 204, reply.status
+        return names[n], started, time.perf_counter() - started
+
+    while (order := await asyncio.to_thread(orders.recv)) is not None:
+        indicator, round_number = order
+        votes = [vote(n, indicator, 1 + (n + round_number) % 5) for n in range(len(names))]
+        orders.send(await asyncio.gather(*votes))
+    for client in clients:
+        await client.close()
+
+
+async def bench(devices: int, rounds: int, folder: Path) -> None:
+    names = [f"P{number:02d}" for number in range(1, devices + 1)]
+    model = find_model("customer-engagement")
+    session = new_session("bench-room", model, "Bench", participants=names, now=datetime.now(UTC))
+    workshop = Workshop(session)
+    path = folder / "bench-room.toml"
+    tracker = TimedTracker()
+    HeadlessAutosave(workshop, path, tracker)
+    watch = VoteWatch(workshop)
+    room = Room(WorkshopHost(workshop, tracker.wait))
+    url = await room.start("127.0.0.1", free_port())
+
+    orders, their_end = multiprocessing.get_context("spawn").Pipe()
+    phones = multiprocessing.get_context("spawn").Process(
+        target=devices_process, args=(url, room.code, names, their_end)
+    )
+    phones.start()
+    assert await asyncio.to_thread(orders.recv) == "joined"
+
+    lag: list[float] = []
+    stop = asyncio.Event()
+    lag_task = asyncio.create_task(loop_lag(lag, stop))
+    to_state, to_disk, acked = [], [], []
+    indicators = min(rounds, len(workshop.indicators))
+    for round_number in range(indicators):
+        indicator = workshop.indicator.id
+        orders.send((indicator, round_number))
+        for name, started, ack in await asyncio.to_thread(orders.recv):
+            seen, revision = watch.seen[indicator, name]
+            to_state.append(seen - started)
+            to_disk.append(next(t for r, t in tracker.saved_at if r >= revision) - started)
+            acked.append(ack)
+        workshop.next()
+    stop.set()
+    await lag_task
+    orders.send(None)
+    await asyncio.to_thread(phones.join)
+    await room.stop()
+
+    saved = load_session(path)
+    stored = sum(len(r.vote_values) for r in saved.ratings)
+    assert stored == devices * indicators, (stored, devices * indicators)
+    print(f"{devices} devices x {indicators} indicators, {stored} votes, all on disk")
+    print(summary("PUT -> vote in the workshop state", to_state))
+    print(summary("PUT -> vote on disk", to_disk))
+    print(summary("PUT -> 204 at the device", acked))
+    print(summary("event-loop lag during the storms", lag))
+    print(f"saves written: {len(tracker.saved_at)} for {stored} votes (coalesced)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--devices", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--dir", type=Path, default=None)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.dir or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        asyncio.run(bench(args.devices, args.rounds, folder))
+
+
+if __name__ == "__main__":
+    main()
