@@ -92,7 +92,12 @@ def read_toml(path: Path) -> dict[str, Any]:
             raise LoadError(
                 path, [f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"]
             )
-        text = path.read_bytes().decode("utf-8")
+        with path.open("rb") as file:
+            # Bounded even where stat says 0 (/dev/zero, a pipe): never read without end.
+            data = file.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise LoadError(path, [f"file is too large (the limit is {MAX_FILE_BYTES:,} bytes)"])
+        text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise LoadError(path, [f"not UTF-8 text (byte {error.start})"]) from None
     except OSError as error:

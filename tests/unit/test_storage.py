@@ -105,6 +105,11 @@ def test_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     assert "file is too large (10,485,771 bytes; the limit is 4,194,304)" in str(load_error(huge))
 
 
+def test_endless_file_is_read_no_further_than_the_size_limit() -> None:
+    with pytest.raises(LoadError, match="file is too large"):
+        storage.load_any(Path("/dev/zero"))
+
+
 def test_missing_file_and_folder_give_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="No such file"):
         storage.load_any(tmp_path / "gone.toml")
