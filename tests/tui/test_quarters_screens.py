@@ -266,7 +266,7 @@ async def test_compare_screen_shows_what_compare_json_says(folder: Path) -> None
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
-        table = screen.query_one("#sessions", DataTable)
+        table = screen.query_one("#compare-sessions", DataTable)
         rows = [[str(c) for c in table.get_row_at(n)] for n in range(table.row_count)]
         assert [r[1] for r in rows] == [s["id"] for s in expected["sessions"]]
         assert [int(r[2].split()[0]) for r in rows] == [s["level"] for s in expected["sessions"]]

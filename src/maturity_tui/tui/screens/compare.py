@@ -36,7 +36,9 @@ def rating_cells(trend: IndicatorTrend) -> list[str]:
 
 
 def signed(number: int | None) -> str:
-    return ABSENT if number is None else f"{number:+d}"
+    if number is None:
+        return ABSENT
+    return "0" if number == 0 else f"{number:+d}"
 
 
 class CompareScreen(Screen[None]):
@@ -74,7 +76,7 @@ class CompareScreen(Screen[None]):
         yield Footer(compact=True)
 
     def _sessions_table(self) -> DataTable[Text | str]:
-        table: DataTable[Text | str] = DataTable(id="sessions", cursor_type="row")
+        table: DataTable[Text | str] = DataTable(id="compare-sessions", cursor_type="row")
         table.add_columns("Period", "Session", "Level", "Progress", *ACTION_STATUSES)
         levels = [column.score.level for column in self.comparison.columns]
         for column, arrow in zip(self.comparison.columns, arrows(levels), strict=True):

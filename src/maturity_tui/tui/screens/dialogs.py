@@ -29,7 +29,10 @@ CLEAR = -1
 class ConsensusDialog(ModalScreen[int | None]):
     """The agreed rating: a scale point, or none. Escape keeps the current one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "keep", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "keep", "Cancel"),
+        *(Binding(str(d), f"pick({d})", f"pick {d}", show=False) for d in range(1, 10)),
+    ]
 
     def __init__(self, scale: Scale, current: int | None) -> None:
         super().__init__()
@@ -51,9 +54,10 @@ class ConsensusDialog(ModalScreen[int | None]):
         option_list = self.query_one(OptionList)
         option_list.highlighted = values.index(self.current) if self.current in values else 0
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "character", None)
-        if key and key.isdigit() and (value := self.scale.value_at(int(key))) is not None:
+    def action_pick(self, position: int) -> None:
+        """Digits pick by scale position, as when voting."""
+        value = self.scale.value_at(position)
+        if value is not None:
             self.dismiss(value)
 
     @on(OptionList.OptionSelected)

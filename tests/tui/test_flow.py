@@ -1,0 +1,232 @@
+"""The workshop from the keyboard: votes, reveal, consensus, notes, results, actions, autosave."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import build_session, make_app, model_with, settle
+from textual.widgets import DataTable, Input, OptionList, Static
+
+from maturity_tui.scoring import score_session
+from maturity_tui.storage import load_session
+from maturity_tui.tui import app as app_module
+from maturity_tui.tui.app import prepare
+from maturity_tui.tui.screens.actions import ActionsScreen
+from maturity_tui.tui.screens.results import ResultsScreen
+from maturity_tui.tui.screens.voting import VotingScreen
+
+SIZE = (100, 30)
+
+
+def shown(app: object, selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(app.screen.query_one(selector, Static).render())  # type: ignore[attr-defined]
+
+
+async def test_whole_named_workshop_is_saved_as_typed(folder: Path) -> None:
+    opening = prepare(
+        folder,
+        {"model": "customer-engagement", "team": "Apollo", "participants": ["A", "B", "C"]},
+        None,
+    )
+    assert opening is not None
+    app = app_module.MaturityApp(sessions_dir=folder, opening=opening)
+    first, second = (i.id for i in opening.session.model.indicators[:2])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+        await pilot.press("4", "5", "3")
+        assert "3 of 3 voted" in shown(app, "#tally")
+        assert "median" not in shown(app, "#tally")  # hidden before the reveal
+        await pilot.press("r")
+        assert "median 4" in shown(app, "#tally")
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("TextArea").insert("Two teams [bold]disagree[/]")  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("n", "2", "2", "1")
+        await pilot.press("v")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+        assert app.workshop is not None
+        objectives = score_session(app.workshop.session).objectives
+        linked = next(n for n, o in enumerate(objectives) if o.indicator is not None)
+        app.screen.query_one(OptionList).highlighted = linked
+        await pilot.press("a")
+        await pilot.pause()
+        form_title = app.screen.query_one("#title", Input)
+        assert form_title.value  # prefilled with the objective's text
+        form_title.value = "Call five customers"
+        app.screen.query_one("#owner", Input).value = "B"
+        app.screen.query_one("#due", Input).value = "2027-01-31"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("A")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        assert app.screen.query_one(DataTable).row_count == 1
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    saved = load_session(opening.path)
+    rating = saved.rating(first)
+    assert rating is not None
+    assert rating.votes == {"A": 4, "B": 5, "C": 3}
+    assert rating.consensus == 5
+    assert rating.notes == "Two teams [bold]disagree[/]"
+    assert saved.rating(second).votes == {"A": 2, "B": 2, "C": 1}  # type: ignore[union-attr]
+    [action] = saved.actions
+    assert (action.title, action.owner, action.due) == (
+        "Call five customers",
+        "B",
+        date(2027, 1, 31),
+    )
+    assert action.indicator == objectives[linked].indicator.id  # type: ignore[union-attr]
+
+
+async def test_anonymous_votes_tally_and_backspace_undoes(folder: Path) -> None:
+    session = build_session(voting="anonymous")
+    app = make_app(folder, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "1", "5", "3", "backspace")
+        assert "3 votes" in shown(app, "#tally")
+        await pilot.press("r")
+        assert "CONTESTED" in shown(app, "#tally")
+        await settle(pilot)
+    saved = load_session(folder / "apollo-2026-q4.toml")
+    assert saved.rating(session.model.indicators[0].id).votes == [1, 1, 5]  # type: ignore[union-attr]
+
+
+async def test_digits_are_scale_positions_on_a_zero_based_scale(folder: Path) -> None:
+    scale = {
+        "achieved_at": 2,
+        "contested_spread": 2,
+        "points": [{"value": v, "label": f"step {v}"} for v in range(4)],
+    }
+    session = build_session(model=model_with(scale=scale))
+    app = make_app(folder, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("1", "4", "5")  # 5 is off this 4-point scale: ignored
+        assert app.workshop is not None
+        assert app.workshop.votes() == [0, 3]
+        await settle(pilot)
+    assert load_session(folder / "apollo-2026-q4.toml").ratings[0].votes == {"Ana": 0, "Ben": 3}
+
+
+async def test_up_down_pick_who_votes_next(folder: Path) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("down", "down", "2", "up", "up", "4")
+        assert app.workshop is not None
+        rating = app.workshop.rating
+        assert rating is not None and rating.votes == {"Caro": 2, "Ben": 4}
+        assert "✓ Caro" in shown(app, "#participants")
+        assert "2" not in shown(app, "#participants")  # never the value before the reveal
+
+
+async def test_open_resumes_at_the_first_unrated_indicator(folder: Path) -> None:
+    session = build_session()
+    for indicator in session.model.indicators[:3]:
+        session.rating_or_new(indicator.id).consensus = 4
+    app = make_app(folder, session, index=None, save=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.workshop is not None and app.workshop.index == 3
+        assert "Indicator 4 of 20" in shown(app, "#where")
+
+
+async def test_jump_and_moving_hide_the_votes_again(folder: Path) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "r", "g")
+        await pilot.pause()
+        jump = app.screen.query_one(OptionList)
+        jump.highlighted = 9
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.workshop is not None and app.workshop.index == 9
+        assert not app.workshop.revealed
+        await pilot.press("p", "left")
+        assert app.workshop.index == 7
+
+
+async def test_results_show_what_scoring_computes(folder: Path) -> None:
+    session = build_session()
+    for indicator in session.model.indicators:
+        if indicator.level <= 2:
+            session.rating_or_new(indicator.id).consensus = 4
+    session.rating_or_new(session.model.indicators[-1].id).votes = {"Ana": 1, "Ben": 5}
+    score = score_session(session)
+    app = make_app(folder, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert f"Level {score.level}" in shown(app, "#placed")
+        assert f"{score.progress:.0%}" in shown(app, "#progress-label")
+        prompts = [
+            str(app.screen.query_one(OptionList).get_option_at_index(n).prompt)
+            for n in range(len(score.objectives))
+        ]
+        assert [o.text in p for o, p in zip(score.objectives, prompts, strict=True)] == [
+            True
+        ] * len(prompts)
+        assert "INCOMPLETE" in shown(app, "#incomplete")
+        assert "spread 4" in shown(app, "#contested")
+
+
+async def test_a_failed_save_keeps_the_data_and_retries(folder: Path, monkeypatch: object) -> None:
+    monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 0.05)  # type: ignore[attr-defined]
+    missing = folder / "not-yet"
+    session = build_session()
+    app = make_app(missing, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.save_state.startswith("NOT SAVED")
+        missing.mkdir()
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert app.save_state.startswith("saved")
+    assert load_session(missing / "apollo-2026-q4.toml").ratings[0].votes == {"Ana": 4}
+
+
+async def test_actions_screen_adds_edits_and_deletes(folder: Path) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        app.screen.query_one("#title", Input).value = "First"
+        app.screen.query_one("#due", Input).value = "31/01/2027"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Not a date" in shown(app, "#form-errors")
+        app.screen.query_one("#due", Input).value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#title", Input).value = "Renamed"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.workshop is not None
+        assert [a.title for a in app.workshop.session.actions] == ["Renamed"]
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.workshop.session.actions == []

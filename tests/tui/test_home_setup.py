@@ -1,0 +1,64 @@
+"""Home screen and setup: newest first, open a session, create one with inline validation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from conftest import NOW, build_session, make_app, settle
+from textual.widgets import DataTable, Input, Select, Static
+
+from maturity_tui.storage import load_session, save_session
+from maturity_tui.tui.screens.setup import SetupScreen
+from maturity_tui.tui.screens.voting import VotingScreen
+
+
+def saved_team(folder: Path, team: str, hours: int) -> None:
+    session = build_session(team=team)
+    session.id = team.lower()
+    session.updated_at = NOW + timedelta(hours=hours)
+    save_session(session, folder / f"{session.id}.toml")
+
+
+async def test_home_lists_newest_first_and_opens_the_selected_one(folder: Path) -> None:
+    saved_team(folder, "Old", 0)
+    saved_team(folder, "New", 5)
+    saved_team(folder, "Mid", 2)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        teams = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+        assert teams == ["New", "Mid", "Old"]
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+        assert app.workshop is not None and app.workshop.session.team == "Mid"
+
+
+async def test_setup_validates_inline_then_creates_the_file(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, SetupScreen)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "needs a name" in str(app.screen.query_one("#team-error", Static).render())
+        assert "participants" in str(app.screen.query_one("#participants-error", Static).render())
+        app.screen.query_one("#team", Input).value = "Zeus"
+        app.screen.query_one("#participants", Input).value = "Ana, Ben, Ana"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "Named twice: Ana" in str(
+            app.screen.query_one("#participants-error", Static).render()
+        )
+        app.screen.query_one("#voting", Select).value = "anonymous"
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+    created = load_session(folder / "zeus-2026-q4.toml")
+    assert (created.team, created.voting, created.participants) == ("Zeus", "anonymous", [])
+    assert created.period == "2026-Q4"
