@@ -347,6 +347,20 @@ def add_schema(commands: Commands) -> None:
     parser.add_argument("kind", choices=["model", "session"])
 
 
+def _run_join(args: argparse.Namespace) -> int:
+    from maturity_tui.room.client import run
+
+    return run(args.url, args.code, args.name)
+
+
+def add_join(commands: Commands) -> None:
+    summary = "vote from this terminal in a room someone opened"
+    parser = _add_command(commands, "join", _run_join, summary)
+    parser.add_argument("url", help="the room's address, as shown on the facilitator's screen")
+    parser.add_argument("--code", help="the join code (asked for when missing)")
+    parser.add_argument("--name", help="your name in named voting (else picked from a list)")
+
+
 SUBCOMMANDS: list[Callable[[Commands], None]] = [
     add_new,
     add_open,
@@ -356,6 +370,7 @@ SUBCOMMANDS: list[Callable[[Commands], None]] = [
     add_export,
     add_compare,
     add_schema,
+    add_join,
 ]
 """Each registers one subcommand; a new one is a function that adds its parser and handler."""
 

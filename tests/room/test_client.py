@@ -9,7 +9,6 @@ from pathlib import Path
 from roomkit import CODE, make_session, run_async, serve
 
 ESCAPE_STATEMENT = "We listen \x1b[31mred\x1b[0m [bold]always[/]"
-JOIN = "import sys; from maturity_tui.room.client import main; sys.exit(main(sys.argv[1:]))"
 
 
 class Terminal:
@@ -39,8 +38,9 @@ class Terminal:
 async def start(*args: str) -> Terminal:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
-        "-c",
-        JOIN,
+        "-m",
+        "maturity_tui",
+        "join",
         *args,
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -109,3 +111,15 @@ async def test_an_anonymous_device_vote_undone_by_the_facilitator_is_no_longer_i
         assert host.vote_of(device, current) is None
         await host.cast_vote(device, current, 4)
         assert served.workshop.votes() == [4], "changing it does not take someone else's vote"
+
+
+def test_the_room_and_the_join_command_never_load_textual() -> None:
+    probe = (
+        "import sys, maturity_tui.room.server, maturity_tui.room.client, "
+        "maturity_tui.room.workshop_host, maturity_tui.room.qr; "
+        "print(sorted(m for m in ('textual', 'rich') if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "[]"

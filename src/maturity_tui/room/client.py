@@ -7,13 +7,12 @@ facilitator's keyboard. Text from the room is printed literally, never as escape
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import json
 import os
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -283,12 +282,3 @@ def run(url: str, code: str | None = None, name: str | None = None) -> int:
         return EXIT_FAILURE
     except (KeyboardInterrupt, EOFError):
         return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="maturity-tui join", description=__doc__)
-    parser.add_argument("url", help="the room's address, as shown on the facilitator's screen")
-    parser.add_argument("--code", help="the join code (asked for when missing)")
-    parser.add_argument("--name", help="your name, in named voting (picked from a list if missing)")
-    args = parser.parse_args(argv)
-    return run(args.url, args.code, args.name)
