@@ -312,35 +312,43 @@ def _dimensions_text(model: MaturityModel, score: SessionScore) -> list[str]:
     if not score.dimensions:
         return []
     levels = [str(n) for n in range(1, model.top_level + 1)]
-    header = ["Dimensions (✓ gate passed)", *levels, "level", "progress"]
+    header = ["Dimensions (✓ gate passed)", *levels, "level", "next"]
     rows = [
         [
-            _clip(one_line(d.name), 30),
+            "  " + _clip(one_line(d.name), 30),
             *_gates(d.standing),
             str(d.standing.level),
-            _percent(d.standing.progress),
+            _next_step(d.standing),
         ]
         for d in score.dimensions
     ]
-    table = text_table([header, *rows], right=[len(header) - 1])
-    return ["", table[0].strip(), *table[1:]]
+    return ["", *text_table([header, *rows], indent="")]
+
+
+def _next_step(standing: Standing) -> str:
+    """`60% to 3`, or `top` at the top level."""
+    if standing.next_level is None:
+        return "top"
+    return f"{_percent(standing.progress)} to {standing.next_level}"
 
 
 def _readings_text(readings: Sequence[ReadingScore]) -> list[str]:
     if not readings:
         return []
     rows = [["Readings", "value", "target", "met"]]
-    notes = []
+    texts = []
     for scored in readings:
-        metric, value = scored.metric, scored.reading.value
+        metric, value, note = scored.metric, scored.reading.value, scored.reading.note
         if isinstance(value, str):
-            notes += _wrap(f"{metric.name}: {value}", "  ", "    ")
-            continue
-        target = NONE if scored.target is None else _with_unit(scored.target, metric)
-        row = [_clip(one_line(metric.name), 34), _with_unit(value, metric), target]
-        rows.append([*row, _yes_no(scored.met)])
-    table = text_table(rows, right=[1, 2]) if len(rows) > 1 else ["  Readings"]
-    return ["", table[0].strip(), *table[1:], *notes]
+            texts += _wrap(f"{metric.name}: {value}", "  ", "    ")
+        else:
+            target = NONE if scored.target is None else _with_unit(scored.target, metric)
+            name = "  " + _clip(one_line(metric.name), 34)
+            rows.append([name, _with_unit(value, metric), target, _yes_no(scored.met)])
+        if note:
+            texts += _wrap(f"{metric.name}, note: {note}", "  ", "    ")
+    table = text_table(rows, right=[1, 2], indent="") if len(rows) > 1 else ["Readings"]
+    return ["", *table, *texts]
 
 
 def report_markdown(session: Session) -> str:
@@ -391,7 +399,7 @@ def _dimensions_markdown(model: MaturityModel, score: SessionScore) -> list[str]
             markdown_text(d.name),
             *_gates(d.standing),
             str(d.standing.level),
-            _percent(d.standing.progress),
+            _next_step(d.standing),
         ]
         for d in score.dimensions
     ]
@@ -400,7 +408,7 @@ def _dimensions_markdown(model: MaturityModel, score: SessionScore) -> list[str]
         "",
         "✓ where the dimension passes the level's gate.",
         "",
-        *_markdown_table(["Dimension", *levels, "Level", "Progress"], rows),
+        *_markdown_table(["Dimension", *levels, "Level", "Next"], rows),
     ]
 
 

@@ -117,8 +117,8 @@ def test_text_report_names_level_progress_unrated_and_objectives(scored: Session
 
 def test_dimension_grid_marks_the_gates_each_dimension_passes(scored: Session) -> None:
     text = export.report_markdown(scored)
-    assert f"| X | ✓ | ✓ | ✓ | 3 | {export.NONE} |" in text
-    assert "| Y | ✓ | · | · | 1 | 0% |" in text
+    assert "| X | ✓ | ✓ | ✓ | 3 | top |" in text
+    assert "| Y | ✓ | · | · | 1 | 0% to 2 |" in text
 
 
 # --- Action list ---------------------------------------------------------------------------
