@@ -12,7 +12,7 @@ from typing import Literal
 from maturity_tui.compare import IndicatorTrend
 from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
 from maturity_tui.domain.base import Number
-from maturity_tui.storage import SessionEntry, free_session_id
+from maturity_tui.storage import SessionEntry, free_session_id, scan_sessions
 
 TRASH_DIR = ".trash"
 
@@ -59,6 +59,14 @@ def previous_session(sessions: Iterable[Session], session: Session) -> Session |
         if s.id != session.id and chronological_key(s) < key
     ]
     return earlier[-1] if earlier else None
+
+
+def previous_in_folder(folder: Path, session: Session) -> Session | None:
+    """The team's latest earlier session among the folder's files (unreadable ones skipped)."""
+    if not folder.is_dir():
+        return None
+    loaded = (entry.session for entry in scan_sessions(folder) if entry.session is not None)
+    return previous_session(loaded, session)
 
 
 def library(

@@ -23,6 +23,7 @@ from maturity_tui.quarters import (
     movers,
     next_period,
     parse_number,
+    previous_in_folder,
     previous_session,
     review_carried,
     set_reading,
@@ -98,6 +99,18 @@ def test_previous_session_is_the_latest_earlier_one_of_the_same_team(
     assert previous_session([q2, q3, q4, zeus], q4) is q3
     assert previous_session([q2, q3, q4, zeus], q2) is None
     assert previous_session([zeus], q4) is None
+
+
+def test_previous_in_folder_skips_broken_files_and_other_teams(
+    model: MaturityModel, tmp_path: Path
+) -> None:
+    q3, q4 = (session(model, "Apollo", p) for p in ("2026-Q3", "2026-Q4"))
+    for s in (q3, session(model, "Zeus", "2026-Q3")):
+        save_session(s, session_path(tmp_path, s.id))
+    (tmp_path / "broken.toml").write_text("team = ")
+    found = previous_in_folder(tmp_path, q4)
+    assert found is not None and found.id == q3.id
+    assert previous_in_folder(tmp_path / "missing", q4) is None
 
 
 def test_library_groups_by_team_oldest_first_and_filters(
