@@ -41,6 +41,7 @@ class DimensionTrend:
     name: str
     levels: tuple[int | None, ...]
     """The dimension's level per session; None where the session's model lacks it."""
+    delta: int | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +81,10 @@ class Comparison:
     dimensions: tuple[DimensionTrend, ...]
     indicators: tuple[IndicatorTrend, ...]
     readings: tuple[ReadingTrend, ...]
+
+    @property
+    def level_delta(self) -> int | None:
+        return delta(column.score.level for column in self.columns)
 
     @property
     def teams(self) -> list[str]:
@@ -126,7 +131,9 @@ def _dimensions(columns: tuple[Column, ...]) -> tuple[DimensionTrend, ...]:
         for dimension in column.score.dimensions:
             names[dimension.id] = dimension.name
             levels.setdefault(dimension.id, [None] * len(columns))[n] = dimension.standing.level
-    return tuple(DimensionTrend(id, names[id], tuple(row)) for id, row in levels.items())
+    return tuple(
+        DimensionTrend(key, names[key], tuple(row), delta(row)) for key, row in levels.items()
+    )
 
 
 def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
@@ -142,8 +149,8 @@ def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
             )
             applicable.setdefault(score.id, [None] * width)[n] = score.applicable
     return tuple(
-        IndicatorTrend(latest[id], tuple(row), tuple(applicable[id]), delta(row))
-        for id, row in ratings.items()
+        IndicatorTrend(latest[key], tuple(row), tuple(applicable[key]), delta(row))
+        for key, row in ratings.items()
     )
 
 
@@ -155,18 +162,18 @@ def _readings(columns: tuple[Column, ...]) -> tuple[ReadingTrend, ...]:
     width = len(columns)
     for n, column in enumerate(columns):
         for scored in column.score.readings:
-            id = scored.metric.id
-            latest[id] = scored.metric
-            values.setdefault(id, [None] * width)[n] = scored.reading.value
-            targets.setdefault(id, [None] * width)[n] = scored.target
-            met.setdefault(id, [None] * width)[n] = scored.met
+            key = scored.metric.id
+            latest[key] = scored.metric
+            values.setdefault(key, [None] * width)[n] = scored.reading.value
+            targets.setdefault(key, [None] * width)[n] = scored.target
+            met.setdefault(key, [None] * width)[n] = scored.met
     return tuple(
         ReadingTrend(
-            latest[id],
+            latest[key],
             tuple(row),
-            tuple(targets[id]),
-            tuple(met[id]),
+            tuple(targets[key]),
+            tuple(met[key]),
             delta(v for v in row if not isinstance(v, str)),
         )
-        for id, row in values.items()
+        for key, row in values.items()
     )

@@ -20,7 +20,6 @@ from maturity_tui.compare import (
     Comparison,
     ReadingTrend,
     action_counts,
-    delta,
 )
 from maturity_tui.domain import Action, MaturityModel, Metric, Session
 from maturity_tui.domain.base import Number
@@ -59,7 +58,8 @@ def _when(moment: datetime) -> str:
 
 
 def _number(value: Number) -> str:
-    return f"{value:g}" if isinstance(value, float) else str(value)
+    # Ten significant digits: 0.1 + 0.2 shows as 0.3, and 1234567.5 not as 1.23457e+06.
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
 
 
 def _optional(value: Number | None) -> str:
@@ -69,7 +69,7 @@ def _optional(value: Number | None) -> str:
 def _signed(value: Number | None) -> str:
     if value is None:
         return NONE
-    return "0" if value == 0 else f"{value:+g}"
+    return "0" if value == 0 else ("+" if value > 0 else "") + _number(value)
 
 
 def _percent(fraction: float | None) -> str:
@@ -281,7 +281,8 @@ def report_text(session: Session) -> str:
     facts = [f"{model.name} {model.version}", f"started {_when(session.started_at)}"]
     if session.facilitator:
         facts.append(f"facilitator {session.facilitator}")
-    facts.append(f"{len(session.participants)} participants, {session.voting} voting")
+    people = len(session.participants)
+    facts.append(f"{people} participants, {session.voting} voting" if people else session.voting)
     facts.append(session.status.replace("-", " "))
     lines += _wrap(" · ".join(facts))
     level = one_line(model.level(score.level).title)
@@ -564,9 +565,8 @@ def _title(comparison: Comparison) -> str:
 def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]:
     """(section, label, cells, delta) for every row of the text and Markdown grids."""
     columns = comparison.columns
-    levels = [c.score.level for c in columns]
     rows = [
-        ("", "Level", [str(n) for n in levels], _signed(delta(levels))),
+        ("", "Level", [str(c.score.level) for c in columns], _signed(comparison.level_delta)),
         ("", "Progress to next", [_percent(c.score.progress) for c in columns], ""),
         *(
             ("", f"Actions {status}", [str(c.actions[status]) for c in columns], "")
@@ -574,7 +574,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
         ),
     ]
     rows += [
-        ("Dimensions", d.name, [_optional(n) for n in d.levels], _signed(delta(d.levels)))
+        ("Dimensions", d.name, [_optional(n) for n in d.levels], _signed(d.delta))
         for d in comparison.dimensions
     ]
     rows += [
@@ -636,37 +636,36 @@ def compare_text(comparison: Comparison) -> str:
             for heading, c in zip(headings, comparison.columns, strict=True)
         ]
     )
-    header = ["", *headings, "Δ"]
-    trend_rows = _trend_rows(comparison)
-    value_widths = [
-        max(
-            len(row[n])
-            for row in [header[1:], *([*cells, change] for _, _, cells, change in trend_rows)]
-        )
-        for n in range(len(header) - 1)
-    ]
-    # The labels get what the value columns leave of the 80 columns, and at least 20.
-    label_width = max(20, WIDTH - sum(width + 2 for width in value_widths))
-    section = ""
-    table: list[list[str]] = [header]
-    breaks: dict[int, str] = {}
-    for group, label, cells, change in trend_rows:
-        if group != section:
-            section = group
-            breaks[len(table)] = group
-        indent = "  " if group else ""
-        table.append([_clip(indent + one_line(label), label_width), *cells, change])
-    rendered = text_table(table, right=range(1, len(header)), indent="")
-    lines.append("")
-    for n, line in enumerate(rendered):
-        if n in breaks:
-            lines += ["", breaks[n]]
-        lines.append(line)
+    lines += _trend_grid_text(headings, _trend_rows(comparison))
     for trend, texts in _qualitative(comparison):
         lines += ["", one_line(trend.metric.name)]
         for heading, text in texts:
             lines += _wrap(text, f"  {heading}: ", "    ")
     return _lines(lines)
+
+
+def _trend_grid_text(
+    headings: list[str], trend_rows: list[tuple[str, str, list[str], str]]
+) -> list[str]:
+    """One table for every trend row, so all the columns line up, cut into titled sections."""
+    header = ["", *headings, "Δ"]
+    values = [header[1:], *([*cells, change] for _, _, cells, change in trend_rows)]
+    value_widths = [max(len(row[n]) for row in values) for n in range(len(header) - 1)]
+    # The labels get what the value columns leave of the 80 columns, and at least 20.
+    label_width = max(20, WIDTH - sum(width + 2 for width in value_widths))
+    table = [header]
+    titles: dict[int, str] = {}
+    for group, label, cells, change in trend_rows:
+        if group and group not in titles.values():
+            titles[len(table)] = group
+        indent = "  " if group else ""
+        table.append([_clip(indent + one_line(label), label_width), *cells, change])
+    lines = [""]
+    for n, line in enumerate(text_table(table, right=range(1, len(header)), indent="")):
+        if n in titles:
+            lines += ["", titles[n]]
+        lines.append(line)
+    return lines
 
 
 def compare_markdown(comparison: Comparison) -> str:
@@ -718,16 +717,10 @@ def compare_csv(comparison: Comparison) -> str:
         ["team", "", "", *(c.session.team for c in columns), None],
         ["period", "", "", *(c.session.period for c in columns), None],
         ["started_at", "", "", *(_timestamp(c.session.started_at) for c in columns), None],
-        [
-            "level",
-            "",
-            "",
-            *(c.score.level for c in columns),
-            delta([c.score.level for c in columns]),
-        ],
+        ["level", "", "", *(c.score.level for c in columns), comparison.level_delta],
         ["progress", "", "", *(c.score.progress for c in columns), None],
     ]
-    rows += [["dimension", d.id, d.name, *d.levels, delta(d.levels)] for d in comparison.dimensions]
+    rows += [["dimension", d.id, d.name, *d.levels, d.delta] for d in comparison.dimensions]
     rows += [
         ["indicator", t.id, t.indicator.statement, *t.ratings, t.delta]
         for t in comparison.indicators

@@ -112,6 +112,20 @@ def test_readings_line_up_by_metric_with_none_where_not_read(
     assert (quotes.values, quotes.delta) == ((None, "Loved it", None), None)
 
 
+def test_level_and_dimension_deltas(make_session: SessionBuilder, make_model: ModelBuilder) -> None:
+    model = make_model(dimensions={"a": "x", "b": "x", "c": "y", "d": "y"})
+    sessions = [
+        at(make_session, 0, model, {}),
+        at(make_session, 1, model, {"a": [4], "b": [4], "c": [4], "d": [5]}),
+    ]
+    comparison = compare_sessions(sessions)
+    assert comparison.level_delta == 2
+    assert [(d.id, d.levels, d.delta) for d in comparison.dimensions] == [
+        ("x", (1, 3), 2),
+        ("y", (1, 3), 2),
+    ]
+
+
 def test_actions_are_counted_per_status(make_session: SessionBuilder) -> None:
     actions = [
         {"id": n, "title": f"Action {n}", "status": status}
