@@ -101,7 +101,6 @@ async def enter(pilot: Pilot[Any], metric: str, field: str, text: str) -> None:
     await pilot.pause()
 
 
-@pytest.mark.asyncio
 async def test_readings_reject_a_bad_number_with_a_message(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
@@ -124,7 +123,6 @@ async def test_readings_reject_a_bad_number_with_a_message(folder: Path) -> None
         assert saved.on_disk().reading("nps").value == 35  # type: ignore[union-attr]
 
 
-@pytest.mark.asyncio
 async def test_readings_keep_qualitative_text_literally_and_show_it_so(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
@@ -140,7 +138,6 @@ async def test_readings_keep_qualitative_text_literally_and_show_it_so(folder: P
     assert app.results == [None]
 
 
-@pytest.mark.asyncio
 async def test_readings_an_empty_value_clears_and_a_note_alone_is_refused(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
@@ -156,7 +153,6 @@ async def test_readings_an_empty_value_clears_and_a_note_alone_is_refused(folder
         )
 
 
-@pytest.mark.asyncio
 async def test_readings_escape_stops_once_at_an_invalid_entry(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
@@ -185,7 +181,6 @@ def next_quarter(folder: Path) -> tuple[Session, Recorder]:
     return fresh, saved
 
 
-@pytest.mark.asyncio
 async def test_carry_over_review_lands_each_choice_in_the_file(folder: Path) -> None:
     fresh, saved = next_quarter(folder)
     assert [a.carried_id for a in fresh.actions] == [3, 4]
@@ -203,7 +198,6 @@ async def test_carry_over_review_lands_each_choice_in_the_file(folder: Path) -> 
         assert app.results == [None]
 
 
-@pytest.mark.asyncio
 async def test_resuming_a_new_session_does_not_duplicate_carried_actions(folder: Path) -> None:
     _, saved = next_quarter(folder)
     resumed = saved.on_disk()
@@ -215,7 +209,6 @@ async def test_resuming_a_new_session_does_not_duplicate_carried_actions(folder:
         assert app.screen.query_one(DataTable).row_count == 2
 
 
-@pytest.mark.asyncio
 async def test_carry_over_shows_hostile_titles_literally(folder: Path) -> None:
     fresh, saved = next_quarter(folder)
     fresh.actions[0].title = HOSTILE
@@ -229,7 +222,6 @@ async def test_carry_over_shows_hostile_titles_literally(folder: Path) -> None:
         assert cells[2] == "[b]Ben"
 
 
-@pytest.mark.asyncio
 async def test_carry_over_with_nothing_carried_says_so(folder: Path) -> None:
     first = demo(folder)[0]
     app = Host(lambda: CarryOverScreen(first, lambda: None))
@@ -257,7 +249,6 @@ def cli(*args: str | Path) -> bytes:
     return done.stdout
 
 
-@pytest.mark.asyncio
 async def test_compare_screen_shows_what_compare_json_says(folder: Path) -> None:
     sessions = demo(folder)
     files = [session_path(folder, s.id) for s in sessions]
@@ -296,7 +287,6 @@ async def test_compare_screen_shows_what_compare_json_says(folder: Path) -> None
             assert label == " · ".join("—" if v is None else str(v) for v in values)
 
 
-@pytest.mark.asyncio
 async def test_compare_screen_arrows_and_movers(folder: Path) -> None:
     sessions = demo(folder)
     app = Host(lambda: CompareScreen(sessions, folder))
@@ -318,7 +308,6 @@ async def test_compare_screen_arrows_and_movers(folder: Path) -> None:
         assert plain(nps.query_one(".kpi-direction", Label)) == "↑ better"
 
 
-@pytest.mark.asyncio
 async def test_compare_screen_shows_a_hostile_team_name_literally(folder: Path) -> None:
     sessions = demo(folder)[:2]
     for session in sessions:
@@ -356,7 +345,6 @@ async def write_export(
     return field.value, plain(screen.query_one("#export-status", Static))
 
 
-@pytest.mark.asyncio
 async def test_export_dialog_writes_the_default_path_and_returns_it(folder: Path) -> None:
     session = demo(folder)[-1]
     app = Host(lambda: ExportDialog.for_session(session, folder))
@@ -370,7 +358,6 @@ async def test_export_dialog_writes_the_default_path_and_returns_it(folder: Path
     )
 
 
-@pytest.mark.asyncio
 async def test_export_dialog_refuses_a_toml_target_and_shows_write_errors(
     folder: Path, tmp_path: Path
 ) -> None:
@@ -393,7 +380,6 @@ async def test_export_dialog_refuses_a_toml_target_and_shows_write_errors(
     assert app.results == [None]
 
 
-@pytest.mark.asyncio
 async def test_export_dialog_format_choice_changes_only_the_file_name(folder: Path) -> None:
     session = demo(folder)[-1]
     elsewhere = folder.parent / "tracker"
@@ -415,7 +401,6 @@ SESSION_EXPORTS = [
 
 
 @pytest.mark.parametrize(("choice", "command", "fmt"), SESSION_EXPORTS)
-@pytest.mark.asyncio
 async def test_session_exports_are_the_command_lines_bytes(
     folder: Path, choice: int, command: str, fmt: str
 ) -> None:
@@ -437,7 +422,6 @@ async def test_session_exports_are_the_command_lines_bytes(
 
 
 @pytest.mark.parametrize(("choice", "fmt"), [(0, "markdown"), (1, "csv"), (2, "json")])
-@pytest.mark.asyncio
 async def test_compare_exports_are_the_command_lines_bytes(
     folder: Path, choice: int, fmt: str
 ) -> None:
