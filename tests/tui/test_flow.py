@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from conftest import build_session, make_app, model_with, settle
 from textual.widgets import DataTable, Input, OptionList, Static
 
+from maturity_tui.domain import Session
 from maturity_tui.scoring import score_session
-from maturity_tui.storage import load_session
+from maturity_tui.storage import SaveError, load_session, save_session
 from maturity_tui.tui import app as app_module
+from maturity_tui.tui import autosave
 from maturity_tui.tui.app import prepare
 from maturity_tui.tui.screens.actions import ActionsScreen
 from maturity_tui.tui.screens.results import ResultsScreen
@@ -185,21 +188,29 @@ async def test_results_show_what_scoring_computes(folder: Path) -> None:
         assert "spread 4" in shown(app, "#contested")
 
 
-async def test_a_failed_save_keeps_the_data_and_retries(folder: Path, monkeypatch: object) -> None:
-    monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 0.05)  # type: ignore[attr-defined]
-    missing = folder / "not-yet"
-    session = build_session()
-    app = make_app(missing, session)
+async def test_a_failed_save_keeps_the_data_and_retries(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 0.05)
+    disk_full = True
+
+    def save(session: Session, path: Path) -> None:
+        if disk_full:
+            raise SaveError(f"{path}: No space left on device")
+        save_session(session, path)
+
+    monkeypatch.setattr(autosave, "save_session", save)
+    app = make_app(folder, build_session())
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
         await pilot.press("4")
         await settle(pilot)
         assert app.save_state.startswith("NOT SAVED")
-        missing.mkdir()
+        assert "No space left" in shown(app, "#save-state")
+        disk_full = False
         await pilot.pause(0.3)
         await settle(pilot)
         assert app.save_state.startswith("saved")
-    assert load_session(missing / "apollo-2026-q4.toml").ratings[0].votes == {"Ana": 4}
+    assert load_session(folder / "apollo-2026-q4.toml").ratings[0].votes == {"Ana": 4}
 
 
 async def test_actions_screen_adds_edits_and_deletes(folder: Path) -> None:

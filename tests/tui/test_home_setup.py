@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from conftest import NOW, build_session, make_app, settle
 from textual.widgets import DataTable, Input, Select, Static
 
-from maturity_tui.storage import load_session, save_session
+from maturity_tui.storage import SessionLock, load_session, save_session
+from maturity_tui.tui.app import run_app
 from maturity_tui.tui.screens.setup import SetupScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 
@@ -62,3 +64,24 @@ async def test_setup_validates_inline_then_creates_the_file(folder: Path) -> Non
     created = load_session(folder / "zeus-2026-q4.toml")
     assert (created.team, created.voting, created.participants) == ("Zeus", "anonymous", [])
     assert created.period == "2026-Q4"
+
+
+async def test_a_session_open_elsewhere_is_not_opened_twice(folder: Path) -> None:
+    saved_team(folder, "Busy", 0)
+    path = folder / "busy.toml"
+    with SessionLock(path):
+        app = make_app(folder)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert app.workshop is None
+            assert not isinstance(app.screen, VotingScreen)
+        assert run_app(sessions_dir=folder, open_path=path) == 2
+
+
+def test_open_with_a_missing_file_fails_before_the_app_starts(
+    folder: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run_app(sessions_dir=folder, open_path=folder / "nope.toml") == 2
+    assert "nope.toml" in capsys.readouterr().err

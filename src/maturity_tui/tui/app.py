@@ -20,6 +20,8 @@ from maturity_tui.domain import Session, quarter_of
 from maturity_tui.domain import new_session as make_session
 from maturity_tui.storage import (
     LoadError,
+    SessionLock,
+    SessionLocked,
     find_model,
     free_session_id,
     load_session,
@@ -39,6 +41,8 @@ class Opening:
     path: Path
     index: int | None = None
     """None: the first unrated indicator."""
+    lock: SessionLock | None = None
+    """Taken already (before the app started), so a refusal reaches stderr plainly."""
 
 
 class SaveFinished(Message):
@@ -78,6 +82,7 @@ class MaturityApp(App[int]):
         self.now = now
         self.workshop: Workshop | None = None
         self.saver: Saver | None = None
+        self.lock: SessionLock | None = None
         self._offered_revision = -1
         self._quit_unsaved = False
 
@@ -90,9 +95,17 @@ class MaturityApp(App[int]):
 
     # --- The open session -------------------------------------------------------------
 
-    def open_workshop(self, opening: Opening) -> None:
+    def open_workshop(self, opening: Opening) -> bool:
+        """Run the session here; False (and a message) when another process is writing it."""
         from maturity_tui.tui.screens.voting import VotingScreen
 
+        lock = opening.lock or SessionLock(opening.path)
+        try:
+            lock.acquire()
+        except SessionLocked as error:
+            self.notify(str(error), title="Not opened", severity="error", markup=False)
+            return False
+        self.lock = lock
         workshop = Workshop(opening.session, now=self.now)
         workshop.index = workshop.first_unrated_index() if opening.index is None else opening.index
         workshop.go(workshop.index)
@@ -102,6 +115,11 @@ class MaturityApp(App[int]):
         workshop.on_change.append(self._workshop_changed)
         self._autosave()
         self.push_screen(VotingScreen())
+        return True
+
+    def on_unmount(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
 
     def _workshop_changed(self) -> None:
         assert self.workshop is not None
@@ -184,7 +202,7 @@ def prepare(
 ) -> Opening | None:
     """Load or create the session before the app starts, so errors reach stderr plainly."""
     if open_path is not None:
-        return Opening(load_session(open_path), open_path)
+        return locked(Opening(load_session(open_path), open_path))
     if new_session is None:
         return None
     model = find_model(str(new_session["model"]))
@@ -205,7 +223,13 @@ def prepare(
         period=period,
         now=now,
     )
-    return Opening(session, session_path(sessions_dir, session.id), index=0)
+    return locked(Opening(session, session_path(sessions_dir, session.id), index=0))
+
+
+def locked(opening: Opening) -> Opening:
+    lock = SessionLock(opening.path)
+    lock.acquire()
+    return Opening(opening.session, opening.path, opening.index, lock)
 
 
 def run_app(
@@ -218,12 +242,13 @@ def run_app(
     """The `maturity-tui` app: home screen, a new session, or a resumed one."""
     try:
         opening = prepare(sessions_dir, new_session, open_path)
-    except LoadError as error:
-        print(f"maturity-tui: {error}", file=sys.stderr)
-        return 2
-    except (LookupError, ValueError, OSError) as error:
+    except (LoadError, SessionLocked, LookupError, ValueError, OSError) as error:
         print(f"maturity-tui: {error}", file=sys.stderr)
         return 2
     app = MaturityApp(sessions_dir=sessions_dir, opening=opening, room=room)
-    app.run()
+    try:
+        app.run()
+    finally:
+        if opening is not None and opening.lock is not None:
+            opening.lock.release()
     return app.return_code or 0
