@@ -27,24 +27,11 @@ from pathlib import Path
 from aiohttp import ClientSession, TCPConnector
 
 from maturity_tui.domain import new_session
-from maturity_tui.room.server import Room
-from maturity_tui.room.workshop_host import HeadlessAutosave, SaveTracker, WorkshopHost
+from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
 from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
 
 TICK = 0.002
-
-
-class TimedTracker(SaveTracker):
-    """Notes when each revision reached the disk."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.saved_at: list[tuple[int, float]] = []
-
-    def _advance(self, revision: int) -> None:
-        self.saved_at.append((revision, time.perf_counter()))
-        super()._advance(revision)
 
 
 class VoteWatch:
@@ -124,15 +111,15 @@ async def bench(devices: int, rounds: int, folder: Path) -> None:
     session = new_session("bench-room", model, "Bench", participants=names, now=datetime.now(UTC))
     workshop = Workshop(session)
     path = folder / "bench-room.toml"
-    tracker = TimedTracker()
-    HeadlessAutosave(workshop, path, tracker)
+    autosave = HeadlessAutosave(workshop, path)
+    saved_at: list[tuple[int, float]] = []
+    autosave.on_saved.append(lambda revision: saved_at.append((revision, time.perf_counter())))
     watch = VoteWatch(workshop)
-    room = Room(WorkshopHost(workshop, tracker.wait))
-    url = await room.start("127.0.0.1", free_port())
+    room = await open_room(workshop, autosave.on_saved, bind="127.0.0.1", port=free_port())
 
     orders, their_end = multiprocessing.get_context("spawn").Pipe()
     phones = multiprocessing.get_context("spawn").Process(
-        target=devices_process, args=(url, room.code, names, their_end)
+        target=devices_process, args=(room.url, room.code, names, their_end)
     )
     phones.start()
     assert await asyncio.to_thread(orders.recv) == "joined"
@@ -148,7 +135,7 @@ async def bench(devices: int, rounds: int, folder: Path) -> None:
         for name, started, ack in await asyncio.to_thread(orders.recv):
             seen, revision = watch.seen[indicator, name]
             to_state.append(seen - started)
-            to_disk.append(next(t for r, t in tracker.saved_at if r >= revision) - started)
+            to_disk.append(next(t for r, t in saved_at if r >= revision) - started)
             acked.append(ack)
         workshop.next()
     stop.set()
@@ -165,7 +152,7 @@ async def bench(devices: int, rounds: int, folder: Path) -> None:
     print(summary("PUT -> vote on disk", to_disk))
     print(summary("PUT -> 204 at the device", acked))
     print(summary("event-loop lag during the storms", lag))
-    print(f"saves written: {len(tracker.saved_at)} for {stored} votes (coalesced)")
+    print(f"saves written: {len(saved_at)} for {stored} votes (coalesced)")
 
 
 def main() -> None:

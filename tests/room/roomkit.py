@@ -17,7 +17,7 @@ from aiohttp import ClientSession, TCPConnector
 from maturity_tui.domain import Session, new_session
 from maturity_tui.room.guard import RateLimiter
 from maturity_tui.room.server import Room
-from maturity_tui.room.workshop_host import HeadlessAutosave, SaveTracker, WorkshopHost
+from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
 from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
 
@@ -112,12 +112,16 @@ async def serve(
 ) -> AsyncIterator[Served]:
     workshop = Workshop(session or make_session())
     path = tmp_path / "apollo-2026-q4.toml"
-    tracker = SaveTracker()
-    HeadlessAutosave(workshop, path, tracker)
-    room = Room(WorkshopHost(workshop, tracker.wait), code=CODE, limiter=limiter, keepalive=0.5)
-    url = await room.start("127.0.0.1", free_port())
+    autosave = HeadlessAutosave(workshop, path)
+    room = await open_room(
+        workshop, autosave.on_saved, bind="127.0.0.1", port=free_port(), code=CODE
+    )
+    room.keepalive = 0.5
+    if limiter is not None:
+        room.limiter = limiter
+    assert room.url is not None
     try:
-        yield Served(workshop, room, path, url)
+        yield Served(workshop, room, path, room.url)
     finally:
         await room.stop()
 

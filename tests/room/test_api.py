@@ -6,8 +6,10 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from roomkit import CODE, make_session, run_async, serve
 
+from maturity_tui.room import server
 from maturity_tui.room.guard import RateLimiter
 
 
@@ -216,3 +218,18 @@ async def test_the_server_serves_the_page_and_nothing_else(tmp_path: Path) -> No
         await device.join(name="Ana")
         async with device.http.get("/api/state", headers=device.auth) as response:
             assert response.headers["Cache-Control"] == "no-store"
+
+
+@run_async
+async def test_a_vote_the_disk_never_took_gets_no_204(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(server, "SAVE_TIMEOUT_SECONDS", 0.3)
+    async with serve(tmp_path) as served, served.device() as device:
+        await device.join(name="Ana")
+        served.room.host.wait_saved = never_saved  # type: ignore[attr-defined]
+        assert await device.vote(served.workshop.indicator.id, 4) == 503
+
+
+async def never_saved(revision: int) -> None:
+    await asyncio.Event().wait()

@@ -27,6 +27,7 @@ DEFAULT_PORT = 8765
 MAX_BODY = 4096
 MAX_DEVICES = 500
 KEEPALIVE_SECONDS = 15.0
+SAVE_TIMEOUT_SECONDS = 10.0
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -289,7 +290,10 @@ class Room:
 
     async def _host_call(self, call: Awaitable[None]) -> None:
         try:
-            await call
+            await asyncio.wait_for(call, SAVE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            # Never a 204 for a vote that is not on disk: the device is told to try again.
+            raise ApiError(503, "not saved yet: the facilitator's disk is not answering") from None
         except StaleIndicator:
             raise ApiError(409, "that indicator is no longer the current one") from None
         except OffScale as error:

@@ -19,6 +19,7 @@ from maturity_tui.room.host import (
     Tally,
     Voter,
 )
+from maturity_tui.room.server import DEFAULT_PORT, Room
 from maturity_tui.scoring import vote_stats
 from maturity_tui.storage import atomic_write, dumps_session
 from maturity_tui.workshop import Workshop, WorkshopError
@@ -115,6 +116,7 @@ class WorkshopHost:
 
     async def cast_vote(self, voter: Voter, indicator_id: str, value: int) -> None:
         self._check_current(indicator_id)
+        before = self.workshop.revision
         try:
             if voter.name is not None:
                 self.workshop.cast(value, participant=voter.name)
@@ -124,15 +126,21 @@ class WorkshopHost:
                 self._device_votes[voter.device, indicator_id] = value
         except WorkshopError as error:
             raise OffScale(str(error)) from None
-        await self.wait_saved(self.workshop.revision)
+        await self._saved_since(before)
 
     async def withdraw_vote(self, voter: Voter, indicator_id: str) -> None:
         self._check_current(indicator_id)
+        before = self.workshop.revision
         if voter.name is not None:
             self.workshop.withdraw(participant=voter.name)
         else:
             self._take_back(voter, indicator_id)
-        await self.wait_saved(self.workshop.revision)
+        await self._saved_since(before)
+
+    async def _saved_since(self, before: int) -> None:
+        """Wait for the save of what this call changed; nothing changed, nothing to wait for."""
+        if self.workshop.revision != before:
+            await self.wait_saved(self.workshop.revision)
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         self.workshop.on_change.append(listener)
@@ -148,18 +156,48 @@ class WorkshopHost:
             self.workshop.withdraw(value=previous)
 
 
+async def open_room(
+    workshop: Workshop,
+    on_saved: list[Callable[[int], None]],
+    *,
+    bind: str | None = None,
+    port: int = DEFAULT_PORT,
+    code: str | None = None,
+) -> Room:
+    """Open the room on the workshop, listening in the running loop; `room.stop()` closes it.
+
+    `on_saved` is the autosave's list of listeners told each revision it wrote (from any
+    thread): a device's vote is acknowledged only once a save holding it is on disk.
+    """
+    tracker = SaveTracker()
+    room = Room(WorkshopHost(workshop, tracker.wait), code=code)
+
+    # Listening to the autosave only while the room is open, however often it reopens.
+    async def listen(_app: object) -> None:
+        on_saved.append(tracker.mark_saved)
+
+    async def stop_listening(_app: object) -> None:
+        on_saved.remove(tracker.mark_saved)
+
+    room.app.on_startup.append(listen)
+    room.app.on_cleanup.append(stop_listening)
+    await room.start(bind, port)
+    return room
+
+
 class HeadlessAutosave:
     """Saves the workshop after each change when no app does (benchmarks, tests, scripts).
 
-    Dumping happens on the loop (the session is only touched there); the write runs in a
-    thread. Changes during a write coalesce into the next one.
+    Like the app's autosave, it tells `on_saved` each revision it wrote. Dumping happens on
+    the loop (the session is only touched there); the write runs in a thread, and changes
+    made during a write coalesce into the next one.
     """
 
-    def __init__(self, workshop: Workshop, path: Path, tracker: SaveTracker) -> None:
+    def __init__(self, workshop: Workshop, path: Path) -> None:
         self.workshop = workshop
         self.path = path
-        self.tracker = tracker
-        self._written = -1
+        self.on_saved: list[Callable[[int], None]] = []
+        self._written = workshop.revision  # what it was handed is not a change
         self._task: asyncio.Task[None] | None = None
         workshop.on_change.append(self._changed)
 
@@ -172,4 +210,5 @@ class HeadlessAutosave:
             text = dumps_session(self.workshop.session)
             await asyncio.to_thread(atomic_write, self.path, text)
             self._written = revision
-            self.tracker.mark_saved(revision)
+            for listener in list(self.on_saved):
+                listener(revision)
