@@ -40,7 +40,6 @@ class LoadErrors(Exception):
     """Several files that failed to load, reported together rather than the first alone."""
 
     def __init__(self, errors: Sequence[Exception]) -> None:
-        self.errors = list(errors)
         super().__init__("\n".join(map(str, errors)))
 
 
@@ -99,7 +98,7 @@ def session_file(name: str, folder: Path) -> Path:
 
 
 def _load_sessions(names: Sequence[str], folder: Path) -> list[Session]:
-    """Every session, or a LoadError naming every file that failed (not just the first)."""
+    """Every session, or LoadErrors naming every file that failed (not just the first)."""
     from maturity_tui.storage import LoadError, load_session
 
     sessions: list[Session] = []
@@ -147,9 +146,8 @@ def _add_room_options(parser: argparse.ArgumentParser) -> None:
 def _room(args: argparse.Namespace) -> dict[str, Any] | None:
     if args.join:
         return {"host": args.host, "port": args.port, "join_code": args.join_code}
-    given = [flag for flag, value in (("--host", args.host), ("--port", args.port)) if value]
-    if args.join_code:
-        given.append("--join-code")
+    options = {"--host": args.host, "--port": args.port, "--join-code": args.join_code}
+    given = [flag for flag, value in options.items() if value is not None]
     if given:
         raise BadInput(f"{', '.join(given)}: these need --join (open the room)")
     return None
