@@ -1,0 +1,82 @@
+"""A vote acknowledged with 204 is on disk: `kill -9` of the room's process mid-storm loses none."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import sys
+from pathlib import Path
+
+from roomkit import CODE, NAMES, Device, free_port, make_session, run_async
+
+from maturity_tui.storage import load_session, save_session
+
+HEADLESS_ROOM = """
+import asyncio, sys
+from pathlib import Path
+from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
+from maturity_tui.storage import load_session
+from maturity_tui.workshop import Workshop
+
+async def main():
+    path = Path(sys.argv[1])
+    workshop = Workshop(load_session(path))
+    autosave = HeadlessAutosave(workshop, path)
+    room = await open_room(
+        workshop, autosave.on_saved, bind="127.0.0.1", port=int(sys.argv[2]), code=sys.argv[3]
+    )
+    print(room.url, flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+
+
+@run_async
+async def test_every_acknowledged_vote_survives_kill_9(tmp_path: Path) -> None:
+    from aiohttp import ClientSession, TCPConnector
+
+    path = tmp_path / "apollo-2026-q4.toml"
+    save_session(make_session(), path)
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        HEADLESS_ROOM,
+        str(path),
+        str(free_port()),
+        CODE,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    url = (await asyncio.wait_for(process.stdout.readline(), 10)).decode().strip()
+    indicator = load_session(path).model.indicators[0].id
+    acked: dict[str, int] = {}
+    in_flight: dict[str, int] = {}
+
+    async def keep_voting(number: int, name: str) -> None:
+        connector = TCPConnector(local_addr=(f"127.0.0.{20 + number}", 0))
+        async with ClientSession(url, connector=connector) as http:
+            device = Device(http)
+            assert await device.join(name=name) == 200
+            for round_number in range(1000):
+                value = 1 + (round_number + number) % 5
+                in_flight[name] = value
+                try:
+                    status = await device.vote(indicator, value)
+                except OSError:
+                    return  # the server died under us
+                if status == 204:
+                    acked[name] = value
+                await asyncio.sleep(0.05)
+
+    voters = asyncio.gather(*(keep_voting(n, name) for n, name in enumerate(NAMES)))
+    await asyncio.sleep(1.0)
+    process.send_signal(signal.SIGKILL)
+    await process.wait()
+    await asyncio.wait_for(voters, 10)
+
+    assert len(acked) == len(NAMES), "every device had votes acknowledged before the kill"
+    rating = load_session(path).rating(indicator)
+    assert rating is not None and isinstance(rating.votes, dict)
+    for name, value in acked.items():
+        assert rating.votes.get(name) in {value, in_flight[name]}, name
