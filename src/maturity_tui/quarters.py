@@ -12,7 +12,7 @@ from typing import Literal
 from maturity_tui.compare import IndicatorTrend
 from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
 from maturity_tui.domain.base import Number
-from maturity_tui.storage import SessionEntry, free_session_id, scan_sessions
+from maturity_tui.storage import free_session_id, scan_sessions
 
 TRASH_DIR = ".trash"
 
@@ -69,33 +69,16 @@ def previous_in_folder(folder: Path, session: Session) -> Session | None:
     return previous_session(loaded, session)
 
 
-def library(
-    entries: Iterable[SessionEntry], query: str = ""
-) -> list[tuple[str, list[SessionEntry]]]:
-    """Loaded sessions grouped by team (teams A-Z), each team oldest first, filtered by a query.
+def library_key(session: Session) -> tuple[str, tuple[int, int], datetime, str]:
+    """The library's order: by team (A-Z, ignoring case), each team oldest period first."""
+    return (session.team.strip().casefold(), *chronological_key(session))
 
-    The query matches, ignoring case, the team, period, id, title or facilitator.
-    """
+
+def matches(session: Session, query: str) -> bool:
+    """Whether the team, period, id, title or facilitator contains the query, ignoring case."""
     needle = query.strip().casefold()
-    groups: dict[str, list[SessionEntry]] = {}
-    for entry in entries:
-        session = entry.session
-        if session is None:
-            continue
-        fields = (session.team, session.period, session.id, session.title, session.facilitator)
-        if needle and not any(needle in (text or "").casefold() for text in fields):
-            continue
-        team = next((t for t in groups if same_team(t, session.team)), session.team)
-        groups.setdefault(team, []).append(entry)
-    return [
-        (team, sorted(found, key=lambda e: chronological_key(_loaded(e))))
-        for team, found in sorted(groups.items(), key=lambda item: item[0].casefold())
-    ]
-
-
-def _loaded(entry: SessionEntry) -> Session:
-    assert entry.session is not None  # library() keeps loaded entries only
-    return entry.session
+    fields = (session.team, session.period, session.id, session.title, session.facilitator)
+    return any(needle in (text or "").casefold() for text in fields)
 
 
 # --- Carried-over actions -----------------------------------------------------------------

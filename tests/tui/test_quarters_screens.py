@@ -15,15 +15,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import settle
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, RadioSet, Static
 
-from maturity_tui.domain import Session
+from maturity_tui.domain import Session, new_session
 from maturity_tui.quarters import carry_over, duplicate_for_next_period, team_history
 from maturity_tui.storage import load_session, save_session, session_path
-from maturity_tui.tui.screens.carryover import CarryOverScreen
+from maturity_tui.tui.screens.carryover import CarryOverScreen, carry_over_and_review
 from maturity_tui.tui.screens.compare import CompareScreen
 from maturity_tui.tui.screens.export_dialog import ExportDialog
 from maturity_tui.tui.screens.readings import MetricRow, ReadingsScreen
@@ -220,6 +221,46 @@ async def test_carry_over_shows_hostile_titles_literally(folder: Path) -> None:
         cells = [str(c) for c in table.get_row_at(0)]
         assert cells[1] == "[/] [bold]loud[/bold] ␛[31mred"
         assert cells[2] == "[b]Ben"
+
+
+class Opener(App[None]):
+    """Starts a new session the way the app does: carry-over found in the background."""
+
+    def __init__(self, session: Session, folder: Path, saved: Recorder) -> None:
+        super().__init__()
+        self.session, self.folder, self.saved = session, folder, saved
+
+    def on_mount(self) -> None:
+        carry_over_and_review(self, self.session, self.folder, self.saved)
+
+
+async def test_a_new_session_reviews_the_previous_sessions_open_actions(folder: Path) -> None:
+    latest = demo(folder)[-1]
+    fresh = new_session(
+        "apollo-2027-q1", latest.model, "Apollo", period="2027-Q1", now=NEXT_QUARTER
+    )
+    saved = recorder(folder, fresh)
+    app = Opener(fresh, folder, saved)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CarryOverScreen)
+        assert app.screen.query_one(DataTable).row_count == 2
+        await pilot.press("d")
+    assert [(a.carried_from, a.carried_id, a.status) for a in saved.on_disk().actions] == [
+        ("apollo-2026-q4", 3, "done"),
+        ("apollo-2026-q4", 4, "open"),
+    ]
+
+
+async def test_a_first_session_has_nothing_to_review(folder: Path) -> None:
+    model = demo(folder)[0].model
+    fresh = new_session("zeus-2027-q1", model, "Zeus", period="2027-Q1", now=NEXT_QUARTER)
+    saved = recorder(folder, fresh)
+    app = Opener(fresh, folder, saved)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert not isinstance(app.screen, CarryOverScreen)
+    assert fresh.actions == [] and saved.count == 0
 
 
 async def test_carry_over_with_nothing_carried_says_so(folder: Path) -> None:

@@ -18,7 +18,8 @@ from maturity_tui.quarters import (
     carry_over,
     direction,
     duplicate_for_next_period,
-    library,
+    library_key,
+    matches,
     move_to_trash,
     movers,
     next_period,
@@ -34,7 +35,6 @@ from maturity_tui.storage import (
     dumps_session,
     load_session,
     save_session,
-    scan_sessions,
     session_path,
     slugify,
 )
@@ -113,24 +113,21 @@ def test_previous_in_folder_skips_broken_files_and_other_teams(
     assert previous_in_folder(tmp_path / "missing", q4) is None
 
 
-def test_library_groups_by_team_oldest_first_and_filters(
-    model: MaturityModel, tmp_path: Path
-) -> None:
-    for s in (
-        session(model, "Zeus", "2026-Q1"),
-        session(model, "Apollo", "2026-Q4"),
-        session(model, "Apollo", "2026-Q3"),
-    ):
-        save_session(s, session_path(tmp_path, s.id))
-    (tmp_path / "broken.toml").write_text("not = [toml")
-    groups = library(scan_sessions(tmp_path))
-    assert [(team, [e.session.id for e in found if e.session]) for team, found in groups] == [
-        ("Apollo", ["apollo-2026-q3", "apollo-2026-q4"]),
-        ("Zeus", ["zeus-2026-q1"]),
+def test_library_orders_by_team_then_period_and_filters(model: MaturityModel) -> None:
+    zeus = session(model, "zeus", "2026-Q1")
+    q4 = session(model, "Apollo", "2026-Q4")
+    q3 = session(model, "Apollo", "2026-Q3")
+    q3.facilitator = "Dana"
+    assert [s.id for s in sorted([zeus, q4, q3], key=library_key)] == [
+        "apollo-2026-q3",
+        "apollo-2026-q4",
+        "zeus-2026-q1",
     ]
-    assert [team for team, _ in library(scan_sessions(tmp_path), "q4")] == ["Apollo"]
-    assert library(scan_sessions(tmp_path), "  ZEU ")[0][0] == "Zeus"
-    assert library(scan_sessions(tmp_path), "nobody") == []
+    assert [s.id for s in (zeus, q4, q3) if matches(s, " q4 ")] == ["apollo-2026-q4"]
+    assert [s.id for s in (zeus, q4, q3) if matches(s, "ZEU")] == ["zeus-2026-q1"]
+    assert [s.id for s in (zeus, q4, q3) if matches(s, "dana")] == ["apollo-2026-q3"]
+    assert all(matches(s, "") for s in (zeus, q4, q3))
+    assert not matches(zeus, "nobody")
 
 
 # --- carry-over ------------------------------------------------------------------------------

@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
 
 from maturity_tui.domain import Action, Session
-from maturity_tui.quarters import ActionStatus, carried_actions, review_carried
+from maturity_tui.quarters import (
+    ActionStatus,
+    carried_actions,
+    carry_over,
+    previous_in_folder,
+    review_carried,
+)
 from maturity_tui.tui.text import literal, literal_text
 
 STATUS_LABELS: dict[ActionStatus, str] = {"open": "open", "done": "✓ done", "dropped": "✗ dropped"}
@@ -78,3 +86,21 @@ class CarryOverScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+def carry_over_and_review(
+    app: App[Any], session: Session, folder: Path, on_change: Callable[[], None]
+) -> None:
+    """For a new session: find the team's latest earlier session off the UI thread, carry its
+    open actions over, and put the review screen up when there is anything to review."""
+
+    def review(previous: Session | None) -> None:
+        if previous is not None and carry_over(session, previous):
+            on_change()
+        if carried_actions(session):
+            app.push_screen(CarryOverScreen(session, on_change))
+
+    def find() -> None:
+        app.call_from_thread(review, previous_in_folder(folder, session))
+
+    app.run_worker(find, thread=True, group="io", exit_on_error=False)
