@@ -65,6 +65,11 @@ async def open_page(context: BrowserContext, dialogs: list[str], width: int, hei
     return page
 
 
+async def assert_fits_the_phone(page: Page) -> None:
+    width = await page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the phone page scrolls sideways ({width} px)"
+
+
 @run_async
 async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
     session = make_session(participants=["Ana", HOSTILE_NAME], statement=HOSTILE_STATEMENT)
@@ -78,6 +83,10 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
         await phone.goto(served.url)
         await phone.fill("#code", CODE.lower())
         await phone.click("#join-form button")
+        await expect(phone.locator("#names")).to_be_visible()
+        await assert_fits_the_phone(phone)
+        ARTIFACTS.mkdir(exist_ok=True)
+        await phone.screenshot(path=str(ARTIFACTS / "phone-join.png"), full_page=True)
         await phone.get_by_role("button", name="Ana", exact=True).click()
         await laptop.goto(served.url + f"#code={CODE}")
         await laptop.click("#join-form button")
@@ -105,9 +114,7 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
         for page in (phone, laptop):
             await expect(page.locator("#summary")).to_contain_text("2 votes · median 3")
             await expect(page.locator(".bar-row .count")).to_have_text(["0", "1", "0", "1", "0"])
-        width = await phone.evaluate("document.documentElement.scrollWidth")
-        assert width <= 360, "the phone page scrolls sideways"
-        ARTIFACTS.mkdir(exist_ok=True)
+        await assert_fits_the_phone(phone)
         await phone.screenshot(path=str(ARTIFACTS / "phone-revealed.png"), full_page=True)
 
         # The room closes and opens again on the same address: the pages say so and return.
