@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label
@@ -86,6 +87,12 @@ class CarryOverScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Mark the action done", "d", partial(self.action_review, "done"))
+        yield SystemCommand("Drop the action", "x", partial(self.action_review, "dropped"))
+        yield SystemCommand("Keep the action open", "o", partial(self.action_review, "open"))
+        yield SystemCommand("Continue to the workshop", "enter", self.action_close)
 
 
 def carry_over_and_review(

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -129,3 +129,6 @@ class CompareScreen(Screen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand("Export the comparison", "Markdown, CSV or JSON", self.action_export)

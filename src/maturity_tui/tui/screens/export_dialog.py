@@ -128,7 +128,7 @@ class ExportDialog(ModalScreen[Path | None]):
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-write")
     def action_write(self) -> None:
-        path = Path(self.query_one("#export-path", Input).value.strip()).expanduser()
+        path = Path(self.query_one("#export-path", Input).value.strip()).expanduser().absolute()
         problem = target_problem(path)
         if problem is not None:
             self._status(problem, error=True)
