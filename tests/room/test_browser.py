@@ -88,7 +88,8 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
         ARTIFACTS.mkdir(exist_ok=True)
         await phone.screenshot(path=str(ARTIFACTS / "phone-join.png"), full_page=True)
         await phone.get_by_role("button", name="Ana", exact=True).click()
-        await laptop.goto(served.url + f"#code={CODE}")
+        assert served.room.invite_url == served.url + f"#code={CODE}"
+        await laptop.goto(served.room.invite_url)
         await laptop.click("#join-form button")
         await laptop.get_by_role("button", name=HOSTILE_NAME, exact=True).click()
         assert sorted(served.room.taken_names) == sorted(["Ana", HOSTILE_NAME])

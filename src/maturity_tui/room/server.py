@@ -106,6 +106,14 @@ class Room:
     # --- For the facilitator ----------------------------------------------------------
 
     @property
+    def invite_url(self) -> str | None:
+        """The URL with the code in its fragment, for the QR code: the page fills it in.
+
+        A fragment never leaves the phone, so the code is not sent in any request line.
+        """
+        return f"{self.url}#code={self.code}" if self.url else None
+
+    @property
     def taken_names(self) -> list[str]:
         return list(self._names)
 
