@@ -272,6 +272,11 @@ def _completeness(score: SessionScore) -> str:
     return f"incomplete: {len(score.unrated)} unrated ({unrated})"
 
 
+def _contested(score: SessionScore) -> str:
+    """The indicators the room disagreed on most, to discuss."""
+    return "Contested: " + ", ".join(f"{s.id} (spread {s.stats.spread})" for s in score.contested)
+
+
 def report_text(session: Session) -> str:
     score = score_session(session)
     model = session.model
@@ -290,8 +295,7 @@ def report_text(session: Session) -> str:
     lines += _wrap(_sentence(_progress_phrase(model, score.standing)))
     lines += _wrap(_sentence(_completeness(score)))
     if score.contested:
-        contested = ", ".join(f"{s.id} (spread {s.stats.spread})" for s in score.contested)
-        lines += _wrap(f"Contested: {contested}")
+        lines += _wrap(_contested(score))
     lines += _objectives_text(model, score)
     lines += _dimensions_text(model, score)
     lines += _readings_text(score.readings)
@@ -372,6 +376,8 @@ def report_markdown(session: Session) -> str:
     lines += ["", f"## Level {score.level} of {model.top_level}: {level}", ""]
     lines += [markdown_text(_sentence(_progress_phrase(model, score.standing))) + ".", ""]
     lines += [markdown_text(_sentence(_completeness(score))) + ".", ""]
+    if score.contested:
+        lines += [markdown_text(_contested(score)) + ".", ""]
     lines += _objectives_markdown(model, score)
     lines += _dimensions_markdown(model, score)
     lines += _indicators_markdown(score)

@@ -115,6 +115,13 @@ def test_text_report_names_level_progress_unrated_and_objectives(scored: Session
     assert all(len(line) <= export.WIDTH for line in text.splitlines())
 
 
+def test_markdown_report_names_contested_and_unrated_indicators(scored: Session) -> None:
+    text = export.report_markdown(scored)
+    assert "Contested: c (spread 3)." in text
+    assert "Incomplete: 1 unrated (d)." in text
+    assert "## Level 1 of 3: Level 1" in text
+
+
 def test_dimension_grid_marks_the_gates_each_dimension_passes(scored: Session) -> None:
     text = export.report_markdown(scored)
     assert "| X | ✓ | ✓ | ✓ | 3 | top |" in text
