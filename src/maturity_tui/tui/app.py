@@ -62,6 +62,9 @@ class MaturityApp(App[int]):
         Binding("f1,question_mark", "keys", "Keys", id="keys", tooltip="Every key on this screen"),
     ]
 
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
+    """Tall screens (a projector) get more air around the statement and the histogram."""
+
     changes: var[int] = var(0)
     """Bumped by every workshop change (votes, moves, reveals): screens watch it to redraw."""
     save_state: var[str] = var("")

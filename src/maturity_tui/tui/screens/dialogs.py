@@ -277,7 +277,9 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
             if due is not None and len(due_text) != len("2027-01-31"):
                 due, due_error = None, "Use the form YYYY-MM-DD, e.g. 2027-01-31."
         errors = [problem for problem in (title_error, due_error) if problem]
-        self.query_one("#form-errors", Static).update(Content("\n".join(errors)))
+        shown = self.query_one("#form-errors", Static)
+        shown.update(Content("\n".join(errors)))
+        shown.set_class(bool(errors), "-shown")
         if title_error or due_error:
             return None
         indicator = self.query_one("#indicator", Select).value

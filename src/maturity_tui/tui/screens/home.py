@@ -23,6 +23,7 @@ from maturity_tui.tui.text import literal_text
 if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
 
+LEVEL_WIDTH = 14
 COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
 BATCH_SECONDS = 0.05
 """Rows reach the table in small batches: the list fills in while keys keep working."""
@@ -50,12 +51,21 @@ def row_of(entry: SessionEntry) -> Row:
         return Row(entry.path, None, cells)
     score = score_session(session)
     changed = session.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    status = session.status if score.complete else f"{session.status} ({len(score.unrated)} left)"
+    unrated = len(score.unrated)
+    status = (
+        "complete"
+        if session.status == "complete"
+        else f"{unrated} unrated"
+        if unrated
+        else "all rated"
+    )
+    level = literal_text(f"{score.level} {session.model.level(score.level).name}")
+    level.truncate(LEVEL_WIDTH, overflow="ellipsis")
     cells = (
         literal_text(session.team),
         literal_text(session.period),
-        literal_text(session.model.name),
-        Text(f"{score.level} {session.model.level(score.level).name}"),
+        Text(session.model.id),
+        level,
         Text(status),
         Text(changed),
     )
@@ -112,6 +122,9 @@ class HomeScreen(Screen[None]):
             table.add_row(*row.cells, key=key)
         if message.rows:
             table.sort("Last change", key=lambda changed: changed.plain, reverse=True)
+            # DataTable widens auto-width columns when idle but keeps rows it drew before at
+            # the old widths (Textual 8.2.8); restyling drops those stale lines.
+            table.call_after_refresh(table.notify_style_update)
         if message.done:
             status = self.query_one("#home-status", Static)
             count = len(self._rows)

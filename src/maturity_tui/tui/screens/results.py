@@ -60,10 +60,12 @@ def dimension_grid(score: SessionScore, model: MaturityModel) -> Content:
     header = Content(" " * width + "  " + " ".join(str(n) for n in range(1, model.top_level + 1)))
     lines = [header.stylize("bold")]
     for name, dimension in zip(names, score.dimensions, strict=True):
-        cells = " ".join("●" if passed else "○" for passed in dimension.standing.gates_passed)
+        placed = dimension.standing
+        cells = " ".join("●" if passed else "○" for passed in placed.gates_passed)
+        progress = "" if placed.progress is None else f" {placed.progress:.0%}→{placed.next_level}"
         lines.append(
             name.pad_right(width - name.cell_length)
-            + Content(f"  {cells}  L{dimension.standing.level}")
+            + Content(f"  {cells}  L{placed.level}{progress}")
         )
     return Content("\n").join(lines)
 

@@ -24,6 +24,13 @@ if TYPE_CHECKING:
 Voting = Literal["named", "anonymous"]
 
 
+def field(label: str, *, id: str | None = None) -> Horizontal:
+    """One row of a form: its label on the left, the widget (composed inside) on the right."""
+    row = Horizontal(classes="field", id=id)
+    row.compose_add_child(Label(label))
+    return row
+
+
 def split_names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
@@ -41,48 +48,50 @@ class SetupScreen(Screen[None]):
         self.sources: list[ModelSource] = builtin_models() + local
         now = self.app.now()
         with VerticalScroll(id="setup"):
-            yield Static("New workshop", id="setup-title")
-            yield Label("Model")
-            yield Select(
-                [
-                    (literal(f"{s.model.name} ({s.origin})", one_line=True), n)
-                    for n, s in enumerate(self.sources)
-                ],
-                value=0,
-                allow_blank=False,
-                id="model",
-            )
+            yield Static("New workshop (ctrl+n creates it, escape goes back)", id="setup-title")
+            with field("Model"):
+                yield Select(
+                    [
+                        (literal(f"{s.model.name} ({s.origin})", one_line=True), n)
+                        for n, s in enumerate(self.sources)
+                    ],
+                    value=0,
+                    allow_blank=False,
+                    id="model",
+                    compact=True,
+                )
             if problems:
                 yield Static(
                     Content("\n").join(literal(str(p), one_line=True) for p in problems),
                     classes="error",
                 )
-            yield Label("Team")
-            yield Input(placeholder="Apollo", id="team")
+            with field("Team"):
+                yield Input(placeholder="Apollo", id="team", compact=True)
             yield Static(id="team-error", classes="error")
-            yield Label("Title (optional)")
-            yield Input(id="title")
-            yield Label("Facilitator (optional)")
-            yield Input(id="facilitator")
-            yield Label("Period")
-            yield Input(quarter_of(now), id="period")
+            with field("Title"):
+                yield Input(placeholder="optional", id="title", compact=True)
+            with field("Facilitator"):
+                yield Input(placeholder="optional", id="facilitator", compact=True)
+            with field("Period"):
+                yield Input(quarter_of(now), id="period", compact=True)
             yield Static(id="period-error", classes="error")
-            yield Label("Voting")
-            yield Select(
-                [
-                    ("named: everyone's vote is recorded by name", "named"),
-                    ("anonymous: only the tally is kept", "anonymous"),
-                ],
-                value="named",
-                allow_blank=False,
-                id="voting",
-            )
-            yield Label("Participants (comma-separated)", id="participants-label")
-            yield Input(placeholder="Ana, Ben, Caro", id="participants")
+            with field("Voting"):
+                yield Select(
+                    [
+                        ("named: each vote recorded by name", "named"),
+                        ("anonymous: only the tally is kept", "anonymous"),
+                    ],
+                    value="named",
+                    allow_blank=False,
+                    id="voting",
+                    compact=True,
+                )
+            with field("Participants", id="participants-field"):
+                yield Input(placeholder="Ana, Ben, Caro", id="participants", compact=True)
             yield Static(id="participants-error", classes="error")
             with Horizontal(classes="buttons"):
-                yield Button("Create (ctrl+n)", variant="primary", id="create")
-                yield Button("Back", id="back")
+                yield Button("Create", variant="primary", id="create", compact=True)
+                yield Button("Back", id="back", compact=True)
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -91,14 +100,16 @@ class SetupScreen(Screen[None]):
     @on(Select.Changed, "#voting")
     def _voting_changed(self, event: Select.Changed) -> None:
         named = event.value == "named"
-        for selector in ("#participants-label", "#participants", "#participants-error"):
+        for selector in ("#participants-field", "#participants-error"):
             self.query_one(selector).display = named
 
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value
 
     def _complain(self, selector: str, problem: str) -> bool:
-        self.query_one(selector, Static).update(Content(problem))
+        shown = self.query_one(selector, Static)
+        shown.update(Content(problem))
+        shown.set_class(bool(problem), "-shown")
         return bool(problem)
 
     def _problems(self, voting: Voting, participants: list[str]) -> bool:

@@ -13,7 +13,8 @@ from maturity_tui.tui.text import literal
 from maturity_tui.workshop import Workshop
 
 DEFAULT_TIMEBOX_SECONDS = 180
-BAR_WIDTH = 20
+BAR_WIDTH = (12, 60)
+"""The histogram's longest bar: at least, and at most, this many cells."""
 
 
 class Timebox(Static):
@@ -97,14 +98,20 @@ class Tally(Static):
         labels = [literal(point.label, one_line=True) for point in scale.points]
         width = max(label.cell_length for label in labels)
         lines = [Content.assemble((count, "bold"), " · revealed")]
+        longest = min(max(self.content_size.width - width - 10, BAR_WIDTH[0]), BAR_WIDTH[1])
+        spaced = self.screen.has_class("-tall")
         for point, label in zip(scale.points, labels, strict=True):
             n = stats.histogram[point.value]
-            bar = "█" * round(n / most * BAR_WIDTH) if n else ""
+            bar = "█" * round(n / most * longest) if n else ""
+            if spaced:
+                lines.append(Content(""))
             lines.append(
                 Content(f"{point.value:>3} ")
                 + label.pad_right(width - label.cell_length)
                 + Content.assemble(" ", (bar, "$accent"), f" {n}")
             )
+        if spaced:
+            lines.append(Content(""))
         if stats.count:
             median = f"{stats.median:g}"
             summary = Content(f"median {median} · spread {stats.spread}")
