@@ -24,18 +24,19 @@ class VoteStats:
 
 def vote_stats(values: Sequence[int], scale: Scale) -> VoteStats:
     histogram = dict.fromkeys(scale.values, 0)
-    for value in values:
-        histogram[value] = histogram.get(value, 0) + 1
     if not values:
         return VoteStats(0, None, None, None, None, None, histogram, False)
     ordered = sorted(values)
-    middle = len(ordered) // 2
-    median = ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+    for value in ordered:
+        histogram[value] += 1
+    count = len(ordered)
+    middle = count // 2
+    median = ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
     spread = ordered[-1] - ordered[0]
     return VoteStats(
-        count=len(ordered),
+        count=count,
         median=median,
-        mean=sum(ordered) / len(ordered),
+        mean=sum(ordered) / count,
         min=ordered[0],
         max=ordered[-1],
         spread=spread,
@@ -144,9 +145,10 @@ class SessionScore:
 
 def score_indicators(session: Session) -> tuple[IndicatorScore, ...]:
     scale = session.model.scale
+    ratings = {r.indicator: r for r in session.ratings}
     scores = []
     for position, indicator in enumerate(session.model.indicators):
-        rating = session.rating(indicator.id)
+        rating = ratings.get(indicator.id)
         agreed = agreed_rating(rating)
         scores.append(
             IndicatorScore(
@@ -163,10 +165,11 @@ def score_indicators(session: Session) -> tuple[IndicatorScore, ...]:
 
 def standing(scores: Sequence[IndicatorScore], top_level: int) -> Standing:
     """Placement, next level and progress over the given indicators (DESIGN: scoring rules)."""
-    applicable = [s for s in scores if s.applicable]
-    missing_by_level = [
-        [s for s in applicable if s.level == n and not s.achieved] for n in range(top_level + 1)
-    ]
+    applicable_by_level: list[list[IndicatorScore]] = [[] for _ in range(top_level + 1)]
+    for score in scores:
+        if score.applicable:
+            applicable_by_level[score.indicator.level].append(score)
+    missing_by_level = [[s for s in group if not s.achieved] for group in applicable_by_level]
     gates_passed = []
     blocked = False
     for number in range(1, top_level + 1):
@@ -177,8 +180,11 @@ def standing(scores: Sequence[IndicatorScore], top_level: int) -> Standing:
         return Standing(level, None, None, (), tuple(gates_passed))
     next_level = level + 1
     blocking = tuple(s for n in range(1, next_level + 1) for s in missing_by_level[n])
-    counted = {s.id for s in applicable if s.level == next_level} | {s.id for s in blocking}
-    progress = 1 - len(blocking) / len(counted)
+    # The next level's own indicators, plus lower-level gaps (which are all in blocking).
+    counted = len(applicable_by_level[next_level]) + sum(
+        len(missing_by_level[n]) for n in range(1, next_level)
+    )
+    progress = 1 - len(blocking) / counted
     return Standing(level, next_level, progress, blocking, tuple(gates_passed))
 
 
