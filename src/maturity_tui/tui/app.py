@@ -168,7 +168,8 @@ class MaturityApp(App[int]):
         return True
 
     def action_save(self) -> None:
-        if self.workshop is not None:
+        if self.workshop is not None and self.saver is not None:
+            self.saver.overwrite()  # the user's say-so, even over a file changed elsewhere
             self._autosave()
             self.notify("Saved.", timeout=2)
 

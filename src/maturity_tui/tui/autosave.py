@@ -34,6 +34,18 @@ def write_snapshot(data: Snapshot, path: Path) -> None:
     save_session(session, path)
 
 
+FileIdentity = tuple[int, int, int]
+
+
+def identity(path: Path) -> FileIdentity | None:
+    """Inode, size and modification time: what changes when anyone writes or replaces a file."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_ino, stat.st_size, stat.st_mtime_ns
+
+
 class Saver:
     """The hand-over point between the UI thread and the save worker."""
 
@@ -45,6 +57,14 @@ class Saver:
         self.on_saved: list[Callable[[int], None]] = []
         """Told the workshop revision just written, from the worker thread (the room waits
         for it before acknowledging a vote)."""
+        self._written = identity(path)
+        """The file as last loaded or written here: anything else was written by another
+        program, and is not replaced until the user says so (`overwrite`)."""
+
+    def overwrite(self) -> None:
+        """Let the next save replace the file even if another program changed it."""
+        with self._lock:
+            self._written = None
 
     def offer(self, data: Snapshot, revision: int) -> bool:
         """Queue the newest state; True when the caller must start a worker to write it."""
@@ -88,10 +108,23 @@ class Saver:
         while (pending := self.take()) is not None:
             data, revision = pending
             try:
+                self._check_not_replaced()
                 write_snapshot(data, self.path)
             except Exception:
                 # Any failure, not only SaveError: the data stays queued for the retry.
                 self.give_back(pending)
                 raise
+            with self._lock:
+                self._written = identity(self.path)
             for listener in list(self.on_saved):
                 listener(revision)
+
+    def _check_not_replaced(self) -> None:
+        with self._lock:
+            written = self._written
+        now = identity(self.path)
+        if written is not None and now is not None and now != written:
+            raise SaveError(
+                f"{self.path.name} was changed by another program; not overwritten "
+                "(ctrl+s overwrites it with this session)"
+            )

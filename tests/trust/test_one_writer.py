@@ -1,0 +1,115 @@
+"""One writer per session, across real processes: a second instance is refused and writes
+nothing; the lock of a killed one is taken over."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.widgets import DataTable
+from trustkit import ROOT, a_session, benchmark, run, wait_until
+
+from maturity_tui.storage import LoadError, load_session, save_session
+from maturity_tui.tui.app import MaturityApp
+from maturity_tui.tui.screens.voting import VotingScreen
+
+pytestmark = pytest.mark.slow
+
+kill_loop = benchmark("kill_loop")
+
+
+def digest(path: Path) -> tuple[str, int]:
+    return hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns
+
+
+def votes_on(path: Path) -> dict[str, int]:
+    try:
+        session = load_session(path)
+    except LoadError:
+        return {}
+    return {k: v for r in session.ratings if isinstance(r.votes, dict) for k, v in r.votes.items()}
+
+
+def new_workshop(folder: Path) -> tuple[Any, Path]:
+    app = kill_loop.AppInPty(
+        ["new", "--team", "T", "--participants", "A,B", "--sessions-dir", str(folder)]
+    )
+    app.wait_until_up()
+    return app, next(folder.glob("t-*.toml"))
+
+
+def test_a_second_instance_is_refused_and_writes_nothing(tmp_path: Path) -> None:
+    first, path = new_workshop(tmp_path)
+    try:
+        first.type(b"4")
+        assert wait_until(lambda: votes_on(path) == {"A": 4})
+        before = digest(path)
+        second = subprocess.run(
+            [sys.executable, "-m", "maturity_tui", "open", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+        assert second.returncode == 2, second.stderr
+        assert "open in another maturity-tui" in second.stderr
+        assert f"pid {first.process.pid}" in second.stderr
+        assert "Traceback" not in second.stderr
+        assert digest(path) == before
+        assert kill_loop.lock_pid(path) == first.process.pid
+        first.type(b"2")  # the first instance still writes
+        assert wait_until(lambda: votes_on(path) == {"A": 4, "B": 2})
+    finally:
+        first.kill()
+
+
+def test_the_lock_of_a_killed_instance_is_taken_over(tmp_path: Path) -> None:
+    first, path = new_workshop(tmp_path)
+    first.kill()  # SIGKILL: the lock stays behind
+    assert kill_loop.lock_pid(path) == first.process.pid
+    second = kill_loop.AppInPty(["open", str(path)])
+    try:
+        second.wait_until_up()
+        assert kill_loop.lock_pid(path) == second.process.pid
+        second.type(b"5")
+        assert wait_until(lambda: votes_on(path) == {"A": 5})
+    finally:
+        second.kill()
+
+
+def test_the_home_screen_will_not_open_a_session_another_process_writes(tmp_path: Path) -> None:
+    path = tmp_path / "apollo-2026-q4.toml"
+    save_session(a_session(), path)
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    lock = path.with_name(path.name + ".lock")
+    holder = {"pid": other.pid, "host": socket.gethostname(), "since": "2026-11-25T03:00:00Z"}
+    lock.write_text(json.dumps(holder))
+    before = digest(path)
+
+    async def scenario() -> None:
+        app = MaturityApp(sessions_dir=tmp_path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.screen.query_one(DataTable).row_count == 1
+            await pilot.press("o")
+            await pilot.pause()
+            assert not isinstance(app.screen, VotingScreen)
+            messages = [str(n.message) for n in app._notifications]
+            assert any(f"pid {other.pid}" in m and "another maturity-tui" in m for m in messages)
+
+    try:
+        run(scenario)
+    finally:
+        other.kill()
+        other.wait()
+    assert digest(path) == before
+    assert json.loads(lock.read_text()) == holder

@@ -1,0 +1,177 @@
+"""A save that fails (full disk, failing write) is shown, retried, and never harms the file."""
+
+from __future__ import annotations
+
+import errno
+import os
+import resource
+import signal
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+from trustkit import a_session, run
+
+from maturity_tui import storage
+from maturity_tui.storage import load_session, save_session, session_path
+from maturity_tui.tui import app as app_module
+from maturity_tui.tui.app import MaturityApp, Opening
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    path = session_path(tmp_path, "apollo-2026-q4")
+    save_session(a_session(), path)
+    return path
+
+
+@pytest.fixture(autouse=True)
+def quick_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 0.05)
+
+
+def open_app(path: Path) -> MaturityApp:
+    return MaturityApp(sessions_dir=path.parent, opening=Opening(load_session(path), path, 0))
+
+
+def save_state_shown(app: MaturityApp) -> str:
+    return str(app.screen.query_one("#save-state", Static).render())
+
+
+def votes(path: Path) -> dict[str, int]:
+    rating = load_session(path).ratings
+    return dict(rating[0].votes) if rating and isinstance(rating[0].votes, dict) else {}
+
+
+def temp_files(folder: Path) -> list[Path]:
+    return list(folder.glob(".*.tmp"))
+
+
+def check_failing_then_recovering(path: Path, failing: list[bool]) -> None:
+    """Votes while saves fail: shown on screen, file unchanged; then the retry writes them."""
+    before = path.read_bytes()
+
+    async def scenario() -> None:
+        app = open_app(path)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            failing[0] = True
+            await pilot.press("4", "2", "5")
+            for _ in range(5):  # several retries, each failing
+                await pilot.pause(0.06)
+                await app.workers.wait_for_complete()
+            assert app.save_failed
+            assert save_state_shown(app).startswith("NOT SAVED, retrying")
+            assert "-failed" in app.screen.query_one("#save-state").classes
+            assert path.read_bytes() == before  # never truncated, never half-written
+            assert temp_files(path.parent) == []
+            session = app.workshop.session if app.workshop else None
+            assert session is not None and dict(session.ratings[0].votes or {}) == {
+                "Ana": 4,
+                "Ben": 2,
+                "Caro": 5,
+            }  # kept in memory
+            failing[0] = False
+            await pilot.press("backspace")  # one more change while the retry is pending
+            assert app.workshop is not None
+            wanted = storage.dumps_session(app.workshop.session)
+            for _ in range(20):
+                await pilot.pause(0.06)
+                await app.workers.wait_for_complete()
+                if not app.save_failed:
+                    break
+            assert save_state_shown(app).startswith("saved")
+            assert path.read_text(encoding="utf-8") == wanted  # the full latest state
+
+    run(scenario)
+    assert votes(path) == {"Ana": 4, "Ben": 2}
+
+
+def test_a_full_disk_is_shown_retried_and_leaves_the_file_whole(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A real failing write, as root too: RLIMIT_FSIZE makes the temp file's write fail with
+    EFBIG past 4 KB (root ignores folder permissions, not this limit). SIGXFSZ is ignored so
+    the write fails instead of killing the process."""
+    failing = [False]
+    soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    real_write = storage.atomic_write
+
+    def atomic_write(path: Path, text: str) -> None:
+        # Only around the save's own write: the limit is process-wide.
+        resource.setrlimit(resource.RLIMIT_FSIZE, (4096 if failing[0] else soft, hard))
+        try:
+            real_write(path, text)
+        finally:
+            resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+
+    monkeypatch.setattr(storage, "atomic_write", atomic_write)
+    handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    try:
+        check_failing_then_recovering(saved, failing)
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
+        signal.signal(signal.SIGXFSZ, handler)
+
+
+def test_a_failing_write_is_shown_retried_and_leaves_the_file_whole(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing = [False]
+    real_fsync = os.fsync
+
+    def fsync(fd: int) -> None:
+        if failing[0]:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real_fsync(fd)
+
+    monkeypatch.setattr(storage.os, "fsync", fsync)
+    check_failing_then_recovering(saved, failing)
+
+
+def test_a_failing_rename_is_shown_retried_and_leaves_the_file_whole(
+    saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    failing = [False]
+    real_replace = os.replace
+
+    def replace(source: str | Path, target: str | Path) -> None:
+        if failing[0]:
+            raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
+        real_replace(source, target)
+
+    monkeypatch.setattr(storage.os, "replace", replace)
+    check_failing_then_recovering(saved, failing)
+
+
+def test_a_file_replaced_behind_the_apps_back_is_not_overwritten_unasked(saved: Path) -> None:
+    other = a_session(team="Changed elsewhere")
+    replacement = saved.with_name("elsewhere.tmp")
+
+    async def scenario() -> None:
+        app = open_app(saved)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("4")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            assert votes(saved) == {"Ana": 4}
+            save_session(other, replacement)  # an editor's save: a new file renamed over it
+            os.replace(replacement, saved)
+            theirs = saved.read_bytes()
+            await pilot.press("2")
+            for _ in range(3):  # the retries refuse too
+                await pilot.pause(0.06)
+                await app.workers.wait_for_complete()
+            assert save_state_shown(app).startswith("NOT SAVED")
+            assert "changed by another program" in save_state_shown(app)
+            assert saved.read_bytes() == theirs
+            await pilot.press("ctrl+s")  # the user chooses this session over the other
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert save_state_shown(app).startswith("saved")
+
+    run(scenario)
+    assert votes(saved) == {"Ana": 4, "Ben": 2}
+    assert load_session(saved).team == "Apollo"
