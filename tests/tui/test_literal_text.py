@@ -105,5 +105,5 @@ async def test_home_lists_broken_files_with_their_error(folder: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         text = screen_text(app)
-    assert "broken.toml" in text and "cannot load" in text and "line 1" in text
+    assert "broken.toml: line 1" in text and "Cannot load 1 file" in text
     assert "[bold]Apollo[/] ␛[31mred" in text

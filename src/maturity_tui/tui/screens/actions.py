@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
 
 COLUMNS = ("#", "Title", "Indicator", "Owner", "Due", "Status")
+FIXED_COLUMNS = 42
+"""Cells of the id, owner, due and status columns, the padding and the scrollbar."""
 
 
 class ActionsScreen(Screen[None]):
@@ -53,6 +55,9 @@ class ActionsScreen(Screen[None]):
         self.watch(self.app, "changes", self._show, init=True)
         self.query_one(DataTable).focus()
 
+    def on_resize(self) -> None:
+        self._show()
+
     def _show(self, _changes: int = 0) -> None:
         table: DataTable[Text] = self.query_one(DataTable)
         row = table.cursor_row
@@ -66,12 +71,16 @@ class ActionsScreen(Screen[None]):
         )
         self.refresh_bindings()
 
-    @staticmethod
-    def _cells(action: Action) -> list[Text]:
+    def _cells(self, action: Action) -> list[Text]:
+        """Title and indicator share what the fixed columns leave, so 80 columns show all six."""
+        room = max(self.size.width - FIXED_COLUMNS, 24)
+        title, indicator = literal_text(action.title), Text(action.indicator or "")
+        title.truncate(room * 2 // 3, overflow="ellipsis")
+        indicator.truncate(room // 3, overflow="ellipsis")
         return [
             Text(str(action.id)),
-            literal_text(action.title),
-            Text(action.indicator or ""),
+            title,
+            indicator,
             literal_text(action.owner or ""),
             Text(action.due.isoformat() if action.due else ""),
             Text(action.status),

@@ -149,16 +149,15 @@ class KeysDialog(ModalScreen[None]):
 
     def __init__(self, bindings: Iterable[object]) -> None:
         super().__init__()
-        self.lines = self._describe(bindings)
+        self.active = list(bindings)
 
-    @staticmethod
-    def _describe(active: Iterable[object]) -> list[Content]:
+    def _describe(self) -> list[Content]:
         seen: dict[str, list[str]] = {}
-        for entry in active:
+        for entry in self.active:
             binding = getattr(entry, "binding", None)
-            if binding is None or not binding.description:
+            if binding is None or not binding.description or binding.system:
                 continue
-            key = binding.key_display or binding.key
+            key = self.app.get_key_display(binding)
             description = binding.description
             if binding.action.startswith("vote("):
                 description, key = "vote by scale position", "1-9"
@@ -170,7 +169,7 @@ class KeysDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label("Keys (escape closes)", classes="dialog-title")
-            yield Static(Content("\n").join(self.lines), id="keys")
+            yield Static(Content("\n").join(self._describe()), id="keys")
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
@@ -18,7 +19,7 @@ from textual.widgets import DataTable, Footer, Static
 from maturity_tui.domain import Session
 from maturity_tui.scoring import score_session
 from maturity_tui.storage import SessionEntry, scan_sessions
-from maturity_tui.tui.text import literal_text
+from maturity_tui.tui.text import literal, literal_text
 
 if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
@@ -31,6 +32,8 @@ BATCH_SECONDS = 0.05
 
 @dataclass(frozen=True, slots=True)
 class Row:
+    """A session's line in the table, or (session None) a file that failed to load."""
+
     path: Path
     session: Session | None
     cells: tuple[Text, ...]
@@ -39,16 +42,8 @@ class Row:
 def row_of(entry: SessionEntry) -> Row:
     session = entry.session
     if session is None:
-        problem = entry.error.problems[0] if entry.error and entry.error.problems else "unreadable"
-        cells = (
-            literal_text(entry.path.name),
-            Text(""),
-            Text(""),
-            Text(""),
-            Text.assemble(("cannot load: ", "bold"), literal_text(problem)),
-            Text(""),
-        )
-        return Row(entry.path, None, cells)
+        problems = entry.error.problems if entry.error else ["unreadable"]
+        return Row(entry.path, None, (literal_text(f"{entry.path.name}: {problems[0]}"),))
     score = score_session(session)
     changed = session.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
     unrated = len(score.unrated)
@@ -94,11 +89,13 @@ class HomeScreen(Screen[None]):
         for column in COLUMNS:
             table.add_column(column, key=column)
         yield table
+        yield Static(id="load-errors")
         yield Static(f"Loading sessions from {self.app.sessions_dir} …", id="home-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._rows: dict[str, Row] = {}
+        self._broken: list[Row] = []
         self.query_one(DataTable).focus()
         self._load(self.app.sessions_dir)
 
@@ -117,9 +114,13 @@ class HomeScreen(Screen[None]):
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         table: DataTable[Text] = self.query_one(DataTable)
         for row in message.rows:
+            if row.session is None:
+                self._broken.append(row)
+                continue
             key = str(row.path)
             self._rows[key] = row
             table.add_row(*row.cells, key=key)
+        self._show_broken()
         if message.rows:
             table.sort("Last change", key=lambda changed: changed.plain, reverse=True)
             # DataTable widens auto-width columns when idle but keeps rows it drew before at
@@ -129,10 +130,19 @@ class HomeScreen(Screen[None]):
             status = self.query_one("#home-status", Static)
             count = len(self._rows)
             status.update(
-                f"{count} session file{'s' if count != 1 else ''} in {self.app.sessions_dir}"
+                literal(f"{count} session{'s' if count != 1 else ''} in {self.app.sessions_dir}")
                 if count
                 else "No workshops yet: press n to start one."
             )
+
+    def _show_broken(self) -> None:
+        """Files that failed to load: named with their first problem, never hidden."""
+        shown = self.query_one("#load-errors", Static)
+        shown.display = bool(self._broken)
+        heading = Content.styled(f"Cannot load {len(self._broken)} file(s):", "bold")
+        shown.update(
+            Content("\n").join([heading, *(literal(str(row.cells[0])) for row in self._broken)])
+        )
 
     def action_new(self) -> None:
         from maturity_tui.tui.screens.setup import SetupScreen

@@ -39,7 +39,7 @@ class VotingScreen(Screen[None]):
         Binding("g", "jump", "Go to", id="jump"),
         Binding("t", "timer", "Timer", id="timer", tooltip="Start or pause the timebox"),
         Binding("f1,question_mark", "app.keys", "Keys", id="keys-voting"),
-        Binding("x", "not_applicable", "N/A", id="not-applicable", show=False),
+        Binding("x", "not_applicable", "Not applicable on/off", id="not-applicable", show=False),
         Binding("up", "pick(-1)", "Previous person", id="pick-up", show=False),
         Binding("down", "pick(1)", "Next person", id="pick-down", show=False),
     ]
