@@ -201,6 +201,17 @@ def dumps_session(session: Session) -> str:
     return tomli_w.dumps(data)
 
 
+def remove_temp_files(path: Path) -> None:
+    """The temp files that saves of `path` interrupted by a crash or `kill -9` left behind.
+
+    Only for a caller that knows no save of `path` is running (it holds its SessionLock).
+    """
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[0-9a-f]{{8}}\.tmp")
+    for temp in path.parent.glob(".*.tmp"):
+        if pattern.fullmatch(temp.name):
+            temp.unlink(missing_ok=True)
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Temp file in the same folder, fsync, rename, fsync the folder: old or new, never half.
 
@@ -298,6 +309,7 @@ class SessionLock:
     """
 
     def __init__(self, session_file: Path) -> None:
+        self.session_file = session_file
         self.path = session_file.with_name(session_file.name + LOCK_SUFFIX)
         self.holder = LockHolder(
             os.getpid(),
@@ -324,6 +336,8 @@ class SessionLock:
                 lock.flush()
                 os.fsync(lock.fileno())
             self._held = True
+            # No other writer of this session runs now: a temp file is a dead one's leftover.
+            remove_temp_files(self.session_file)
             return
 
     def _remove_if_stale(self) -> None:

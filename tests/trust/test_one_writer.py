@@ -15,7 +15,7 @@ import pytest
 from textual.widgets import DataTable
 from trustkit import ROOT, a_session, benchmark, run, wait_until
 
-from maturity_tui.storage import LoadError, load_session, save_session
+from maturity_tui.storage import LoadError, SessionLock, load_session, save_session
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.voting import VotingScreen
 
@@ -113,3 +113,23 @@ def test_the_home_screen_will_not_open_a_session_another_process_writes(tmp_path
         other.wait()
     assert digest(path) == before
     assert json.loads(lock.read_text()) == holder
+
+
+def test_taking_the_lock_clears_temp_files_of_dead_saves_of_that_session(tmp_path: Path) -> None:
+    path = tmp_path / "apollo-2026-q4.toml"
+    save_session(a_session(), path)
+    dead = [
+        tmp_path / ".apollo-2026-q4.toml.0a1b2c3d.tmp",
+        tmp_path / ".apollo-2026-q4.toml.ffffffff.tmp",
+    ]
+    others = [
+        tmp_path / ".other.toml.0a1b2c3d.tmp",  # another session's: maybe a live save
+        tmp_path / ".apollo-2026-q4.toml.notmine.tmp",
+        tmp_path / "apollo-2026-q4.toml.0a1b2c3d.tmp",
+    ]
+    for temp in dead + others:
+        temp.write_text("half a sess")
+    with SessionLock(path):
+        assert [t for t in dead if t.exists()] == []
+        assert all(t.exists() for t in others)
+    assert load_session(path) == a_session()
