@@ -30,6 +30,14 @@ def clean(text: str, *, one_line: bool = False) -> str:
     return _CONTROL.sub(_visible, text)
 
 
+def as_typed(edited: str, original: str, *, one_line: bool = False) -> str:
+    """What an editor (Input, TextArea) gives back: the original text, control characters and
+    all, unless the user changed what it showed. Editors draw their text raw, so they are
+    given `clean` text: a raw ESC there would reach the terminal.
+    """
+    return original if edited == clean(original, one_line=one_line) else edited
+
+
 def literal(text: str, *, one_line: bool = False) -> Content:
     """User text as content that no `[bold]`, `[/]` or `\\x1b[31m` can style or break."""
     return Content(clean(text, one_line=one_line))

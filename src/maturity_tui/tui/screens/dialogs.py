@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from maturity_tui.domain import Action, Scale, Session
 from maturity_tui.scoring import agreed_rating
-from maturity_tui.tui.text import clean, literal
+from maturity_tui.tui.text import as_typed, clean, literal
 from maturity_tui.workshop import ActionStatus
 
 STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
@@ -86,14 +86,14 @@ class NotesDialog(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label("Notes (ctrl+s keeps them, escape cancels)", classes="dialog-title")
-            yield TextArea(self.notes, id="notes-text")
+            yield TextArea(clean(self.notes), id="notes-text")
             with Horizontal(classes="buttons"):
                 yield Button("Keep", variant="primary", id="keep")
                 yield Button("Cancel", id="cancel")
 
     @on(Button.Pressed, "#keep")
     def action_keep_notes(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        self.dismiss(as_typed(self.query_one(TextArea).text, self.notes))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -206,6 +206,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
         self.session = session
         self.action = action
         self.draft_title = action.title if action else title
+        self.draft_owner = action.owner or "" if action else ""
         self.draft_indicator = action.indicator if action else indicator
 
     def compose(self) -> ComposeResult:
@@ -220,7 +221,10 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
             with Horizontal(classes="field"):
                 yield Label("Title")
                 yield Input(
-                    self.draft_title, placeholder="What will be done", id="title", compact=True
+                    clean(self.draft_title, one_line=True),
+                    placeholder="What will be done",
+                    id="title",
+                    compact=True,
                 )
             with Horizontal(classes="field"):
                 yield Label("Indicator")
@@ -234,7 +238,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
             with Horizontal(classes="field"):
                 yield Label("Owner")
                 yield Input(
-                    action.owner or "" if action else "",
+                    clean(self.draft_owner, one_line=True),
                     placeholder="a participant or anyone",
                     suggester=SuggestFromList(self.session.participants, case_sensitive=False),
                     id="owner",
@@ -263,7 +267,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
                 yield Button("Cancel", id="cancel", compact=True)
 
     def _draft(self) -> ActionDraft | None:
-        title = self.query_one("#title", Input).value
+        title = as_typed(self.query_one("#title", Input).value, self.draft_title, one_line=True)
         due_text = self.query_one("#due", Input).value.strip()
         title_error = "" if title.strip() else "An action needs a title."
         due: date | None = None
@@ -283,7 +287,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
             return None
         indicator = self.query_one("#indicator", Select).value
         status = self.query_one("#status", Select).value
-        owner = self.query_one("#owner", Input).value
+        owner = as_typed(self.query_one("#owner", Input).value, self.draft_owner, one_line=True)
         return ActionDraft(
             title=title,
             indicator=indicator if isinstance(indicator, str) else None,

@@ -13,7 +13,7 @@ from textual.widgets import Footer, Input, Label, Static
 
 from maturity_tui.domain import Metric, Session
 from maturity_tui.quarters import ReadingError, reading_value, set_reading
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import as_typed, clean, literal
 
 
 def metric_details(metric: Metric) -> str:
@@ -50,17 +50,18 @@ class MetricRow(Vertical):
                 yield Label(literal(self.metric.name, one_line=True), classes="name")
                 yield Label(literal(metric_details(self.metric)), classes="details")
             placeholder = "text" if self.metric.kind == "qualitative" else "number"
-            yield Input(self._value, placeholder=placeholder, compact=True, classes="value")
-            yield Input(self._note, placeholder="note (optional)", compact=True, classes="note")
+            value, note = clean(self._value, one_line=True), clean(self._note, one_line=True)
+            yield Input(value, placeholder=placeholder, compact=True, classes="value")
+            yield Input(note, placeholder="note (optional)", compact=True, classes="note")
         yield Static("", classes="problem")
 
     @property
     def value_text(self) -> str:
-        return self.query_one(".value", Input).value
+        return as_typed(self.query_one(".value", Input).value, self._value, one_line=True)
 
     @property
     def note_text(self) -> str:
-        return self.query_one(".note", Input).value
+        return as_typed(self.query_one(".note", Input).value, self._note, one_line=True)
 
     def problem(self) -> str | None:
         """What is wrong with the entry as it stands, or None when it can be saved."""
