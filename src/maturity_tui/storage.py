@@ -397,9 +397,17 @@ def session_path(folder: Path, session_id: str) -> Path:
     return folder / f"{session_id}.toml"
 
 
+WINDOWS_DEVICE_NAMES = frozenset(
+    ["con", "prn", "aux", "nul", *(f"{port}{n}" for port in ("com", "lpt") for n in range(10))]
+)
+"""Names that are devices, not files, on Windows, whatever the extension: `con.toml` too."""
+
+
 def free_session_id(folder: Path, team: str, period: str) -> str:
-    """A slug of team and period, with -2, -3… when the file is taken."""
+    """A slug of team and period, with -2, -3… when the file is taken (or a device name)."""
     stem = slugify(f"{team} {period}")
+    if stem in WINDOWS_DEVICE_NAMES:
+        stem = f"{stem}-session"
     candidate, number = stem, 1
     while session_path(folder, candidate).exists():
         number += 1
