@@ -27,6 +27,9 @@ def benchmark(name: str) -> ModuleType:
     """A script of `benchmarks/` imported as a module (the folder is not a package)."""
     module = sys.modules.get(name)
     if module is None:
+        folder = str(ROOT / "benchmarks")
+        if folder not in sys.path:
+            sys.path.append(folder)  # the scripts import each other (`from gen import …`)
         spec = importlib.util.spec_from_file_location(name, ROOT / "benchmarks" / f"{name}.py")
         assert spec is not None and spec.loader is not None
         module = importlib.util.module_from_spec(spec)
