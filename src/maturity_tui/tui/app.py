@@ -5,9 +5,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -16,19 +16,12 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
-from maturity_tui.domain import Session, quarter_of
-from maturity_tui.domain import new_session as make_session
-from maturity_tui.storage import (
-    LoadError,
-    SessionLock,
-    SessionLocked,
-    find_model,
-    free_session_id,
-    load_session,
-    session_path,
-)
-from maturity_tui.tui.autosave import Saver, snapshot
-from maturity_tui.workshop import Workshop, utc_now
+if TYPE_CHECKING:
+    # The domain, storage and workshop load after the first paint (app start budget).
+    from maturity_tui.domain import Session
+    from maturity_tui.storage import SessionLock
+    from maturity_tui.tui.autosave import Saver
+    from maturity_tui.workshop import Workshop
 
 SAVE_RETRY_SECONDS = 3.0
 
@@ -54,7 +47,7 @@ class SaveFinished(Message):
 
 
 class MaturityApp(App[int]):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).parent / "app.tcss"
     TITLE = "maturity-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save", tooltip="Write the session file now"),
@@ -76,23 +69,26 @@ class MaturityApp(App[int]):
         sessions_dir: Path,
         opening: Opening | None = None,
         room: dict[str, Any] | None = None,
-        now: Callable[[], datetime] = utc_now,
+        now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
         self.sessions_dir = sessions_dir
         self.opening = opening
         self.room = room
-        self.now = now
+        self.now = now or (lambda: datetime.now(UTC))
         self.workshop: Workshop | None = None
         self.saver: Saver | None = None
         self.lock: SessionLock | None = None
         self._offered_revision = -1
         self._quit_unsaved = False
 
-    def on_mount(self) -> None:
+    def get_default_screen(self) -> Screen[Any]:
+        """Home is the bottom of the stack: a session's screens open over it."""
         from maturity_tui.tui.screens.home import HomeScreen
 
-        self.push_screen(HomeScreen())
+        return HomeScreen()
+
+    def on_mount(self) -> None:
         if self.opening is not None:
             self.open_workshop(self.opening)
 
@@ -100,7 +96,10 @@ class MaturityApp(App[int]):
 
     def open_workshop(self, opening: Opening) -> bool:
         """Run the session here; False (and a message) when another process is writing it."""
+        from maturity_tui.storage import SessionLock, SessionLocked
+        from maturity_tui.tui.autosave import Saver
         from maturity_tui.tui.screens.voting import VotingScreen
+        from maturity_tui.workshop import Workshop
 
         lock = opening.lock or SessionLock(opening.path)
         try:
@@ -132,6 +131,8 @@ class MaturityApp(App[int]):
 
     def _autosave(self) -> None:
         """Hand the newest state to the save worker; never waits for the disk."""
+        from maturity_tui.tui.autosave import snapshot
+
         assert self.workshop is not None and self.saver is not None
         self._offered_revision = self.workshop.revision
         if self.saver.offer(snapshot(self.workshop.session), self.workshop.revision):
@@ -205,6 +206,11 @@ def prepare(
     sessions_dir: Path, new_session: dict[str, Any] | None, open_path: Path | None
 ) -> Opening | None:
     """Load or create the session before the app starts, so errors reach stderr plainly."""
+    from maturity_tui.domain import new_session as make_session
+    from maturity_tui.domain import quarter_of
+    from maturity_tui.storage import find_model, free_session_id, load_session, session_path
+    from maturity_tui.workshop import utc_now
+
     if open_path is not None:
         return locked(Opening(load_session(open_path), open_path))
     if new_session is None:
@@ -231,6 +237,8 @@ def prepare(
 
 
 def locked(opening: Opening) -> Opening:
+    from maturity_tui.storage import SessionLock
+
     lock = SessionLock(opening.path)
     lock.acquire()
     return Opening(opening.session, opening.path, opening.index, lock)
@@ -244,6 +252,8 @@ def run_app(
     room: dict[str, Any] | None = None,
 ) -> int:
     """The `maturity-tui` app: home screen, a new session, or a resumed one."""
+    from maturity_tui.storage import LoadError, SessionLocked
+
     try:
         opening = prepare(sessions_dir, new_session, open_path)
     except (LoadError, SessionLocked, LookupError, ValueError, OSError) as error:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -15,56 +14,18 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import get_current_worker
 
-from maturity_tui.domain import Session
-from maturity_tui.scoring import score_session
-from maturity_tui.storage import SessionEntry, scan_sessions
-from maturity_tui.tui.text import literal, literal_text
+from maturity_tui.tui.text import literal
+
+COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
 
 if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
+    from maturity_tui.tui.session_rows import Row
 
-LEVEL_WIDTH = 14
-COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
-BATCH_SECONDS = 0.05
+BATCH_SECONDS = 0.1
 """Rows reach the table in small batches: the list fills in while keys keep working."""
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A session's line in the table, or (session None) a file that failed to load."""
-
-    path: Path
-    session: Session | None
-    cells: tuple[Text, ...]
-
-
-def row_of(entry: SessionEntry) -> Row:
-    session = entry.session
-    if session is None:
-        problems = entry.error.problems if entry.error else ["unreadable"]
-        return Row(entry.path, None, (literal_text(f"{entry.path.name}: {problems[0]}"),))
-    score = score_session(session)
-    changed = session.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    unrated = len(score.unrated)
-    status = (
-        "complete"
-        if session.status == "complete"
-        else f"{unrated} unrated"
-        if unrated
-        else "all rated"
-    )
-    level = literal_text(f"{score.level} {session.model.level(score.level).name}")
-    level.truncate(LEVEL_WIDTH, overflow="ellipsis")
-    cells = (
-        literal_text(session.team),
-        literal_text(session.period),
-        Text(session.model.id),
-        level,
-        Text(status),
-        Text(changed),
-    )
-    return Row(entry.path, session, cells)
 
 
 class RowsLoaded(Message):
@@ -97,15 +58,23 @@ class HomeScreen(Screen[None]):
         self._rows: dict[str, Row] = {}
         self._broken: list[Row] = []
         self.query_one(DataTable).focus()
-        self._load(self.app.sessions_dir)
+        # Paint the screen first; the files then stream in behind it.
+        self.call_after_refresh(self._load, self.app.sessions_dir)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _load(self, folder: Path) -> None:
+        """Newest files first (by modification time), in batches, until done or cancelled."""
+        # Imported here, in the worker: the domain's models are not needed for the first paint.
+        from maturity_tui.tui.session_rows import load_entry, modified, row_of
+
+        worker = get_current_worker()
+        paths = sorted(folder.glob("*.toml"), key=modified, reverse=True)
         batch: list[Row] = []
         started = time.monotonic()
-        entries = scan_sessions(folder) if folder.is_dir() else iter(())
-        for entry in entries:
-            batch.append(row_of(entry))
+        for path in paths:
+            if worker.is_cancelled:
+                return
+            batch.append(row_of(load_entry(path)))
             if time.monotonic() - started > BATCH_SECONDS:
                 self.post_message(RowsLoaded(batch, done=False))
                 batch, started = [], time.monotonic()
@@ -113,6 +82,7 @@ class HomeScreen(Screen[None]):
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         table: DataTable[Text] = self.query_one(DataTable)
+        first = not self._rows
         for row in message.rows:
             if row.session is None:
                 self._broken.append(row)
@@ -121,8 +91,10 @@ class HomeScreen(Screen[None]):
             self._rows[key] = row
             table.add_row(*row.cells, key=key)
         self._show_broken()
-        if message.rows:
+        if message.done:
+            # Files arrived newest-modified first; one sort settles the exact order.
             table.sort("Last change", key=lambda changed: changed.plain, reverse=True)
+        if first or message.done:
             # DataTable widens auto-width columns when idle but keeps rows it drew before at
             # the old widths (Textual 8.2.8); restyling drops those stale lines.
             table.call_after_refresh(table.notify_style_update)

@@ -70,6 +70,8 @@ class VotingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._shown_index = -1
+        self._keys_shown: tuple[bool, bool] | None = None
+        self._agreed_shown: Content | None = None
         self.watch(self.app, "changes", self._show, init=True)
 
     def _show(self, _changes: int = 0) -> None:
@@ -82,7 +84,11 @@ class VotingScreen(Screen[None]):
             self.query_one(ParticipantList).show(workshop)
         self.query_one(Tally).show(workshop)
         self._show_agreed()
-        self.refresh_bindings()
+        keys = (bool(workshop.votes()), workshop.index > 0)
+        if keys != self._keys_shown:
+            # Only when undo or previous (dis)appear: the footer rebuilds its keys each time.
+            self._keys_shown = keys
+            self.refresh_bindings()
 
     def _show_indicator(self) -> None:
         workshop = self.workshop
@@ -123,7 +129,10 @@ class VotingScreen(Screen[None]):
             parts.append(Content(f"agreed (median) {agreed}"))
         if rating is not None and rating.notes:
             parts.append(Content("notes: ") + literal(rating.notes, one_line=True))
-        self.query_one("#agreed", Static).update(Content(" · ").join(parts))
+        line = Content(" · ").join(parts)
+        if line != self._agreed_shown:
+            self._agreed_shown = line
+            self.query_one("#agreed", Static).update(line)
 
     # --- Keys ---------------------------------------------------------------------------
 

@@ -62,6 +62,8 @@ class Timebox(Static):
 class ParticipantList(Static):
     """Who has voted on this indicator (a check mark, never the value) and who votes next."""
 
+    _shown_once = False
+
     def show(self, workshop: Workshop) -> None:
         voted = set(workshop.voted_participants())
         lines = []
@@ -70,11 +72,15 @@ class ParticipantList(Static):
             pointer = "▶ " if name == workshop.highlighted else "  "
             line = Content(f"{pointer}{mark} ") + literal(name, one_line=True)
             lines.append(line.stylize("reverse") if name == workshop.highlighted else line)
-        self.update(Content("\n").join(lines))
+        # One line per participant: the height never changes, so no layout pass is needed.
+        self.update(Content("\n").join(lines), layout=not self._shown_once)
+        self._shown_once = True
         names = workshop.session.participants
-        if workshop.highlighted in names and isinstance(self.parent, Widget):
+        box = self.parent
+        if workshop.highlighted in names and isinstance(box, Widget):
             row = names.index(workshop.highlighted)
-            self.parent.scroll_to(y=max(0, row - 2), animate=False)
+            if not box.scroll_y <= row < box.scroll_y + box.scrollable_content_region.height:
+                box.scroll_to(y=max(0, row - 2), animate=False)
 
 
 class Tally(Static):
@@ -90,7 +96,8 @@ class Tally(Static):
         if not workshop.revealed:
             self.set_class(False, "-contested")
             self.update(
-                Content.assemble((count, "bold"), "\n\nVotes stay hidden until r reveals them.")
+                Content.assemble((count, "bold"), "\n\nVotes stay hidden until r reveals them."),
+                layout=False,  # the tally fills its box: its size never depends on the text
             )
             return
         stats = vote_stats(votes, scale)
@@ -119,4 +126,4 @@ class Tally(Static):
                 summary += Content.assemble("  ", (" CONTESTED ", "bold reverse"))
             lines.append(summary)
         self.set_class(stats.contested, "-contested")
-        self.update(Content("\n").join(lines))
+        self.update(Content("\n").join(lines), layout=False)
