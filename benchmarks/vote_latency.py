@@ -45,8 +45,12 @@ class BenchApp(MaturityApp):
 
 def summary(name: str, samples: list[float]) -> str:
     median, worst = statistics.median(samples), max(samples)
+    p95 = statistics.quantiles(samples, n=20)[-1]
     verdict = "within" if median <= FRAME_MS else "OVER"
-    return f"{name:<9} median {median:6.2f} ms   worst {worst:6.2f} ms   ({verdict} one frame)"
+    return (
+        f"{name:<9} median {median:6.2f} ms   p95 {p95:6.2f} ms   worst {worst:6.2f} ms"
+        f"   (median {verdict} one frame)"
+    )
 
 
 async def measure(votes: int, folder: Path) -> dict[str, list[float]]:

@@ -18,6 +18,7 @@ from maturity_tui.tui.app import prepare
 from maturity_tui.tui.screens.actions import ActionsScreen
 from maturity_tui.tui.screens.results import ResultsScreen
 from maturity_tui.tui.screens.voting import VotingScreen
+from maturity_tui.tui.widgets.voting import Timebox
 
 SIZE = (100, 30)
 
@@ -241,3 +242,20 @@ async def test_actions_screen_adds_edits_and_deletes(folder: Path) -> None:
         await pilot.press("y")
         await pilot.pause()
         assert app.workshop.session.actions == []
+
+
+async def test_timebox_counts_down_and_is_flagged_when_over(folder: Path) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        timebox = app.screen.query_one(Timebox)
+        assert "3:00 paused" in str(timebox.render())
+        await pilot.press("t")
+        assert timebox.running
+        timebox.remaining = -5
+        await pilot.pause()
+        assert "OVER by 0:05" in str(timebox.render())
+        assert timebox.has_class("-over")
+        await pilot.press("n")
+        await pilot.pause()
+        assert timebox.remaining == 180 and timebox.running
