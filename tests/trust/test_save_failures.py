@@ -175,3 +175,29 @@ def test_a_file_replaced_behind_the_apps_back_is_not_overwritten_unasked(saved: 
     run(scenario)
     assert votes(saved) == {"Ana": 4, "Ben": 2}
     assert load_session(saved).team == "Apollo"
+
+
+def test_opening_from_a_home_list_shown_earlier_never_writes_back_an_older_session(
+    saved: Path,
+) -> None:
+    """The home screen read the file when it listed it; another instance then ran a workshop
+    on it and closed. Opening the row must resume the file as it is now, not the old copy."""
+
+    async def scenario() -> None:
+        app = MaturityApp(sessions_dir=saved.parent)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            newer = load_session(saved)
+            newer.rating_or_new(newer.model.indicators[0].id).votes = {"Ana": 5, "Ben": 4}
+            save_session(newer, saved)  # the other instance's workshop
+            await pilot.press("enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert app.workshop is not None
+            assert app.workshop.session.ratings[0].votes == {"Ana": 5, "Ben": 4}
+
+    run(scenario)
+    assert votes(saved) == {"Ana": 5, "Ben": 4}

@@ -123,6 +123,7 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
+        from maturity_tui.storage import LoadError, load_session
         from maturity_tui.tui.app import Opening
 
         table: DataTable[Text] = self.query_one(DataTable)
@@ -133,7 +134,14 @@ class HomeScreen(Screen[None]):
         if row.session is None:
             self.notify(f"{row.path.name} cannot be opened: it failed to load.", markup=False)
             return
-        self.app.open_workshop(Opening(row.session, row.path))
+        try:
+            # Read again: the row may be older than the file (another instance ran a workshop
+            # on it since), and the first autosave would write the old copy back over it.
+            session = load_session(row.path)
+        except LoadError as error:
+            self.notify(str(error), title="Not opened", severity="error", markup=False)
+            return
+        self.app.open_workshop(Opening(session, row.path))
 
     def action_quit(self) -> None:
         self.app.exit(0)
