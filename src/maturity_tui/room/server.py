@@ -142,6 +142,7 @@ class Room:
             await runner.cleanup()
             raise
         self._runner = runner
+        port = runner.addresses[0][1]  # the one the system picked, for port 0
         shown = f"[{address}]" if ":" in address else address
         self.url = f"http://{shown}:{port}/"
         return self.url

@@ -16,6 +16,8 @@ from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
 
+from maturity_tui.tui.room_control import RoomControl
+
 if TYPE_CHECKING:
     # The domain, storage and workshop load after the first paint (app start budget).
     from maturity_tui.domain import Session
@@ -60,6 +62,8 @@ class MaturityApp(App[int]):
 
     changes: var[int] = var(0)
     """Bumped by every workshop change (votes, moves, reveals): screens watch it to redraw."""
+    room_changes: var[int] = var(0)
+    """Bumped when the room opens or closes, a device joins or is released, auto-reveal flips."""
     save_state: var[str] = var("")
     save_failed: var[bool] = var(False)
 
@@ -81,6 +85,7 @@ class MaturityApp(App[int]):
         self.lock: SessionLock | None = None
         self._offered_revision = -1
         self._quit_unsaved = False
+        self.room_control = RoomControl(self)
 
     def get_default_screen(self) -> Screen[Any]:
         """Home is the bottom of the stack: a session's screens open over it."""
@@ -117,9 +122,12 @@ class MaturityApp(App[int]):
         workshop.on_change.append(self._workshop_changed)
         self._autosave()
         self.push_screen(VotingScreen())
+        if self.room is not None:  # --join
+            self.call_later(self.room_control.show)
         return True
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
+        await self.room_control.close()  # nothing keeps listening once the app is gone
         if self.lock is not None:
             self.lock.release()
 
@@ -175,6 +183,7 @@ class MaturityApp(App[int]):
             self.notify("Saved.", timeout=2)
 
     async def action_save_quit(self) -> None:
+        await self.room_control.close()  # no vote arrives after the last save
         if self.workshop is not None:
             self._autosave()
             await self.workers.wait_for_complete()

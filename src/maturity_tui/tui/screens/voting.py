@@ -15,6 +15,7 @@ from textual.widgets import Footer, Static
 from maturity_tui.scoring import agreed_rating
 from maturity_tui.tui.screens.dialogs import ConsensusDialog, JumpDialog, NotesDialog
 from maturity_tui.tui.text import literal
+from maturity_tui.tui.widgets.room_badge import RoomBadge
 from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.voting import ParticipantList, Tally, Timebox
 from maturity_tui.workshop import Workshop, WorkshopError
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
 
 DIGITS = range(1, 10)
+AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 
 
 class VotingScreen(Screen[None]):
@@ -38,6 +40,8 @@ class VotingScreen(Screen[None]):
         Binding("a,A", "actions", "Actions", id="actions"),
         Binding("g", "jump", "Go to", id="jump"),
         Binding("t", "timer", "Timer", id="timer", tooltip="Start or pause the timebox"),
+        Binding("j", "room", "Room", id="room", tooltip="Open the room: people vote from devices"),
+        Binding("R", "auto_reveal", "Auto-reveal", id="auto-reveal", tooltip=AUTO_REVEAL),
         Binding("f1,question_mark", "app.keys", "Keys", id="keys-voting"),
         Binding("x", "not_applicable", "Not applicable on/off", id="not-applicable", show=False),
         Binding("up", "pick(-1)", "Previous person", id="pick-up", show=False),
@@ -55,6 +59,7 @@ class VotingScreen(Screen[None]):
         yield SessionBar(self.workshop.session)
         with Horizontal(id="where-bar"):
             yield Static(id="where")
+            yield RoomBadge(id="room-badge")
             yield Timebox(id="timebox")
         yield Static(id="statement")
         yield Static(id="guidance")
@@ -168,6 +173,12 @@ class VotingScreen(Screen[None]):
     def action_pick(self, step: int) -> None:
         self.workshop.move_highlight(step)
 
+    async def action_room(self) -> None:
+        await self.app.room_control.show()
+
+    def action_auto_reveal(self) -> None:
+        self.app.room_control.toggle_auto_reveal()
+
     def action_timer(self) -> None:
         self.query_one(Timebox).toggle()
 
@@ -225,4 +236,6 @@ class VotingScreen(Screen[None]):
         yield SystemCommand("Results: level, progress, objectives", "v", self.action_results)
         yield SystemCommand("Action items", "a", self.action_actions)
         yield SystemCommand("Start or pause the timebox", "t", self.action_timer)
+        yield SystemCommand("Open the room (URL, join code, QR code)", "j", self.action_room)
+        yield SystemCommand(AUTO_REVEAL, "R", self.action_auto_reveal)
         yield SystemCommand("Mark not applicable (or applicable)", "x", self.action_not_applicable)

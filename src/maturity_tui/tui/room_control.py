@@ -1,0 +1,126 @@
+"""The app's side of the room: opening it on the workshop, closing it, and auto-reveal.
+
+The server runs in the app's own event loop (`open_room`); its handlers call the workshop
+directly, so a device's vote reaches the screens through the same `on_change` as a key.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    # aiohttp loads only when a room opens (app start budget).
+    from maturity_tui.room.server import Room
+    from maturity_tui.tui.app import MaturityApp
+    from maturity_tui.workshop import Workshop
+
+
+class RoomControl:
+    """The open room (or none) and whether votes reveal themselves once everyone has voted."""
+
+    def __init__(self, app: MaturityApp) -> None:
+        self.app = app
+        self.room: Room | None = None
+        self.auto_reveal = False
+        self._complete = (-1, False)
+        """(indicator index, everyone had voted) at the last change: auto-reveal fires when
+        a vote completes an indicator, not when the facilitator moves to a complete one."""
+
+    @property
+    def workshop(self) -> Workshop:
+        assert self.app.workshop is not None
+        return self.app.workshop
+
+    async def open(self) -> bool:
+        """Open the room with the app's room options (`--host`, `--port`, `--join-code`)."""
+        if self.room is not None:
+            return True
+        from maturity_tui.room.server import DEFAULT_PORT
+        from maturity_tui.room.workshop_host import open_room
+
+        assert self.app.saver is not None
+        options: dict[str, Any] = self.app.room or {}
+        host, port = options.get("host"), options.get("port")
+        port = DEFAULT_PORT if port is None else port
+        try:
+            room = await open_room(
+                self.workshop,
+                self.app.saver.on_saved,
+                bind=host,
+                port=port,
+                code=options.get("join_code"),
+            )
+        except (OSError, ValueError) as error:
+            where = f"{host or 'this machine'}, port {port}"
+            why = error.strerror if isinstance(error, OSError) and error.strerror else error
+            self.app.notify(
+                f"The room did not open on {where}: {why}",
+                title="Room",
+                severity="error",
+                markup=False,
+            )
+            return False
+        room.on_change.append(self._room_changed)
+        self.room = room
+        self._room_changed()
+        return True
+
+    async def close(self) -> None:
+        """Stop listening: devices' event streams end and the port is free again."""
+        room, self.room = self.room, None
+        if room is None:
+            return
+        await room.stop()
+        if self.app.is_running:
+            self._room_changed()
+
+    async def show(self) -> None:
+        """Open the room if it is closed, then show its screen (URL, code, QR, who joined)."""
+        from maturity_tui.tui.screens.room import RoomScreen
+
+        if await self.open() and not isinstance(self.app.screen, RoomScreen):
+            await self.app.push_screen(RoomScreen())
+
+    def _room_changed(self) -> None:
+        self.app.room_changes += 1
+
+    # --- Auto-reveal --------------------------------------------------------------------
+
+    def toggle_auto_reveal(self) -> None:
+        self.auto_reveal = not self.auto_reveal
+        if self.auto_reveal:
+            self._complete = (self.workshop.index, False)  # already complete: reveal now
+            self.workshop.on_change.append(self._votes_changed)
+            self._votes_changed()
+        else:
+            self.workshop.on_change.remove(self._votes_changed)
+        self.app.notify(
+            "Auto-reveal on: votes show once everyone has voted."
+            if self.auto_reveal
+            else "Auto-reveal off: r reveals the votes.",
+            timeout=3,
+        )
+        self._room_changed()
+
+    def everyone_voted(self) -> bool:
+        """Named: every participant. Anonymous: as many votes as devices in the room."""
+        workshop = self.workshop
+        if workshop.named:
+            names = workshop.session.participants
+            return bool(names) and len(workshop.voted_participants()) == len(names)
+        devices = self.room.device_count if self.room is not None else 0
+        return devices > 0 and len(workshop.votes()) >= devices
+
+    def _votes_changed(self) -> None:
+        index = self.workshop.index
+        complete = self.everyone_voted()
+        completed_now = complete and self._complete == (index, False)
+        self._complete = (index, complete)
+        if completed_now and not self.workshop.revealed:
+            # Not from inside the workshop's notification: its other listeners come first.
+            self.app.call_later(self._reveal)
+
+    def _reveal(self) -> None:
+        if self.auto_reveal and not self.workshop.revealed and self.everyone_voted():
+            self.workshop.reveal()
+            self.app.notify("Everyone has voted: the votes are revealed.", timeout=3)

@@ -1,0 +1,167 @@
+"""The room screen: where to join (URL, join code, QR code) and who has, for the projector."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from maturity_tui.room.qr import qr_lines
+from maturity_tui.tui.text import literal
+from maturity_tui.tui.widgets.session_bar import SessionBar
+
+if TYPE_CHECKING:
+    from maturity_tui.room.server import Room
+    from maturity_tui.tui.app import MaturityApp
+
+INFO_WIDTH = 40
+"""The columns the URL, the code and the names need beside the QR code."""
+
+
+class RoomScreen(Screen[None]):
+    """Shown while the room is open; escape goes back to voting, `j` closes the room."""
+
+    CSS_PATH = Path(__file__).parent.parent / "room.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back to voting", id="room-back"),
+        Binding("j", "close_room", "Close the room", id="room-close"),
+        Binding("x", "release", "Release a name", id="room-release"),
+        Binding("f1,question_mark", "app.keys", "Keys", id="keys-room"),
+    ]
+
+    app: MaturityApp
+
+    @property
+    def room(self) -> Room | None:
+        return self.app.room_control.room
+
+    def compose(self) -> ComposeResult:
+        assert self.app.workshop is not None and self.room is not None
+        yield SessionBar(self.app.workshop.session)
+        with Horizontal(id="room-body"):
+            with Vertical(id="room-info"):
+                yield Static("The room is open. Join at", classes="room-label")
+                yield Static(Content(self.room.url or ""), id="room-url")
+                yield Static("with the code", classes="room-label")
+                yield Static(Content(" ".join(self.room.code)), id="room-code")
+                yield Static(id="room-joined")
+                yield Static(id="room-now")
+                yield Static(id="room-qr-note")
+            yield Static(id="room-qr")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        room = self.room
+        assert room is not None and room.invite_url is not None
+        self._qr = qr_lines(room.invite_url)
+        self.query_one("#room-qr", Static).update(Content("\n".join(self._qr)))
+        self._fit_qr()
+        self.watch(self.app, "room_changes", self._show_room, init=True)
+        self.watch(self.app, "changes", self._show_votes, init=True)
+
+    @on(Resize)
+    def _fit_qr(self) -> None:
+        """The QR code only where it fits beside the rest; otherwise say why it is missing."""
+        wide, tall = len(self._qr[0]) + INFO_WIDTH, len(self._qr) + 2
+        fits = self.size.width >= wide and self.size.height >= tall
+        self.query_one("#room-qr").display = fits
+        note = self.query_one("#room-qr-note", Static)
+        note.display = not fits
+        note.update(f"(QR code hidden: the terminal needs {wide} x {tall} to show it)")
+
+    def _show_room(self, _changes: int = 0) -> None:
+        room = self.room
+        if room is None:  # closed from elsewhere (the palette)
+            if self.is_current:
+                self.dismiss()
+            return
+        workshop = self.app.workshop
+        assert workshop is not None
+        joined = Content(f"Devices joined: {room.device_count}")
+        if workshop.named:
+            taken = set(room.taken_names)
+            waiting = [name for name in workshop.session.participants if name not in taken]
+            joined += Content("\n") + names_line("In the room", room.taken_names)
+            joined += Content("\n") + names_line("Not yet", waiting)
+        self.query_one("#room-joined", Static).update(joined)
+        self.refresh_bindings()
+
+    def _show_votes(self, _changes: int = 0) -> None:
+        workshop = self.app.workshop
+        assert workshop is not None
+        votes = len(workshop.votes())
+        if workshop.named:
+            count = f"{votes} of {len(workshop.session.participants)} voted"
+        else:
+            count = f"{votes} vote{'' if votes == 1 else 's'}"
+        where = f"Indicator {workshop.index + 1} of {len(workshop.indicators)}"
+        state = "revealed" if workshop.revealed else "hidden until the reveal"
+        self.query_one("#room-now", Static).update(f"{where}: {count}, {state}")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "release":
+            return bool(self.room and self.room.taken_names) or None
+        return True
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    async def action_close_room(self) -> None:
+        await self.app.room_control.close()
+        self.app.notify("The room is closed: devices can no longer vote.", timeout=3)
+
+    def action_release(self) -> None:
+        room = self.room
+        if room is None or not room.taken_names:
+            return
+
+        def chosen(name: str | None) -> None:
+            if name is not None and self.room is not None and self.room.release(name):
+                self.notify(
+                    f"{name}'s device is released: {name} can join again.",
+                    timeout=3,
+                    markup=False,
+                )
+
+        self.app.push_screen(ReleaseDialog(room.taken_names), chosen)
+
+
+def names_line(title: str, names: list[str]) -> Content:
+    listed = Content(", ").join(literal(name, one_line=True) for name in names)
+    return Content.assemble((f"{title}: ", "bold"), listed if names else "nobody")
+
+
+class ReleaseDialog(ModalScreen[str | None]):
+    """Whose device to let go, so that the participant can join again from another one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = names
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label("Release whose device? They can then join again.", classes="dialog-title")
+            yield OptionList(
+                *(
+                    Option(literal(name, one_line=True), id=str(n))
+                    for n, name in enumerate(self.names)
+                )
+            )
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.names[int(event.option.id or "0")])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
