@@ -48,11 +48,11 @@ PARTICIPANTS = "A,B,C,D"
 UP_TEXT = b"Indicator "
 """The voting screen's position line: once drawn, the screen takes keys."""
 
-SCREEN_SWITCH = 0.25
-"""Seconds to let a dialog or screen come up before typing into it (Textual waits a frame)."""
+VOTING = b"Who has voted"
+"""Drawn whenever the voting screen is painted again: a dialog or screen over it has gone."""
 
-ESCAPE_WAIT = 0.15
-"""A lone ESC is told from an escape sequence by a short timeout in Textual's input parser."""
+FOCUS_WAIT = 0.05
+"""After a dialog is drawn, the moment Textual takes to focus its first field."""
 
 SETTLE_TIMEOUT = 10.0
 START_TIMEOUT = 30.0
@@ -86,10 +86,11 @@ def state_on_disk(path: Path) -> str | None:
 
 @dataclass(frozen=True, slots=True)
 class Key:
-    """Bytes to type, with pauses the app needs between them, and the same change in-process."""
+    """Bytes to type, each with the text to wait for on screen before typing on (a dialog that
+    has come up or gone), and the same change made in-process."""
 
     name: str
-    typed: tuple[tuple[bytes, float], ...]
+    typed: tuple[tuple[bytes, bytes | None], ...]
     apply: Callable[[Workshop], None]
 
 
@@ -100,7 +101,7 @@ def _quietly(change: Callable[[], object]) -> None:
 
 def _vote(digit: int) -> Key:
     return Key(
-        str(digit), ((str(digit).encode(), 0.0),), lambda w: _quietly(lambda: w.cast_at(digit))
+        str(digit), ((str(digit).encode(), None),), lambda w: _quietly(lambda: w.cast_at(digit))
     )
 
 
@@ -116,33 +117,42 @@ def _consensus(digit: int) -> Key:
         if value != current:
             workshop.set_consensus(value)
 
-    return Key(f"c{digit}", ((b"c", SCREEN_SWITCH), (str(digit).encode(), SCREEN_SWITCH)), apply)
+    return Key(f"c{digit}", ((b"c", b"Consensus rating"), (str(digit).encode(), VOTING)), apply)
+
+
+def echo(text: str) -> bytes:
+    """What shows that typed text has reached its box: its last word, drawn after it.
+
+    A priority key (ctrl+s keeps a dialog) is handled as soon as it arrives, ahead of the
+    characters still queued for the box, so it must wait for them to land first.
+    """
+    return text.split()[-1].encode()
 
 
 def _notes(text: str) -> Key:
-    typed = ((b"e", SCREEN_SWITCH), (text.encode(), 0.05), (b"\x13", SCREEN_SWITCH))
+    typed = ((b"e", b"Notes (ctrl+s"), (text.encode(), echo(text)), (b"\x13", VOTING))
     return Key("notes", typed, lambda w: w.set_notes(text))
 
 
 def _action(title: str) -> Key:
     typed = (
-        (b"a", SCREEN_SWITCH),
-        (b"a", SCREEN_SWITCH),
-        (title.encode(), 0.05),
-        (b"\x13", SCREEN_SWITCH),
-        (b"\x1b", ESCAPE_WAIT + SCREEN_SWITCH),
+        (b"a", b"Action items"),
+        (b"a", b"New action"),
+        (title.encode(), echo(title)),
+        (b"\x13", b"Action items"),
+        (b"\x1b", VOTING),
     )
     return Key("action", typed, lambda w: w.add_action(title))
 
 
 SIMPLE_KEYS: list[Key] = [
-    Key("undo", ((b"\x7f", 0.0),), lambda w: w.undo_last()),
-    Key("reveal", ((b"r", 0.0),), lambda w: w.reveal(not w.revealed)),
-    Key("next", ((b"n", 0.0),), lambda w: w.next()),
-    Key("previous", ((b"p", 0.0),), lambda w: w.previous()),
-    Key("n/a", ((b"x", 0.0),), _toggle_not_applicable),
-    Key("up", ((b"\x1b[A", 0.0),), lambda w: w.move_highlight(-1)),
-    Key("down", ((b"\x1b[B", 0.0),), lambda w: w.move_highlight(1)),
+    Key("undo", ((b"\x7f", None),), lambda w: w.undo_last()),
+    Key("reveal", ((b"r", None),), lambda w: w.reveal(not w.revealed)),
+    Key("next", ((b"n", None),), lambda w: w.next()),
+    Key("previous", ((b"p", None),), lambda w: w.previous()),
+    Key("n/a", ((b"x", None),), _toggle_not_applicable),
+    Key("up", ((b"\x1b[A", None),), lambda w: w.move_highlight(-1)),
+    Key("down", ((b"\x1b[B", None),), lambda w: w.move_highlight(1)),
 ]
 
 WORDS = ["fix", "[bold]", "onboarding", "[/]", "call", "5", "customers", "[link=x]"]
@@ -169,6 +179,10 @@ def random_key(rng: random.Random, workshop: Workshop) -> Key:
 
 
 # --- The app in a pseudo-terminal ---------------------------------------------------------
+
+
+class ScreenTimeout(Exception):
+    """The app did not draw what a key should bring up: the keys that follow would go astray."""
 
 
 class AppInPty:
@@ -201,18 +215,31 @@ class AppInPty:
             pass
 
     def wait_until_up(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT
-        while UP_TEXT not in self.output:
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.kill()
-                shown = bytes(self.output[-2000:]).decode("utf-8", "replace")
-                raise RuntimeError(
-                    f"the app did not come up (exit {self.process.returncode}):\n{shown}"
-                )
-            time.sleep(0.01)
+        if not self.shows(UP_TEXT, since=0, timeout=START_TIMEOUT):
+            self.kill()
+            shown = bytes(self.output[-2000:]).decode("utf-8", "replace")
+            raise RuntimeError(
+                f"the app did not come up (exit {self.process.returncode}):\n{shown}"
+            )
 
-    def type(self, data: bytes) -> None:
+    def shows(self, text: bytes, since: int, timeout: float = SETTLE_TIMEOUT) -> bool:
+        """Whether the app draws `text` (after output position `since`) within the timeout."""
+        deadline = time.monotonic() + timeout
+        while text not in self.output[since:]:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def type(self, data: bytes, then_shows: bytes | None = None) -> None:
+        """Type, and when asked, wait until the screen shows what the keys bring up."""
+        since = len(self.output)
         os.write(self.fd, data)
+        if then_shows is None:
+            return
+        if not self.shows(then_shows, since):
+            raise ScreenTimeout(f"typed {data!r}, the screen never showed {then_shows.decode()!r}")
+        time.sleep(FOCUS_WAIT)
 
     def kill(self) -> None:
         if self.process.poll() is None:
@@ -256,6 +283,18 @@ def wait_for_state(path: Path, wanted: str, timeout: float = SETTLE_TIMEOUT) -> 
             return True
         time.sleep(0.01)
     return False
+
+
+def difference(expected: str, found: str) -> str:
+    """The ratings and actions that differ between two states, for a failure's message."""
+    wanted, got = json.loads(expected), json.loads(found)
+    parts = []
+    for part in ("ratings", "actions"):
+        missing = [x for x in wanted[part] if x not in got[part]]
+        extra = [x for x in got[part] if x not in wanted[part]]
+        if missing or extra:
+            parts.append(f"{part}: expected {missing}, found {extra}")
+    return "; ".join(parts)
 
 
 def changes(states: list[str]) -> int:
@@ -306,7 +345,8 @@ class KillLoop:
         return app, workshop
 
     def fail(self, problem: str) -> None:
-        self.tally.failures.append(f"kill {self.tally.kills + 1}: {problem}")
+        keys = " ".join(getattr(self, "keys", []))
+        self.tally.failures.append(f"kill {self.tally.kills + 1}: {problem} [keys: {keys}]")
 
     def round(self) -> None:
         app, workshop = self.start()
@@ -314,6 +354,7 @@ class KillLoop:
         states = [state_of(workshop.session)]
         settled = self.rng.random() < 0.6
         count = self.rng.randint(1, 10)
+        self.keys: list[str] = []
         newest_seen = 0
         try:
             for number in range(count):
@@ -321,10 +362,17 @@ class KillLoop:
                     self.fail(f"the file never showed the state after {number} keys")
                 # Drawn when typed: what a key does depends on where the workshop is by then.
                 key = random_key(self.rng, workshop)
-                self.send(app, key, gap=self.rng.uniform(0.0, 0.05 if settled else 0.01))
+                self.keys.append(key.name)
+                try:
+                    self.send(app, key, gap=self.rng.uniform(0.0, 0.05 if settled else 0.01))
+                except ScreenTimeout as timeout:
+                    self.fail(str(timeout))  # this key is the one in flight: stop here
+                    count = number + 1
                 key.apply(workshop)
                 states.append(state_of(workshop.session))
                 newest_seen = max(newest_seen, self.seen_index(states))
+                if number == count - 1:
+                    break
             time.sleep(self.rng.uniform(0.0, 0.03 if settled else 0.1))
         finally:
             app.kill()
@@ -335,9 +383,8 @@ class KillLoop:
 
     @staticmethod
     def send(app: AppInPty, key: Key, gap: float) -> None:
-        for data, pause in key.typed:
-            app.type(data)
-            time.sleep(pause)
+        for data, shown in key.typed:
+            app.type(data, shown)
         time.sleep(gap)
 
     def seen_index(self, states: list[str]) -> int:
@@ -360,7 +407,7 @@ class KillLoop:
             return
         matches = [n for n, state in enumerate(states) if state == on_disk]
         if not matches:
-            self.fail("the file holds a state that no key sequence made")
+            self.fail(f"the file holds a state that no key made: {difference(states[-1], on_disk)}")
             self.tally.lost += 1
             return
         kept = max(matches)
@@ -368,7 +415,8 @@ class KillLoop:
             lost = changes(states[kept : must_have + 1])
             self.tally.lost += lost
             self.fail(
-                f"the file went back to key {kept} of {len(states) - 1} ({lost} changes lost)"
+                f"the file went back to key {kept} of {len(states) - 1} ({lost} changes lost): "
+                + difference(states[must_have], on_disk)
             )
         elif kept < len(states) - 1 and states[kept] != states[-1]:
             self.tally.in_flight_lost += 1
