@@ -8,6 +8,11 @@ keystroke waits at least that long before the app sees it (DESIGN: one 16 ms fra
 Each device comes from its own 127.0.0.x address, as phones on a LAN do, so the per-address
 request budget applies as it would in a room.
 
+Then the same storms against the app itself (headless `run_test`, 120x40, the room opened
+as `--join` does), while the facilitator types the votes of five people without a device
+(digit keys, one every 20 ms): their keystroke to the frame that shows it (measured as in
+vote_latency.py), PUT -> the frame that shows the device's vote, PUT -> on disk.
+
 Usage: python benchmarks/room.py [--devices 30] [--rounds 20] [--dir DIR]
 """
 
@@ -23,6 +28,7 @@ import time
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 from aiohttp import ClientSession, TCPConnector
 
@@ -155,6 +161,102 @@ async def bench(devices: int, rounds: int, folder: Path) -> None:
     print(f"saves written: {len(saved_at)} for {stored} votes (coalesced)")
 
 
+def devices_once_open(url: str, code: str, names: list[str], orders: Connection) -> None:
+    orders.recv()  # the room is open
+    devices_process(url, code, names, orders)
+
+
+TYPED = ["F1", "F2", "F3", "F4", "F5"]
+"""People in the room without a device, listed first: the highlight starts on them."""
+
+
+async def bench_app(devices: int, rounds: int, folder: Path) -> None:
+    from maturity_tui.storage import session_path
+    from maturity_tui.tui.app import MaturityApp, Opening
+    from maturity_tui.tui.screens.voting import VotingScreen
+
+    names = [f"P{number:02d}" for number in range(1, devices + 1)]
+    model = find_model("customer-engagement")
+    session = new_session(
+        "bench-room-app", model, "Bench", participants=TYPED + names, now=datetime.now(UTC)
+    )
+    path = session_path(folder, session.id)
+    code, port = "K7Q2XM", free_port()
+    options = {"host": "127.0.0.1", "port": port, "join_code": code}
+    app = MaturityApp(sessions_dir=folder, opening=Opening(session, path, index=0), room=options)
+    handled: list[tuple[float, float]] = []
+    frames: list[float] = []
+    saved_at: list[tuple[int, float]] = []
+    keys, to_state, to_screen, to_disk = [], [], [], []
+    # Started before the app: under run_test, stderr has no file descriptor to hand down.
+    orders, their_end = multiprocessing.get_context("spawn").Pipe()
+    phones = multiprocessing.get_context("spawn").Process(
+        target=devices_once_open, args=(f"http://127.0.0.1:{port}/", code, names, their_end)
+    )
+    phones.start()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.press("escape")  # from the room screen to voting
+        await pilot.pause()
+        screen, room, workshop = app.screen, app.room_control.room, app.workshop
+        assert isinstance(screen, VotingScreen) and room is not None and workshop is not None
+        assert app.saver is not None
+        app.saver.on_saved.append(lambda r: saved_at.append((r, time.perf_counter())))
+        watch = VoteWatch(workshop)
+        vote, display = screen.action_vote, app._display
+
+        def timed_vote(position: int) -> None:
+            started = time.perf_counter()
+            vote(position)
+            handled.append((started, time.perf_counter()))
+
+        def timed_display(*args: Any, **kwargs: Any) -> None:
+            display(*args, **kwargs)
+            frames.append(time.perf_counter())
+
+        screen.action_vote = timed_vote  # type: ignore[method-assign]
+        app._display = timed_display  # type: ignore[method-assign]
+
+        def frame_after(moment: float) -> float:
+            return next(t for t in frames if t >= moment)
+
+        orders.send("open")
+        assert await asyncio.to_thread(orders.recv) == "joined"
+        indicators = min(rounds, len(workshop.indicators))
+        for round_number in range(indicators):
+            indicator = workshop.indicator.id
+            orders.send((indicator, round_number))
+            results = asyncio.ensure_future(asyncio.to_thread(orders.recv))
+            for n in range(len(TYPED)):
+                await pilot.press(str(n % 5 + 1))
+                await pilot.pause(0.02)  # the frame showing the vote has been written by now
+                began, ended = handled[-1]
+                keys.append(frame_after(ended) - began)
+            answers = await results
+            await pilot.pause(0.02)  # the frame after the last vote
+            for name, started, _ack in answers:
+                seen, revision = watch.seen[indicator, name]
+                to_state.append(seen - started)
+                to_screen.append(frame_after(seen) - started)
+                to_disk.append(next(t for r, t in saved_at if r >= revision) - started)
+            await pilot.press("n")
+            await pilot.pause()
+        orders.send(None)
+        await asyncio.to_thread(phones.join)
+        await app.workers.wait_for_complete()
+        await pilot.press("ctrl+q")
+    saved = load_session(path)
+    stored = sum(len(r.vote_values) for r in saved.ratings)
+    expected = (devices + len(TYPED)) * indicators
+    assert stored == expected, (stored, expected)
+    print(f"\nThe app (120x40, headless) with the room open: {stored} votes, all on disk")
+    print(summary("facilitator key -> frame (16 ms)", keys))
+    print(summary("PUT -> vote in the workshop state", to_state))
+    print(summary("PUT -> vote on the screen (frame)", to_screen))
+    print(summary("PUT -> vote on disk", to_disk))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--devices", type=int, default=30)
@@ -165,6 +267,7 @@ def main() -> None:
         folder = args.dir or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)
         asyncio.run(bench(args.devices, args.rounds, folder))
+        asyncio.run(bench_app(args.devices, args.rounds, folder))
 
 
 if __name__ == "__main__":
