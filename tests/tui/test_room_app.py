@@ -245,6 +245,49 @@ async def test_a_taken_port_is_a_message_not_a_crash(folder: Path) -> None:
             assert any(f"did not open on 127.0.0.1, port {port}" in m for m in messages)
 
 
+async def test_anonymous_room_counts_votes_and_auto_reveals_when_every_device_has(
+    folder: Path,
+) -> None:
+    session = build_session(voting="anonymous")
+    first = session.model.indicators[0].id
+    app = room_app(folder, session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert "Devices joined: 0" in shown(app, "#room-joined")
+        await back_to_voting(pilot)
+        await pilot.press("R")
+        async with ClientSession(url_of(app)) as http:
+            phones = []
+            for _ in range(2):
+                async with http.post("/api/join", json={"code": CODE}) as reply:
+                    phones.append(Device(http, (await reply.json())["token"]))
+            assert await phones[0].vote(first, 5) == 204
+            assert await phones[0].vote(first, 3) == 204, "a changed vote replaces the first"
+            await settle(pilot)
+            tally = shown(app, "#tally")
+            assert "1 vote" in tally and "3" not in tally.replace("1 vote", "")
+            assert shown(app, "#room-badge") == "room open · 2 devices · auto-reveal"
+            assert app.workshop is not None and not app.workshop.revealed
+            assert await phones[1].vote(first, 4) == 204
+            await settle(pilot)
+            assert app.workshop.revealed, "as many votes as devices"
+            assert "2 votes · revealed" in shown(app, "#tally")
+    rating = load_session(session_path(folder, session.id)).rating(first)
+    assert rating is not None and sorted(rating.vote_values) == [3, 4]
+
+
+async def test_names_on_the_room_screen_are_shown_literally(folder: Path) -> None:
+    names = ["[bold]Ana[/]", "Ben\x1b[31m", "[/]"]
+    app = room_app(folder, build_session(participants=names))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        async with devices(app, names[:2]):
+            await pilot.pause()
+            joined = shown(app, "#room-joined")
+            assert "In the room: [bold]Ana[/], Ben␛[31m" in joined
+            assert "Not yet: [/]" in joined
+
+
 async def refused(url: str) -> None:
     async with ClientSession(url) as http:
         with pytest.raises(ClientConnectionError):

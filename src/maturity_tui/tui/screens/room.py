@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -133,6 +134,14 @@ class RoomScreen(Screen[None]):
                 )
 
         self.app.push_screen(ReleaseDialog(room.taken_names), chosen)
+
+    def palette_commands(self) -> Iterator[SystemCommand]:
+        yield SystemCommand(
+            "Close the room", "j: devices can no longer vote", self.action_close_room
+        )
+        if self.room is not None and self.room.taken_names:
+            yield SystemCommand("Release a name", "x: let them join again", self.action_release)
+        yield SystemCommand("Back to voting", "escape", self.action_back)
 
 
 def names_line(title: str, names: list[str]) -> Content:
