@@ -1,4 +1,4 @@
-"""The room opened from the app: devices vote over real HTTP while the facilitator's screen follows."""
+"""The room opened from the app: devices vote over real HTTP, the facilitator's screen follows."""
 
 from __future__ import annotations
 
@@ -16,8 +16,10 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from maturity_tui.domain import Session
+from maturity_tui.room.guard import CODE_ALPHABET
 from maturity_tui.storage import load_session, session_path
 from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.big_code import big_code_lines
 from maturity_tui.tui.screens.room import RoomScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 
@@ -286,6 +288,26 @@ async def test_names_on_the_room_screen_are_shown_literally(folder: Path) -> Non
             joined = shown(app, "#room-joined")
             assert "In the room: [bold]Ana[/], Ben␛[31m" in joined
             assert "Not yet: [/]" in joined
+
+
+async def test_a_small_terminal_hides_the_qr_code_and_says_so(folder: Path) -> None:
+    app = room_app(folder, build_session())
+    async with app.run_test(size=(40, 20)) as pilot:
+        await settle(pilot)
+        assert not app.screen.query_one("#room-qr").display
+        assert "QR code hidden: the terminal needs 73 x 19" in shown(app, "#room-qr-note")
+        assert shown(app, "#room-code") == "K 7 Q 2 X M", "big letters need more room"
+        await pilot.resize_terminal(100, 30)
+        await settle(pilot)
+        assert app.screen.query_one("#room-qr").display
+        assert len(shown(app, "#room-code").splitlines()) == 3
+
+
+def test_every_join_code_character_has_its_own_big_glyph() -> None:
+    glyphs = [tuple(big_code_lines(char) or ()) for char in CODE_ALPHABET]
+    assert all(len(glyph) == 3 for glyph in glyphs)
+    assert len(set(glyphs)) == len(CODE_ALPHABET)
+    assert big_code_lines("K7Q2X0") is None, "no glyph for a character a code never has"
 
 
 async def refused(url: str) -> None:

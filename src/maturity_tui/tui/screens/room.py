@@ -17,6 +17,7 @@ from textual.widgets import Footer, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from maturity_tui.room.qr import qr_lines
+from maturity_tui.tui.big_code import big_code_lines, big_code_width
 from maturity_tui.tui.text import literal
 from maturity_tui.tui.widgets.session_bar import SessionBar
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
 
 INFO_WIDTH = 40
 """The columns the URL, the code and the names need beside the QR code."""
+SIDES = 4
+"""Columns around the info: the screen's padding and the code box's border."""
 
 
 class RoomScreen(Screen[None]):
@@ -52,8 +55,8 @@ class RoomScreen(Screen[None]):
             with Vertical(id="room-info"):
                 yield Static("The room is open. Join at", classes="room-label")
                 yield Static(Content(self.room.url or ""), id="room-url")
-                yield Static("with the code", classes="room-label")
-                yield Static(Content(" ".join(self.room.code)), id="room-code")
+                yield Static(f"with the code {self.room.code}", classes="room-label")
+                yield Static(id="room-code")
                 yield Static(id="room-joined")
                 yield Static(id="room-now")
                 yield Static(id="room-qr-note")
@@ -65,19 +68,26 @@ class RoomScreen(Screen[None]):
         assert room is not None and room.invite_url is not None
         self._qr = qr_lines(room.invite_url)
         self.query_one("#room-qr", Static).update(Content("\n".join(self._qr)))
-        self._fit_qr()
+        self._fit()
         self.watch(self.app, "room_changes", self._show_room, init=True)
         self.watch(self.app, "changes", self._show_votes, init=True)
 
     @on(Resize)
-    def _fit_qr(self) -> None:
-        """The QR code only where it fits beside the rest; otherwise say why it is missing."""
+    def _fit(self) -> None:
+        """The QR code only where it fits beside the rest (otherwise say why it is missing),
+        and the code in big letters where they fit beside it."""
         wide, tall = len(self._qr[0]) + INFO_WIDTH, len(self._qr) + 2
         fits = self.size.width >= wide and self.size.height >= tall
         self.query_one("#room-qr").display = fits
         note = self.query_one("#room-qr-note", Static)
         note.display = not fits
         note.update(f"(QR code hidden: the terminal needs {wide} x {tall} to show it)")
+        room = self.room
+        assert room is not None
+        left = self.size.width - (len(self._qr[0]) if fits else 0) - SIDES
+        big = big_code_lines(room.code) if left >= big_code_width(room.code) + SIDES else None
+        code = "\n".join(big) if big else " ".join(room.code)
+        self.query_one("#room-code", Static).update(Content(code))
 
     def _show_room(self, _changes: int = 0) -> None:
         room = self.room

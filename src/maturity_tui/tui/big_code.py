@@ -1,0 +1,64 @@
+"""The join code in letters three lines tall, to be read off a projector from the back."""
+
+from __future__ import annotations
+
+# Each glyph is 5x5 pixels (row by row, "#" lit); two pixel rows share a line of half blocks.
+# Only the join code's alphabet (no 0/O, 1/I/L), so every glyph differs clearly from the rest.
+_FONT = {
+    "A": ".###. #...# ##### #...# #...#",
+    "B": "####. #...# ####. #...# ####.",
+    "C": ".#### #.... #.... #.... .####",
+    "D": "####. #...# #...# #...# ####.",
+    "E": "##### #.... ####. #.... #####",
+    "F": "##### #.... ####. #.... #....",
+    "G": ".#### #.... #..## #...# .####",
+    "H": "#...# #...# ##### #...# #...#",
+    "J": "..### ...#. ...#. #..#. .##..",
+    "K": "#...# #..#. ###.. #..#. #...#",
+    "M": "#...# ##.## #.#.# #...# #...#",
+    "N": "#...# ##..# #.#.# #..## #...#",
+    "P": "####. #...# ####. #.... #....",
+    "Q": ".###. #...# #.#.# #..#. .##.#",
+    "R": "####. #...# ####. #..#. #...#",
+    "S": ".#### #.... .###. ....# ####.",
+    "T": "##### ..#.. ..#.. ..#.. ..#..",
+    "U": "#...# #...# #...# #...# .###.",
+    "V": "#...# #...# #...# .#.#. ..#..",
+    "W": "#...# #...# #.#.# ##.## #...#",
+    "X": "#...# .#.#. ..#.. .#.#. #...#",
+    "Y": "#...# .#.#. ..#.. ..#.. ..#..",
+    "Z": "##### ...#. ..#.. .#... #####",
+    "2": ".###. #...# ..##. .#... #####",
+    "3": "####. ....# .###. ....# ####.",
+    "4": "#..#. #..#. ##### ...#. ...#.",
+    "5": "##### #.... ####. ....# ####.",
+    "6": ".###. #.... ####. #...# .###.",
+    "7": "##### ....# ...#. ..#.. ..#..",
+    "8": ".###. #...# .###. #...# .###.",
+    "9": ".###. #...# .#### ....# .###.",
+}
+_HALF = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
+GLYPH_WIDTH = 5
+GAP = " "
+
+
+def big_code_lines(code: str) -> list[str] | None:
+    """Three lines drawing `code` in big letters; None if a character has no glyph."""
+    glyphs = []
+    for char in code.upper():
+        rows = _FONT.get(char)
+        if rows is None:
+            return None
+        pixels = [[c == "#" for c in row] for row in rows.split()]
+        pixels.append([False] * GLYPH_WIDTH)
+        glyphs.append(
+            [
+                "".join(_HALF[top, bottom] for top, bottom in zip(upper, lower, strict=True))
+                for upper, lower in zip(pixels[::2], pixels[1::2], strict=True)
+            ]
+        )
+    return [GAP.join(glyph[line] for glyph in glyphs) for line in range(3)]
+
+
+def big_code_width(code: str) -> int:
+    return len(code) * GLYPH_WIDTH + (len(code) - 1) * len(GAP)
