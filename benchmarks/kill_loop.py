@@ -188,12 +188,13 @@ class ScreenTimeout(Exception):
 class AppInPty:
     """The real `maturity-tui` process on a fixed-size pseudo-terminal, its output drained."""
 
-    def __init__(self, arguments: list[str]) -> None:
+    def __init__(self, arguments: list[str], prefix: tuple[str, ...] = ()) -> None:
+        """`prefix`: a command to run the app under (`setpriv …`)."""
         main, child = pty.openpty()
         fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "TEXTUAL_ANIMATIONS": "none"}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "maturity_tui", *arguments],
+            [*prefix, sys.executable, "-m", "maturity_tui", *arguments],
             stdin=child,
             stdout=child,
             stderr=child,

@@ -158,11 +158,15 @@ class MaturityApp(App[int]):
             self.post_message(SaveFinished(None))
 
     def on_save_finished(self, message: SaveFinished) -> None:
+        failing_already = self.save_failed
         self.save_failed = message.error is not None
         if message.error is None:
             self.save_state = f"saved {self.now().astimezone():%H:%M:%S}"
             return
         self.save_state = f"NOT SAVED, retrying: {message.error}"
+        if not failing_already:
+            # The bar has room for little more than "NOT SAVED": say why once, in full.
+            self.notify(message.error, title="Not saved", severity="error", markup=False)
         self.set_timer(SAVE_RETRY_SECONDS, self._retry_save)
 
     def _retry_save(self) -> None:
