@@ -6,7 +6,8 @@ facilitator's screen draws from), -> the vote on disk (the autosave that wrote i
 keystroke waits at least that long before the app sees it (DESIGN: one 16 ms frame).
 
 Each device comes from its own 127.0.0.x address, as phones on a LAN do, so the per-address
-request budget applies as it would in a room.
+request budget applies as it would in a room, and follows the room's event stream as the
+page does.
 
 Then the same storms against the app itself (headless `run_test`, 120x40, the room opened
 as `--join` does), while the facilitator types the votes of five people without a device
@@ -30,7 +31,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
-from aiohttp import ClientSession, TCPConnector
+from aiohttp import ClientSession, ClientTimeout, TCPConnector
 
 from maturity_tui.domain import new_session
 from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
@@ -38,6 +39,7 @@ from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
 
 TICK = 0.002
+FOREVER = ClientTimeout(total=None)
 
 
 class VoteWatch:
@@ -93,6 +95,15 @@ async def devices_loop(url: str, code: str, names: list[str], orders: Connection
     for client, name in zip(clients, names, strict=True):
         async with client.post("/api/join", json={"code": code, "name": name}) as reply:
             tokens.append((await reply.json())["token"])
+
+    async def follow(n: int) -> None:
+        """Listen to the room's events as the page does: each change is pushed to every device."""
+        headers = {"Authorization": f"Bearer {tokens[n]}"}
+        async with clients[n].get("/api/events", headers=headers, timeout=FOREVER) as stream:
+            async for _line in stream.content:
+                pass
+
+    streams = [asyncio.create_task(follow(n)) for n in range(len(names))]
     orders.send("joined")
 
     async def vote(n: int, indicator: str, value: int) -> tuple[str, float, float]:
@@ -107,6 +118,8 @@ async def devices_loop(url: str, code: str, names: list[str], orders: Connection
         indicator, round_number = order
         votes = [vote(n, indicator, 1 + (n + round_number) % 5) for n in range(len(names))]
         orders.send(await asyncio.gather(*votes))
+    for stream in streams:
+        stream.cancel()
     for client in clients:
         await client.close()
 
