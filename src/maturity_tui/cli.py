@@ -135,12 +135,25 @@ def _port(text: str) -> int:
     return port
 
 
+def _join_code(text: str) -> str:
+    from maturity_tui.room.guard import CODE_ALPHABET, CODE_LENGTH, normalize_code, valid_join_code
+
+    code = normalize_code(text)
+    if not valid_join_code(code):
+        raise argparse.ArgumentTypeError(
+            f"a join code is {CODE_LENGTH} characters from {CODE_ALPHABET}, not {text!r}"
+        )
+    return code
+
+
 def _add_room_options(parser: argparse.ArgumentParser) -> None:
     room = parser.add_argument_group("room (participants vote from their own devices)")
     room.add_argument("--join", action="store_true", help="open the room when the app starts")
     room.add_argument("--host", help="address to listen on (default: this machine's LAN address)")
     room.add_argument("--port", type=_port, help="port to listen on (default: 8765)")
-    room.add_argument("--join-code", metavar="CODE", help="the join code (default: a random one)")
+    room.add_argument(
+        "--join-code", metavar="CODE", type=_join_code, help="the join code (default: a random one)"
+    )
 
 
 def _room(args: argparse.Namespace) -> dict[str, Any] | None:

@@ -302,6 +302,10 @@ def test_bad_port_is_a_usage_error(run: Run) -> None:
     assert "port" in refused(run("open", "x.toml", "--join", "--port", "99999"))
 
 
+def test_bad_join_code_is_a_usage_error(run: Run) -> None:
+    assert "join code" in refused(run("open", "x.toml", "--join", "--join-code", "K7Q2X0"))
+
+
 def test_open_a_missing_session_exits_2_before_any_screen(run: Run) -> None:
     assert "missing.toml" in refused(run("open", "missing.toml"))
 
