@@ -313,8 +313,7 @@ def lock_pid(path: Path) -> int | None:
 def opened(session: Session, index: int | None) -> Workshop:
     """The workshop as `MaturityApp.open_workshop` sets it up (who is highlighted first too)."""
     workshop = Workshop(session)
-    workshop.index = workshop.first_unrated_index() if index is None else index
-    workshop.go(workshop.index)
+    workshop.go(workshop.first_unrated_index() if index is None else index)
     return workshop
 
 

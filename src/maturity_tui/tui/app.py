@@ -114,8 +114,8 @@ class MaturityApp(App[int]):
             return False
         self.lock = lock
         workshop = Workshop(opening.session, now=self.now)
-        workshop.index = workshop.first_unrated_index() if opening.index is None else opening.index
-        workshop.go(workshop.index)
+        # go() picks who votes first there; setting `index` beforehand would skip that.
+        workshop.go(workshop.first_unrated_index() if opening.index is None else opening.index)
         self.workshop = workshop
         self.saver = Saver(opening.path)
         self._offered_revision = -1
