@@ -244,7 +244,9 @@ async def test_a_taken_port_is_a_message_not_a_crash(folder: Path) -> None:
             assert isinstance(app.screen, VotingScreen)
             assert app.room_control.room is None
             messages = [n.message for n in app._notifications]
-            assert any(f"did not open on 127.0.0.1, port {port}" in m for m in messages)
+            assert any(
+                f"did not open on 127.0.0.1, port {port}: the port is taken" in m for m in messages
+            )
 
 
 async def test_anonymous_room_counts_votes_and_auto_reveals_when_every_device_has(

@@ -6,6 +6,7 @@ directly, so a device's vote reaches the screens through the same `on_change` as
 
 from __future__ import annotations
 
+import errno
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -13,6 +14,14 @@ if TYPE_CHECKING:
     from maturity_tui.room.server import Room
     from maturity_tui.tui.app import MaturityApp
     from maturity_tui.workshop import Workshop
+
+
+def why_not_open(error: Exception) -> str:
+    if isinstance(error, OSError) and error.errno == errno.EADDRINUSE:
+        return "the port is taken (another room or program?): choose another with --port"
+    if isinstance(error, OSError) and error.errno == errno.EADDRNOTAVAIL:
+        return "this machine has no such address: choose another with --host"
+    return str(error)
 
 
 class RoomControl:
@@ -52,7 +61,7 @@ class RoomControl:
             )
         except (OSError, ValueError) as error:
             where = f"{host or 'this machine'}, port {port}"
-            why = error.strerror if isinstance(error, OSError) and error.strerror else error
+            why = why_not_open(error)
             self.app.notify(
                 f"The room did not open on {where}: {why}",
                 title="Room",
