@@ -83,7 +83,8 @@ class RoomScreen(Screen[None]):
         note.display = not fits
         note.update(f"(QR code hidden: the terminal needs {wide} x {tall} to show it)")
         room = self.room
-        assert room is not None
+        if room is None:  # closing: the screen is on its way out
+            return
         left = self.size.width - (len(self._qr[0]) if fits else 0) - SIDES
         big = big_code_lines(room.code) if left >= big_code_width(room.code) + SIDES else None
         code = "\n".join(big) if big else " ".join(room.code)
