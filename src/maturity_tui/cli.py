@@ -9,6 +9,7 @@ and the app is imported only in the branch that runs it. Exit codes: 0 ok, 2 bad
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -103,11 +104,18 @@ def _load_sessions(names: Sequence[str], folder: Path) -> list[Session]:
 
     sessions: list[Session] = []
     problems: list[LoadError] = []
-    for name in names:
-        try:
-            sessions.append(load_session(session_file(name, folder)))
-        except LoadError as error:
-            problems.append(error)
+    # Loading makes many objects that all stay alive: the cyclic collector would scan them
+    # again and again for nothing (a quarter of the time of a 1,000-session compare).
+    gc.disable()
+    try:
+        for name in names:
+            try:
+                sessions.append(load_session(session_file(name, folder)))
+            except LoadError as error:
+                problems.append(error)
+    finally:
+        gc.freeze()
+        gc.enable()
     if problems:
         raise LoadErrors(problems)
     return sessions

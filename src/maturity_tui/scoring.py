@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from maturity_tui.domain import Indicator, MaturityModel, Metric, Rating, Reading, Scale, Session
@@ -55,15 +56,21 @@ def agreed_rating(rating: Rating | None) -> int | None:
     return values[(len(values) - 1) // 2] if values else None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class IndicatorScore:
     indicator: Indicator
     position: int
     """Index in the model's indicator order."""
-    stats: VoteStats
+    votes: Sequence[int]
+    scale: Scale
     agreed: int | None
     achieved: bool
     applicable: bool
+
+    @cached_property
+    def stats(self) -> VoteStats:
+        """Computed on first use: comparing many sessions needs only the agreed ratings."""
+        return vote_stats(self.votes, self.scale)
 
     @property
     def id(self) -> str:
@@ -154,7 +161,8 @@ def score_indicators(session: Session) -> tuple[IndicatorScore, ...]:
             IndicatorScore(
                 indicator=indicator,
                 position=position,
-                stats=vote_stats(rating.vote_values if rating else [], scale),
+                votes=rating.vote_values if rating else (),
+                scale=scale,
                 agreed=agreed,
                 achieved=agreed is not None and agreed >= scale.achieved_at,
                 applicable=rating is None or rating.applicable,
