@@ -87,3 +87,14 @@ async def test_a_terminal_with_a_taken_name_or_no_room_says_so(tmp_path: Path) -
         gone = await start("127.0.0.1:9", "--code", CODE)
         await gone.expect("cannot reach")
         assert await asyncio.wait_for(gone.process.wait(), 10) == 1
+
+
+@run_async
+async def test_a_terminal_ends_when_the_facilitator_closes_the_room(tmp_path: Path) -> None:
+    async with serve(tmp_path) as served:
+        terminal = await start(served.url, "--code", CODE, "--name", "Ana")
+        await terminal.expect("[5] Always")
+        await served.room.stop()
+        await terminal.expect("The facilitator closed the room.")
+        assert await asyncio.wait_for(terminal.process.wait(), 10) == 0
+        assert "reconnecting" not in terminal.seen

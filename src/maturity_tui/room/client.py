@@ -22,6 +22,10 @@ from maturity_tui.textsafe import literal, one_line
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 HELP = "Type a digit to vote (its scale position), w to withdraw, q to quit."
+FAREWELLS = {
+    "closed": "The facilitator closed the room.",
+    "revoked": "The facilitator released your name; join again to vote.",
+}
 
 Say = Callable[[str], None]
 
@@ -176,14 +180,19 @@ class TerminalVoter:
                         self.lines.put_nowait(None)
                         return
                     delay = 1.0
-                    await self._read_events(response)
+                    farewell = await self._read_events(response)
+                if farewell is not None:
+                    self.say(FAREWELLS[farewell])
+                    self.lines.put_nowait(None)
+                    return
             except (aiohttp.ClientError, TimeoutError):
                 pass
             self.say("Connection lost; reconnecting…")
             await asyncio.sleep(delay)
             delay = min(delay * 2, 8.0)
 
-    async def _read_events(self, response: aiohttp.ClientResponse) -> None:
+    async def _read_events(self, response: aiohttp.ClientResponse) -> str | None:
+        """Show each state as it comes; the name of the event that ended the stream, if any."""
         event, data = "message", ""
         async for raw in response.content:
             line = raw.decode("utf-8").rstrip("\r\n")
@@ -194,9 +203,10 @@ class TerminalVoter:
             elif not line:
                 if event == "state":
                     self.show(json.loads(data))
-                elif event == "closed":
-                    self.say("The facilitator closed the room.")
+                elif event in FAREWELLS:
+                    return event
                 event, data = "message", ""
+        return None
 
     # --- Showing ------------------------------------------------------------------------
 

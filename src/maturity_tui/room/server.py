@@ -99,6 +99,8 @@ class Room:
         self._closing = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe: Callable[[], None] | None = None
+        # Built once per change and shared by every stream: 30 devices, one state.
+        self._shared_state: RoomState | None = None
         self._runner: web.AppRunner | None = None
         self._pages = {route: _page_file(name) for route, name in PAGE_FILES.items()}
         self.app = self._build_app()
@@ -184,6 +186,7 @@ class Room:
             self._unsubscribe = None
 
     def _host_changed(self) -> None:
+        self._shared_state = None
         # Listeners may be called from a worker thread; the streams live on the loop.
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_soon_threadsafe(self._wake_streams)
@@ -191,6 +194,12 @@ class Room:
     def _wake_streams(self) -> None:
         for waker in self._wakers:
             waker.set()
+
+    def _current_state(self) -> RoomState:
+        state = self._shared_state
+        if state is None:
+            state = self._shared_state = self.host.state()
+        return state
 
     def _tell_facilitator(self) -> None:
         for listener in list(self.on_change):
@@ -231,7 +240,7 @@ class Room:
             raise ApiError(403, "wrong join code")
         if len(self._devices) >= MAX_DEVICES:
             raise ApiError(403, "the room is full")
-        state = self.host.state()
+        state = self._current_state()
         if state.voting == "named":
             free = [p for p in state.participants if p not in self._names]
             if name not in free:
@@ -283,7 +292,7 @@ class Room:
         indicator, value = body.get("indicator"), body.get("value")
         if not isinstance(indicator, str) or type(value) is not int:
             raise ApiError(400, 'expected {"indicator": "…", "value": <a number>}')
-        if value not in {point.value for point in self.host.state().scale}:
+        if value not in {point.value for point in self._current_state().scale}:
             raise ApiError(400, f"{value} is not on the scale")
         await self._host_call(self.host.cast_vote(voter, indicator, value))
         return web.Response(status=204)
@@ -317,7 +326,7 @@ class Room:
         return voter
 
     def _view(self, voter: Voter) -> dict[str, Any]:
-        state = self.host.state()
+        state = self._current_state()
         current = state.indicator
         my_vote = self.host.vote_of(voter, current.id) if current else None
         return state_json(state, voter, my_vote)
