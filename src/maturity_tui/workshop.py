@@ -8,7 +8,7 @@ is how the app autosaves and the room pushes state.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
@@ -46,6 +46,9 @@ class Workshop:
         self.index = 0
         self.revealed = False
         self.highlighted: str | None = None
+        self.on_own_device: frozenset[str] = frozenset()
+        """Participants voting from their own device in the room: the keyboard's highlight
+        skips them, so a device's vote never moves the highlight under the facilitator's key."""
         self.revision = 0
         """Bumped by every change to the session itself (what must be saved), not the view."""
         self._undo: dict[str, list[Cast]] = {}
@@ -321,19 +324,29 @@ class Workshop:
         if participant not in self.session.participants:
             raise WorkshopError(f"{participant!r} is not a participant of this session")
 
+    def set_own_devices(self, names: Iterable[str]) -> None:
+        """Who votes from a device now; the highlight leaves them for those at the keyboard."""
+        self.on_own_device = frozenset(names)
+        if self.highlighted in self.on_own_device:
+            self._highlight_next_voter(after=self.highlighted)
+        self._changed(touch=False)
+
     def _highlight_next_voter(self, after: str | None = None) -> None:
-        """Highlight the next participant (after `after`, wrapping) who has not voted yet."""
+        """Highlight the next participant (after `after`, wrapping) who has not voted yet,
+        preferring those without a device of their own."""
         names = self.session.participants
         if not self.named or not names:
             self.highlighted = None
             return
         voted = set(self.voted_participants())
         start = names.index(after) + 1 if after in names else 0
-        for name in names[start:] + names[:start]:
+        in_turn = names[start:] + names[:start]
+        at_keyboard = [name for name in in_turn if name not in self.on_own_device]
+        for name in at_keyboard:
             if name not in voted:
                 self.highlighted = name
                 return
-        self.highlighted = names[start % len(names)]
+        self.highlighted = (at_keyboard or in_turn)[0]
 
     def _changed(self, *, touch: bool = True) -> None:
         """Tell listeners; `touch` marks a change to the saved session (not just the view)."""

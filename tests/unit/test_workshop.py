@@ -66,6 +66,19 @@ def test_highlight_skips_those_who_already_voted() -> None:
     assert w.highlighted == "Caro"
 
 
+def test_highlight_leaves_participants_voting_from_their_own_device() -> None:
+    w = workshop()
+    w.set_own_devices(["Ana"])
+    assert w.highlighted == "Ben"
+    w.cast(4, participant="Ana")  # from Ana's phone, while the facilitator is about to type
+    assert w.highlighted == "Ben"
+    w.cast_at(2)
+    assert w.highlighted == "Caro"
+    w.set_own_devices([])
+    w.next()
+    assert w.highlighted == "Ana"
+
+
 def test_digit_keys_map_scale_positions_not_values() -> None:
     w = workshop(model=zero_based_model())
     w.cast_at(1)

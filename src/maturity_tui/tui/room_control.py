@@ -91,6 +91,7 @@ class RoomControl:
             await self.app.push_screen(RoomScreen())
 
     def _room_changed(self) -> None:
+        self.workshop.set_own_devices(self.room.taken_names if self.room else ())
         self.app.room_changes += 1
 
     # --- Auto-reveal --------------------------------------------------------------------
