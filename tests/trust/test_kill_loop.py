@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from trustkit import benchmark
@@ -13,13 +14,13 @@ pytestmark = pytest.mark.slow
 kill_loop = benchmark("kill_loop")
 
 
-def assert_nothing_lost(tally: object, kills: int) -> None:
-    assert tally.failures == [], tally.summary()  # type: ignore[attr-defined]
-    assert tally.kills == kills  # type: ignore[attr-defined]
-    assert tally.lost == 0  # type: ignore[attr-defined]
-    assert tally.max_temp_files <= 1  # type: ignore[attr-defined]
+def assert_nothing_lost(tally: Any, kills: int) -> None:
+    assert tally.failures == [], tally.summary()
+    assert tally.kills == kills
+    assert tally.lost == 0
+    assert tally.max_temp_files <= 1
     # Every start after the first found the dead process's lock and took it over.
-    assert tally.lock_takeovers == kills - 1  # type: ignore[attr-defined]
+    assert tally.lock_takeovers == kills - 1
 
 
 def test_twenty_kills_keep_every_saved_change(tmp_path: Path) -> None:
