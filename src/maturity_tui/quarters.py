@@ -12,7 +12,7 @@ from typing import Literal
 from maturity_tui.compare import IndicatorTrend
 from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
 from maturity_tui.domain.base import Number
-from maturity_tui.storage import free_session_id, scan_sessions
+from maturity_tui.storage import SessionLock, free_session_id, scan_sessions
 
 TRASH_DIR = ".trash"
 
@@ -173,6 +173,13 @@ def move_to_trash(path: Path, folder: Path) -> Path:
         target = trash / f"{path.stem}-{number}{path.suffix}"
     path.rename(target)
     return target
+
+
+def trash_session(path: Path, folder: Path) -> Path:
+    """Move a session file to the trash, unless a live workshop has it open: that one's next
+    autosave would bring it back (storage.SessionLocked names the process)."""
+    with SessionLock(path):
+        return move_to_trash(path, folder)
 
 
 # --- Readings -------------------------------------------------------------------------------

@@ -29,8 +29,11 @@ from maturity_tui.quarters import (
     review_carried,
     set_reading,
     team_history,
+    trash_session,
 )
 from maturity_tui.storage import (
+    SessionLock,
+    SessionLocked,
     builtin_models,
     dumps_session,
     load_session,
@@ -242,6 +245,16 @@ def test_move_to_trash_never_erases_and_suffixes_a_name_clash(tmp_path: Path) ->
     assert again == tmp_path / ".trash" / "apollo-2026-q4-2.toml"
     assert moved.read_text() == "one" and again.read_text() == "two"
     assert [p.name for p in tmp_path.glob("*.toml")] == []  # out of the library's sight
+
+
+def test_trash_session_refuses_a_session_open_in_a_workshop(tmp_path: Path) -> None:
+    path = tmp_path / "apollo-2026-q4.toml"
+    path.write_text("one")
+    with SessionLock(path), pytest.raises(SessionLocked):
+        trash_session(path, tmp_path)
+    assert path.read_text() == "one"
+    assert trash_session(path, tmp_path) == tmp_path / ".trash" / "apollo-2026-q4.toml"
+    assert list(tmp_path.glob("*.toml*")) == []  # no lock file left behind either
 
 
 # --- readings --------------------------------------------------------------------------------
