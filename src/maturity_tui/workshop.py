@@ -318,6 +318,11 @@ class Workshop:
         self.session.status = status
         self._changed()
 
+    def record_change(self) -> None:
+        """A change made by another module's rules (KPI readings, the review of carried-over
+        actions): saved and shown like any other."""
+        self._changed()
+
     # --- Internals --------------------------------------------------------------------
 
     def _check_participant(self, participant: str) -> None:

@@ -1,4 +1,4 @@
-"""Home screen and setup: newest first, open a session, create one with inline validation."""
+"""Home screen and setup: the library by team, open a session, create one with inline validation."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def saved_team(folder: Path, team: str, hours: int) -> None:
     save_session(session, folder / f"{session.id}.toml")
 
 
-async def test_home_lists_newest_first_and_opens_the_selected_one(folder: Path) -> None:
+async def test_home_lists_by_team_and_opens_the_selected_one(folder: Path) -> None:
     saved_team(folder, "Old", 0)
     saved_team(folder, "New", 5)
     saved_team(folder, "Mid", 2)
@@ -31,11 +31,11 @@ async def test_home_lists_newest_first_and_opens_the_selected_one(folder: Path) 
         await settle(pilot)
         table = app.screen.query_one(DataTable)
         teams = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
-        assert teams == ["New", "Mid", "Old"]
+        assert teams == ["Mid", "New", "Old"]  # the library: by team, then period
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, VotingScreen)
-        assert app.workshop is not None and app.workshop.session.team == "Mid"
+        assert app.workshop is not None and app.workshop.session.team == "New"
 
 
 async def test_setup_validates_inline_then_creates_the_file(folder: Path) -> None:

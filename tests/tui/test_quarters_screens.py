@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import settle
+from conftest import fixed_now, make_app, settle
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -24,10 +24,13 @@ from textual.widgets import DataTable, Input, Label, RadioSet, Static
 from maturity_tui.domain import Session, new_session
 from maturity_tui.quarters import carry_over, duplicate_for_next_period, team_history
 from maturity_tui.storage import load_session, save_session, session_path
+from maturity_tui.tui.app import MaturityApp, prepare
 from maturity_tui.tui.screens.carryover import CarryOverScreen, carry_over_and_review
 from maturity_tui.tui.screens.compare import CompareScreen
 from maturity_tui.tui.screens.export_dialog import ExportDialog
 from maturity_tui.tui.screens.readings import MetricRow, ReadingsScreen
+from maturity_tui.tui.screens.results import ResultsScreen
+from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
 
 DEMO = Path(__file__).parents[2] / "sessions"
@@ -520,3 +523,148 @@ def test_snapshot_carry_over(snap_compare: Any, tmp_path: Path) -> None:
     fresh = duplicate_for_next_period(demo(DEMO)[-1], tmp_path, NEXT_QUARTER)
     app = Host(lambda: CarryOverScreen(fresh, lambda: None))
     assert snap_compare(app, terminal_size=(80, 24), press=["x"])
+
+
+# --- Wired into the app ------------------------------------------------------------------------
+
+
+def home_teams_and_periods(app: App[Any]) -> list[tuple[str, str]]:
+    table = app.screen.query_one("#sessions", DataTable)
+    return [(str(r[0]), str(r[1])) for r in map(table.get_row_at, range(table.row_count))]
+
+
+def select(app: App[Any], period: str) -> None:
+    table = app.screen.query_one("#sessions", DataTable)
+    table.move_cursor(row=[p for _, p in home_teams_and_periods(app)].index(period))
+
+
+def with_zeus(folder: Path) -> None:
+    zeus = new_session(
+        "zeus-2026-q2", demo(folder)[0].model, "Zeus", period="2026-Q2", now=NEXT_QUARTER
+    )
+    save_session(zeus, session_path(folder, zeus.id))
+
+
+async def test_library_groups_by_team_in_period_order_and_filters(folder: Path) -> None:
+    with_zeus(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert home_teams_and_periods(app) == [
+            ("Apollo", "2026-Q1"),
+            ("Apollo", "2026-Q2"),
+            ("Apollo", "2026-Q3"),
+            ("Apollo", "2026-Q4"),
+            ("Zeus", "2026-Q2"),
+        ]
+        await pilot.press("slash", "Q", "2")
+        assert home_teams_and_periods(app) == [("Apollo", "2026-Q2"), ("Zeus", "2026-Q2")]
+        await pilot.press("backspace", "backspace", "z", "e", "enter")
+        assert home_teams_and_periods(app) == [("Zeus", "2026-Q2")]
+        assert isinstance(app.focused, DataTable)
+
+
+async def test_library_compare_shows_the_teams_sessions(folder: Path) -> None:
+    with_zeus(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select(app, "2026-Q1")
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        table = app.screen.query_one("#compare-sessions", DataTable)
+        assert table.row_count == 4  # Apollo's, not Zeus's
+
+
+async def test_library_duplicate_starts_next_quarter_with_the_review(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select(app, "2026-Q4")
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, CarryOverScreen)
+        await pilot.press("d", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+    fresh = load_session(session_path(folder, "apollo-2027-q1"))
+    source = load_session(session_path(folder, "apollo-2026-q4"))
+    assert (fresh.participants, fresh.ratings, fresh.readings) == (source.participants, [], [])
+    assert [(a.carried_id, a.status) for a in fresh.actions] == [(3, "done"), (4, "open")]
+
+
+async def test_library_delete_asks_then_moves_the_file_to_the_trash(folder: Path) -> None:
+    target = session_path(folder, "apollo-2026-q1")
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        select(app, "2026-Q1")
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert target.exists() and len(home_teams_and_periods(app)) == 4
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert ("Apollo", "2026-Q1") not in home_teams_and_periods(app)
+    assert not target.exists()
+    assert (folder / ".trash" / target.name).exists()
+
+
+async def test_a_new_workshop_reviews_last_quarters_actions_then_votes(folder: Path) -> None:
+    opening = prepare(
+        folder,
+        {
+            "model": "customer-engagement",
+            "team": "Apollo",
+            "period": "2027-Q1",
+            "participants": ["A"],
+        },
+        None,
+    )
+    assert opening is not None and opening.new
+    app = MaturityApp(sessions_dir=folder, opening=opening, now=fixed_now)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, CarryOverScreen)
+        await pilot.press("x", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+    saved = load_session(opening.path)
+    assert [(a.carried_from, a.status) for a in saved.actions] == [
+        ("apollo-2026-q4", "dropped"),
+        ("apollo-2026-q4", "open"),
+    ]
+
+
+async def test_k_in_the_workshop_enters_readings_that_autosave(folder: Path) -> None:
+    session = demo(folder)[-1]
+    app = make_app(folder, session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingsScreen)
+        await enter(pilot, "nps", "value", "33")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+    assert load_session(session_path(folder, session.id)).reading("nps").value == 33  # type: ignore[union-attr]
+
+
+async def test_x_on_results_exports_the_action_list(folder: Path) -> None:
+    session = demo(folder)[-1]
+    app = make_app(folder, session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        await write_export(pilot, 0)
+        assert isinstance(app.screen, ResultsScreen)
+    path = session_path(folder, session.id)
+    written = folder / "exports" / "apollo-2026-q4-actions.csv"
+    assert written.read_bytes() == cli("export", "--format", "csv", path)

@@ -38,6 +38,8 @@ class Opening:
     """None: the first unrated indicator."""
     lock: SessionLock | None = None
     """Taken already (before the app started), so a refusal reaches stderr plainly."""
+    new: bool = False
+    """Just created: the team's last open actions are carried over and reviewed first."""
 
 
 class SaveFinished(Message):
@@ -122,6 +124,11 @@ class MaturityApp(App[int]):
         workshop.on_change.append(self._workshop_changed)
         self._autosave()
         self.push_screen(VotingScreen())
+        if opening.new:
+            from maturity_tui.tui.screens.carryover import carry_over_and_review
+
+            folder = opening.path.parent
+            carry_over_and_review(self, workshop.session, folder, workshop.record_change)
         if self.room is not None:  # --join
             self.call_later(self.room_control.show)
         return True
@@ -246,7 +253,7 @@ def prepare(
         period=period,
         now=now,
     )
-    return locked(Opening(session, session_path(sessions_dir, session.id), index=0))
+    return locked(Opening(session, session_path(sessions_dir, session.id), index=0, new=True))
 
 
 def locked(opening: Opening) -> Opening:
@@ -254,7 +261,7 @@ def locked(opening: Opening) -> Opening:
 
     lock = SessionLock(opening.path)
     lock.acquire()
-    return Opening(opening.session, opening.path, opening.index, lock)
+    return Opening(opening.session, opening.path, opening.index, lock, opening.new)
 
 
 def run_app(

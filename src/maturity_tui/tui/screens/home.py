@@ -1,4 +1,4 @@
-"""The home screen: the workshops in the sessions folder, newest first, loaded in the background."""
+"""The home screen: the session library, by team and period, loaded in the background."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from maturity_tui.tui.text import literal
@@ -21,6 +21,7 @@ from maturity_tui.tui.text import literal
 COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
 
 if TYPE_CHECKING:
+    from maturity_tui.domain import Session
     from maturity_tui.tui.app import MaturityApp
     from maturity_tui.tui.session_rows import Row
 
@@ -39,6 +40,10 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New workshop", id="new"),
         Binding("o", "open", "Open", id="open"),
+        Binding("slash", "filter", "Filter", id="filter", show=False),
+        Binding("c", "compare", "Compare", id="compare", tooltip="All of this team's sessions"),
+        Binding("d", "duplicate", "Next period", id="duplicate", tooltip="Same team, no votes"),
+        Binding("delete", "trash", "Delete", id="trash", tooltip="Move to .trash/"),
         Binding("q", "quit", "Quit", id="quit-home"),
     ]
 
@@ -46,6 +51,9 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static("maturity-tui · workshops", id="home-title")
+        yield Input(
+            placeholder="/ to filter: team, period, title", id="library-filter", compact=True
+        )
         table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="sessions")
         for column in COLUMNS:
             table.add_column(column, key=column)
@@ -89,11 +97,11 @@ class HomeScreen(Screen[None]):
                 continue
             key = str(row.path)
             self._rows[key] = row
-            table.add_row(*row.cells, key=key)
+            if self._shown(row):
+                table.add_row(*row.cells, key=key)
         self._show_broken()
         if message.done:
-            # Files arrived newest-modified first; one sort settles the exact order.
-            table.sort("Last change", key=lambda changed: changed.plain, reverse=True)
+            self._refill()
         if first or message.done:
             # DataTable widens auto-width columns when idle but keeps rows it drew before at
             # the old widths (Textual 8.2.8); restyling drops those stale lines.
@@ -116,6 +124,113 @@ class HomeScreen(Screen[None]):
             Content("\n").join([heading, *(literal(str(row.cells[0])) for row in self._broken)])
         )
 
+    # --- The library -----------------------------------------------------------------
+
+    def _shown(self, row: Row) -> bool:
+        from maturity_tui.quarters import matches
+
+        query = self.query_one("#library-filter", Input).value
+        return row.session is not None and matches(row.session, query)
+
+    def _refill(self) -> None:
+        """The library's order (by team, each team oldest period first), filtered."""
+        from maturity_tui.quarters import library_key
+
+        table: DataTable[Text] = self.query_one(DataTable)
+        current = self._selected()
+        table.clear()
+        shown = [row for row in self._rows.values() if self._shown(row)]
+        for row in sorted(shown, key=lambda row: library_key(row.session)):  # type: ignore[arg-type]
+            table.add_row(*row.cells, key=str(row.path))
+        if current is not None and str(current.path) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(current.path)))
+
+    @on(Input.Changed, "#library-filter")
+    def _filter_changed(self) -> None:
+        self._refill()
+
+    @on(Input.Submitted, "#library-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#library-filter", Input).focus()
+
+    def _selected(self) -> Row | None:
+        table: DataTable[Text] = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        return self._rows.get(key)
+
+    def _reload(self, row: Row) -> Session | None:
+        """The row's file read again: the row may be older than the file (another instance ran
+        a workshop on it since), and the first autosave would write the old copy back."""
+        from maturity_tui.storage import LoadError, load_session
+
+        try:
+            return load_session(row.path)
+        except LoadError as error:
+            self.notify(str(error), title="Not opened", severity="error", markup=False)
+            return None
+
+    def action_compare(self) -> None:
+        from maturity_tui.quarters import team_history
+        from maturity_tui.tui.screens.compare import CompareScreen
+
+        row = self._selected()
+        if row is None or row.session is None:
+            return
+        loaded = [r.session for r in self._rows.values() if r.session is not None]
+        sessions = team_history(loaded, row.session.team)
+        self.app.push_screen(CompareScreen(sessions, self.app.sessions_dir))
+
+    def action_duplicate(self) -> None:
+        from maturity_tui.quarters import duplicate_for_next_period
+        from maturity_tui.storage import session_path
+        from maturity_tui.tui.app import Opening
+
+        row = self._selected()
+        source = self._reload(row) if row is not None else None
+        if source is None:
+            return
+        folder = self.app.sessions_dir
+        fresh = duplicate_for_next_period(source, folder, self.app.now())
+        path = session_path(folder, fresh.id)
+        self.app.open_workshop(Opening(fresh, path, index=0, new=True))
+
+    def action_trash(self) -> None:
+        from maturity_tui.tui.screens.dialogs import ConfirmDialog
+
+        row = self._selected()
+        if row is None or row.session is None:
+            return
+        chosen = row
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._trash(chosen)
+
+        question = Content.assemble(
+            "Delete ",
+            literal(f"{row.session.team} {row.session.period}", one_line=True),
+            f" ({row.path.name})? It moves to .trash/ in the sessions folder.",
+        )
+        self.app.push_screen(ConfirmDialog(question), answered)
+
+    def _trash(self, row: Row) -> None:
+        from maturity_tui.quarters import trash_session
+        from maturity_tui.storage import SessionLocked
+
+        try:
+            moved = trash_session(row.path, self.app.sessions_dir)
+        except (SessionLocked, OSError) as error:
+            self.notify(str(error), title="Not deleted", severity="error", markup=False)
+            return
+        del self._rows[str(row.path)]
+        self.query_one(DataTable).remove_row(str(row.path))
+        self.notify(f"Moved to {moved}", title="Deleted", markup=False)
+
     def action_new(self) -> None:
         from maturity_tui.tui.screens.setup import SetupScreen
 
@@ -123,25 +238,12 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
-        from maturity_tui.storage import LoadError, load_session
         from maturity_tui.tui.app import Opening
 
-        table: DataTable[Text] = self.query_one(DataTable)
-        if not table.row_count:
-            return
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        row = self._rows[key]
-        if row.session is None:
-            self.notify(f"{row.path.name} cannot be opened: it failed to load.", markup=False)
-            return
-        try:
-            # Read again: the row may be older than the file (another instance ran a workshop
-            # on it since), and the first autosave would write the old copy back over it.
-            session = load_session(row.path)
-        except LoadError as error:
-            self.notify(str(error), title="Not opened", severity="error", markup=False)
-            return
-        self.app.open_workshop(Opening(session, row.path))
+        row = self._selected()
+        session = self._reload(row) if row is not None else None
+        if row is not None and session is not None:
+            self.app.open_workshop(Opening(session, row.path))
 
     def action_quit(self) -> None:
         self.app.exit(0)

@@ -85,6 +85,7 @@ class ResultsScreen(Screen[None]):
         Binding("escape,v", "back", "Back to voting", id="back"),
         Binding("a", "objective_action", "Action for objective", id="objective-action"),
         Binding("A", "actions", "Actions", id="actions"),
+        Binding("x", "export", "Export", id="export", tooltip="Action list or report to a file"),
     ]
 
     app: MaturityApp
@@ -200,6 +201,12 @@ class ResultsScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_export(self) -> None:
+        from maturity_tui.tui.screens.export_dialog import ExportDialog
+
+        session = self.workshop.session
+        self.app.push_screen(ExportDialog.for_session(session, self.app.sessions_dir))
+
     def action_actions(self) -> None:
         from maturity_tui.tui.screens.actions import ActionsScreen
 
@@ -210,3 +217,4 @@ class ResultsScreen(Screen[None]):
             "Action for the highlighted objective", "a", self.action_objective_action
         )
         yield SystemCommand("Action items", "A", self.action_actions)
+        yield SystemCommand("Export the action list or the report", "x", self.action_export)

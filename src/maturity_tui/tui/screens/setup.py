@@ -155,7 +155,7 @@ class SetupScreen(Screen[None]):
             now=self.app.now(),
         )
         self.app.pop_screen()
-        self.app.open_workshop(Opening(session, file_of(folder, session.id), index=0))
+        self.app.open_workshop(Opening(session, file_of(folder, session.id), index=0, new=True))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:

@@ -39,6 +39,7 @@ class VotingScreen(Screen[None]):
         Binding("v", "results", "Results", id="results"),
         Binding("a,A", "actions", "Actions", id="actions"),
         Binding("g", "jump", "Go to", id="jump"),
+        Binding("k", "readings", "KPIs", id="readings", tooltip="This period's KPI readings"),
         Binding("t", "timer", "Timer", id="timer", tooltip="Start or pause the timebox"),
         Binding("j", "room", "Room", id="room", tooltip="Open the room: people vote from devices"),
         Binding("R", "auto_reveal", "Auto-reveal", id="auto-reveal", tooltip=AUTO_REVEAL),
@@ -217,6 +218,11 @@ class VotingScreen(Screen[None]):
 
         self.app.push_screen(ResultsScreen())
 
+    def action_readings(self) -> None:
+        from maturity_tui.tui.screens.readings import ReadingsScreen
+
+        self.app.push_screen(ReadingsScreen(self.workshop.session, self.workshop.record_change))
+
     def action_actions(self) -> None:
         from maturity_tui.tui.screens.actions import ActionsScreen
 
@@ -235,6 +241,7 @@ class VotingScreen(Screen[None]):
         yield SystemCommand("Go to an indicator", "g", self.action_jump)
         yield SystemCommand("Results: level, progress, objectives", "v", self.action_results)
         yield SystemCommand("Action items", "a", self.action_actions)
+        yield SystemCommand("KPI readings for this period", "k", self.action_readings)
         yield SystemCommand("Start or pause the timebox", "t", self.action_timer)
         yield SystemCommand("Open the room (URL, join code, QR code)", "j", self.action_room)
         yield SystemCommand(AUTO_REVEAL, "R", self.action_auto_reveal)
