@@ -22,7 +22,12 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, RadioSet, Static
 
 from maturity_tui.domain import Session, new_session
-from maturity_tui.quarters import carry_over, duplicate_for_next_period, team_history
+from maturity_tui.quarters import (
+    carry_over,
+    duplicate_for_next_period,
+    set_reading,
+    team_history,
+)
 from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui.app import MaturityApp, prepare
 from maturity_tui.tui.screens.carryover import CarryOverScreen, carry_over_and_review
@@ -668,3 +673,17 @@ async def test_x_on_results_exports_the_action_list(folder: Path) -> None:
     path = session_path(folder, session.id)
     written = folder / "exports" / "apollo-2026-q4-actions.csv"
     assert written.read_bytes() == cli("export", "--format", "csv", path)
+
+
+async def test_c_on_results_compares_with_the_teams_history(folder: Path) -> None:
+    session = demo(folder)[-1]
+    set_reading(session, "nps", "40")  # the workshop as it is now, last in the row
+    app = make_app(folder, session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "c")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        assert app.screen.query_one("#compare-sessions", DataTable).row_count == 4
+        nps = app.screen.query_one("#kpi-nps", SparklineRow)
+        assert plain(nps.query_one(".kpi-values", Label)) == "12 · 18 · 24 · 40"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
@@ -14,7 +15,8 @@ from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
 
 from maturity_tui.compare import ACTION_STATUSES, Comparison, IndicatorTrend, compare_sessions
 from maturity_tui.domain import Session
-from maturity_tui.quarters import arrows, movers
+from maturity_tui.quarters import arrows, movers, team_history
+from maturity_tui.storage import scan_sessions
 from maturity_tui.tui.text import literal, literal_text
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
 
@@ -132,3 +134,21 @@ class CompareScreen(Screen[None]):
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand("Export the comparison", "Markdown, CSV or JSON", self.action_export)
+
+
+def compare_with_history(app: App[Any], session: Session, folder: Path) -> None:
+    """Compare a session being run with its team's other sessions on disk (read off the UI
+    thread); the one being run counts as it is now, not as last saved."""
+
+    def show(sessions: list[Session]) -> None:
+        app.push_screen(CompareScreen(sessions, folder))
+
+    def load() -> None:
+        others = [
+            entry.session
+            for entry in scan_sessions(folder)
+            if entry.session is not None and entry.session.id != session.id
+        ]
+        app.call_from_thread(show, team_history([*others, session], session.team))
+
+    app.run_worker(load, thread=True, group="io", exit_on_error=False)

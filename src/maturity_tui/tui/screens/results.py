@@ -86,6 +86,7 @@ class ResultsScreen(Screen[None]):
         Binding("a", "objective_action", "Action for objective", id="objective-action"),
         Binding("A", "actions", "Actions", id="actions"),
         Binding("x", "export", "Export", id="export", tooltip="Action list or report to a file"),
+        Binding("c", "compare", "Compare", id="compare", tooltip="This team's sessions over time"),
     ]
 
     app: MaturityApp
@@ -201,6 +202,11 @@ class ResultsScreen(Screen[None]):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def action_compare(self) -> None:
+        from maturity_tui.tui.screens.compare import compare_with_history
+
+        compare_with_history(self.app, self.workshop.session, self.app.sessions_dir)
+
     def action_export(self) -> None:
         from maturity_tui.tui.screens.export_dialog import ExportDialog
 
@@ -218,3 +224,4 @@ class ResultsScreen(Screen[None]):
         )
         yield SystemCommand("Action items", "A", self.action_actions)
         yield SystemCommand("Export the action list or the report", "x", self.action_export)
+        yield SystemCommand("Compare with the team's earlier sessions", "c", self.action_compare)
