@@ -60,7 +60,10 @@ class ExportDialog(ModalScreen[Path | None]):
     """Returns the path written, or None when cancelled."""
 
     CSS_PATH = "../quarters.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="export.cancel"),
+        Binding("ctrl+s", "write", "Write", id="export.write", priority=True),
+    ]
 
     def __init__(self, title: str, choices: Sequence[ExportChoice], folder: Path) -> None:
         super().__init__()
@@ -112,10 +115,15 @@ class ExportDialog(ModalScreen[Path | None]):
                 for n, choice in enumerate(self.choices):
                     yield RadioButton(choice.label, value=n == 0)
             yield Input(str(self.folder / self.choice.filename), id="export-path")
+            yield Label("enter or ctrl+s writes · space picks a format · escape cancels")
             yield Static("", id="export-status")
             with Horizontal(id="export-buttons"):
                 yield Button("Write", id="export-write", variant="primary")
                 yield Button("Cancel", id="export-cancel")
+
+    def on_mount(self) -> None:
+        # Enter writes straight away: the usual case is the default format and place.
+        self.query_one("#export-path", Input).focus()
 
     @on(RadioSet.Changed)
     def _choose(self, event: RadioSet.Changed) -> None:
