@@ -15,6 +15,7 @@ HEADLESS = [
     "maturity_tui.storage",
     "maturity_tui.export",
     "maturity_tui.textsafe",
+    "maturity_tui.quarters",
 ]
 
 CHECK = """
