@@ -33,6 +33,7 @@ from maturity_tui.tui.app import MaturityApp, prepare
 from maturity_tui.tui.screens.carryover import CarryOverScreen, carry_over_and_review
 from maturity_tui.tui.screens.compare import CompareScreen
 from maturity_tui.tui.screens.export_dialog import ExportDialog
+from maturity_tui.tui.screens.home import FILTER_DELAY
 from maturity_tui.tui.screens.readings import MetricRow, ReadingsScreen
 from maturity_tui.tui.screens.results import ResultsScreen
 from maturity_tui.tui.screens.voting import VotingScreen
@@ -563,6 +564,7 @@ async def test_library_groups_by_team_in_period_order_and_filters(folder: Path) 
             ("Zeus", "2026-Q2"),
         ]
         await pilot.press("slash", "Q", "2")
+        await pilot.pause(FILTER_DELAY + 0.2)  # the list follows once typing pauses
         assert home_teams_and_periods(app) == [("Apollo", "2026-Q2"), ("Zeus", "2026-Q2")]
         await pilot.press("backspace", "backspace", "z", "e", "enter")
         assert home_teams_and_periods(app) == [("Zeus", "2026-Q2")]

@@ -13,6 +13,7 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 
 BATCH_SECONDS = 0.1
 """Rows reach the table in small batches: the list fills in while keys keep working."""
+FILTER_DELAY = 0.15
 
 
 class RowsLoaded(Message):
@@ -65,6 +67,7 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self._rows: dict[str, Row] = {}
         self._broken: list[Row] = []
+        self._filter_timer: Timer | None = None
         self.query_one(DataTable).focus()
         # Paint the screen first; the files then stream in behind it.
         self.call_after_refresh(self._load, self.app.sessions_dir)
@@ -147,10 +150,16 @@ class HomeScreen(Screen[None]):
 
     @on(Input.Changed, "#library-filter")
     def _filter_changed(self) -> None:
-        self._refill()
+        # Refilling 1,000 rows costs ~150 ms: once when typing pauses, not at every key.
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._filter_timer = self.set_timer(FILTER_DELAY, self._refill)
 
     @on(Input.Submitted, "#library-filter")
     def _filter_done(self) -> None:
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+        self._refill()
         self.query_one(DataTable).focus()
 
     def action_filter(self) -> None:
