@@ -30,6 +30,8 @@ AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 class VotingScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(d), f"vote({d})", f"vote {d}", show=False) for d in DIGITS),
+        # First in the footer: at 80 columns its right end is cut, and f1 lists every key.
+        Binding("f1,question_mark", "app.keys", "Keys", id="keys-voting"),
         Binding("r", "reveal", "Reveal", id="reveal", tooltip="Show or hide the votes"),
         Binding("backspace", "undo", "Undo", id="undo", tooltip="Take back the last vote"),
         Binding("n,right", "next", "Next", id="next"),
@@ -43,7 +45,6 @@ class VotingScreen(Screen[None]):
         Binding("t", "timer", "Timer", id="timer", tooltip="Start or pause the timebox"),
         Binding("j", "room", "Room", id="room", tooltip="Open the room: people vote from devices"),
         Binding("R", "auto_reveal", "Auto-reveal", id="auto-reveal", tooltip=AUTO_REVEAL),
-        Binding("f1,question_mark", "app.keys", "Keys", id="keys-voting"),
         Binding("x", "not_applicable", "Not applicable on/off", id="not-applicable", show=False),
         Binding("up", "pick(-1)", "Previous person", id="pick-up", show=False),
         Binding("down", "pick(1)", "Next person", id="pick-down", show=False),
@@ -76,7 +77,7 @@ class VotingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._shown_index = -1
-        self._keys_shown: tuple[bool, bool] | None = None
+        self._keys_shown: tuple[bool, bool, bool] | None = None
         self._agreed_shown: Content | None = None
         self.watch(self.app, "changes", self._show, init=True)
 
@@ -90,9 +91,9 @@ class VotingScreen(Screen[None]):
             self.query_one(ParticipantList).show(workshop)
         self.query_one(Tally).show(workshop)
         self._show_agreed()
-        keys = (bool(workshop.votes()), workshop.index > 0)
+        keys = (bool(workshop.votes()), workshop.index > 0, self.room_open)
         if keys != self._keys_shown:
-            # Only when undo or previous (dis)appear: the footer rebuilds its keys each time.
+            # Only when undo, previous or auto-reveal (dis)appear: the footer rebuilds each time.
             self._keys_shown = keys
             self.refresh_bindings()
 
@@ -148,11 +149,18 @@ class VotingScreen(Screen[None]):
             return None if parameters[0] > len(workshop.session.model.scale.points) else True  # type: ignore[operator]
         if action == "pick":
             return workshop.named
+        # Hidden, not dimmed, when they cannot apply: the footer has no room to spare.
         if action == "undo":
-            return True if workshop.votes() else None
+            return bool(workshop.votes())
         if action == "previous":
-            return True if workshop.index > 0 else None
+            return workshop.index > 0
+        if action == "auto_reveal":
+            return self.room_open
         return True
+
+    @property
+    def room_open(self) -> bool:
+        return self.app.room_control.room is not None
 
     def action_vote(self, position: int) -> None:
         self._attempt(lambda: self.workshop.cast_at(position))
