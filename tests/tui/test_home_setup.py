@@ -38,6 +38,31 @@ async def test_home_lists_by_team_and_opens_the_selected_one(folder: Path) -> No
         assert app.workshop is not None and app.workshop.session.team == "New"
 
 
+async def test_closing_a_workshop_saves_it_frees_its_lock_and_refreshes_the_list(
+    folder: Path,
+) -> None:
+    saved_team(folder, "Apollo", 0)
+    path = folder / "apollo.toml"
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+        assert path.with_name("apollo.toml.lock").exists()
+        await pilot.press("4")
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HomeScreen"
+        assert app.workshop is None
+        assert not path.with_name("apollo.toml.lock").exists()
+        rating = load_session(path).ratings[0]
+        assert rating.votes == {"Ana": 4}
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 1
+        SessionLock(path).acquire()  # another instance may take it now
+
+
 async def test_setup_validates_inline_then_creates_the_file(folder: Path) -> None:
     app = make_app(folder)
     async with app.run_test(size=(100, 30)) as pilot:

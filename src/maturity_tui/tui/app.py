@@ -57,6 +57,14 @@ class MaturityApp(App[int]):
         Binding("ctrl+s", "save", "Save", id="save", tooltip="Write the session file now"),
         Binding("ctrl+q", "save_quit", "Quit", priority=True, id="quit", tooltip="Save and quit"),
         Binding("f1,question_mark", "keys", "Keys", id="keys", tooltip="Every key on this screen"),
+        Binding(
+            "ctrl+w",
+            "close_workshop",
+            "Close workshop",
+            show=False,
+            id="close-workshop",
+            tooltip="Save, close the room, and go back to the list of workshops",
+        ),
     ]
 
     VERTICAL_BREAKPOINTS = [(0, "-short"), (34, "-tall")]
@@ -86,7 +94,7 @@ class MaturityApp(App[int]):
         self.saver: Saver | None = None
         self.lock: SessionLock | None = None
         self._offered_revision = -1
-        self._quit_unsaved = False
+        self._leave_unsaved = False
         self.room_control = RoomControl(self)
 
     def get_default_screen(self) -> Screen[Any]:
@@ -183,7 +191,7 @@ class MaturityApp(App[int]):
     # --- Actions ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "save":
+        if action in {"save", "close_workshop"}:
             return self.workshop is not None
         return True
 
@@ -194,20 +202,42 @@ class MaturityApp(App[int]):
             self.notify("Saved.", timeout=2)
 
     async def action_save_quit(self) -> None:
+        if await self._finish_workshop("ctrl+q", "quit"):
+            self.exit(0)
+
+    async def action_close_workshop(self) -> None:
+        """Back to the library, with the session saved and free for another instance."""
+        from maturity_tui.tui.screens.home import HomeScreen
+
+        if self.workshop is None or not await self._finish_workshop("ctrl+w", "close it"):
+            return
+        self.workshop.on_change.remove(self._workshop_changed)
+        self.workshop = self.saver = None
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
+        self._leave_unsaved = self.save_failed = False
+        self.save_state = ""
+        while not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    async def _finish_workshop(self, key: str, then: str) -> bool:
+        """Close the room and save the last state; False while a failed save is unconfirmed."""
         await self.room_control.close()  # no vote arrives after the last save
-        if self.workshop is not None:
-            self._autosave()
-            await self.workers.wait_for_complete()
-            if self.save_failed and not self._quit_unsaved:
-                self._quit_unsaved = True
-                self.notify(
-                    f"The session is NOT saved ({self.save_state}). "
-                    "Press ctrl+q again to quit anyway.",
-                    severity="error",
-                    markup=False,
-                )
-                return
-        self.exit(0)
+        if self.workshop is None:
+            return True
+        self._autosave()
+        await self.workers.wait_for_complete()
+        if self.save_failed and not self._leave_unsaved:
+            self._leave_unsaved = True
+            self.notify(
+                f"The session is NOT saved ({self.save_state}). "
+                f"Press {key} again to {then} anyway.",
+                severity="error",
+                markup=False,
+            )
+            return False
+        return True
 
     def action_keys(self) -> None:
         from maturity_tui.tui.screens.dialogs import KeysDialog
