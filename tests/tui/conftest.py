@@ -1,72 +1,12 @@
-"""Fixtures for the Textual app: fixed clock, sessions built in code, helpers to drive a Pilot."""
+"""Fixtures for the Textual app's tests; the helpers themselves are in tuikit.py."""
 
 from __future__ import annotations
 
 import asyncio
 import inspect
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
-from textual.pilot import Pilot
-
-from maturity_tui.domain import MaturityModel, Session, new_session
-from maturity_tui.storage import find_model, save_session, session_path
-from maturity_tui.tui.app import MaturityApp, Opening
-
-NOW = datetime(2026, 11, 24, 10, 42, 7, tzinfo=UTC)
-NAMES = ["Ana", "Ben", "Caro"]
-
-
-def fixed_now() -> datetime:
-    return NOW
-
-
-def model_with(**changes: Any) -> MaturityModel:
-    """The built-in model with some top-level parts replaced (scale, indicators…)."""
-    data = find_model("customer-engagement").model_dump(mode="python")
-    data.update(changes)
-    return MaturityModel.model_validate(data)
-
-
-def build_session(
-    *,
-    team: str = "Apollo",
-    voting: str = "named",
-    participants: list[str] | None = None,
-    model: MaturityModel | None = None,
-    period: str = "2026-Q4",
-) -> Session:
-    return new_session(
-        "apollo-2026-q4",
-        model or find_model("customer-engagement"),
-        team,
-        participants=(participants or NAMES) if voting == "named" else None,
-        voting=voting,  # type: ignore[arg-type]
-        period=period,
-        now=NOW,
-    )
-
-
-def make_app(
-    folder: Path, session: Session | None = None, *, index: int | None = 0, save: bool = False
-) -> MaturityApp:
-    """An app opened on `session` (or the home screen) with a fixed clock."""
-    opening = None
-    if session is not None:
-        path = session_path(folder, session.id)
-        if save:
-            save_session(session, path)
-        opening = Opening(session, path, index=index)
-    return MaturityApp(sessions_dir=folder, opening=opening, now=fixed_now)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let screens switch and every save finish."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 @pytest.fixture

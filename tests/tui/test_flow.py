@@ -6,8 +6,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import build_session, make_app, model_with, settle
 from textual.widgets import DataTable, Input, OptionList, Static
+from tuikit import build_session, make_app, model_with, settle
 
 from maturity_tui.domain import Session
 from maturity_tui.scoring import score_session

@@ -6,8 +6,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from conftest import NOW, build_session, make_app, settle
 from textual.widgets import DataTable, Input, Select, Static
+from tuikit import NOW, build_session, make_app, settle
 
 from maturity_tui.storage import SessionLock, load_session, save_session
 from maturity_tui.tui.app import run_app

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from conftest import build_session, make_app, model_with, settle
 from textual.app import App
 from textual.widgets import DataTable, OptionList, Static
+from tuikit import build_session, make_app, model_with, settle
 
 from maturity_tui.domain import Action, Session
 from maturity_tui.storage import find_model, save_session

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import fixed_now, make_app, settle
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, RadioSet, Static
+from tuikit import fixed_now, make_app, settle
 
 from maturity_tui.domain import Session, new_session
 from maturity_tui.quarters import (

@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientConnectionError, ClientSession
-from conftest import NAMES, build_session, fixed_now, settle
 from textual.pilot import Pilot
 from textual.widgets import Static
+from tuikit import NAMES, build_session, fixed_now, settle
 
 from maturity_tui.domain import Session
 from maturity_tui.room.guard import CODE_ALPHABET

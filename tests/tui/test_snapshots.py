@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import build_session, make_app, settle
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from tuikit import build_session, make_app, settle
 
 from maturity_tui.domain import Action, Session
 from maturity_tui.storage import save_session
