@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
@@ -217,6 +218,19 @@ async def test_resuming_a_new_session_does_not_duplicate_carried_actions(folder:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.screen.query_one(DataTable).row_count == 2
+
+
+async def test_carry_over_keys_typed_fast_all_land_before_enter_continues(folder: Path) -> None:
+    fresh, saved = next_quarter(folder)
+    app = Host(lambda: CarryOverScreen(fresh, saved))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        for key in ("d", "x", "enter"):  # typed at once: enter must not jump the queue
+            app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.results == [None]
+    assert [a.status for a in saved.on_disk().actions] == ["done", "dropped"]
 
 
 async def test_carry_over_shows_hostile_titles_literally(folder: Path) -> None:

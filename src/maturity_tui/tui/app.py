@@ -55,7 +55,7 @@ class MaturityApp(App[int]):
     TITLE = "maturity-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="save", tooltip="Write the session file now"),
-        Binding("ctrl+q", "save_quit", "Quit", priority=True, id="quit", tooltip="Save and quit"),
+        Binding("ctrl+q", "save_quit", "Quit", id="quit", tooltip="Save and quit"),
         Binding("f1,question_mark", "keys", "Keys", id="keys", tooltip="Every key on this screen"),
         Binding(
             "ctrl+w",
@@ -220,6 +220,7 @@ class MaturityApp(App[int]):
         self.save_state = ""
         while not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+        self.screen.reload()
 
     async def _finish_workshop(self, key: str, then: str) -> bool:
         """Close the room and save the last state; False while a failed save is unconfirmed."""

@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Footer, Label, Static
 
 from maturity_tui.domain import Action, Session
 from maturity_tui.quarters import (
@@ -27,7 +27,7 @@ STATUS_LABELS: dict[ActionStatus, str] = {"open": "open", "done": "✓ done", "d
 COLUMNS = ("Status", "Action", "Owner", "Due", "From")
 WIDTHS = {"Status": max(map(len, STATUS_LABELS.values())), "Action": 36}
 """Fixed widths: a status fits whatever it becomes, and a title is clipped (not wrapped) so
-that owner and due stay in sight at 80 columns."""
+that owner and due stay in sight at 80 columns; the highlighted one shows in full below."""
 
 
 class CarryOverScreen(Screen[None]):
@@ -38,7 +38,7 @@ class CarryOverScreen(Screen[None]):
         Binding("d", "review('done')", "Done", id="carryover.done"),
         Binding("x", "review('dropped')", "Dropped", id="carryover.dropped"),
         Binding("o", "review('open')", "Keep open", id="carryover.open"),
-        Binding("enter,escape", "close", "Continue", id="carryover.continue", priority=True),
+        Binding("enter,escape", "close", "Continue", id="carryover.continue"),
     ]
 
     def __init__(self, session: Session, on_change: Callable[[], None]) -> None:
@@ -57,12 +57,23 @@ class CarryOverScreen(Screen[None]):
             id="carryover-hint",
         )
         table: DataTable[Text] = DataTable(id="carried", cursor_type="row", zebra_stripes=True)
+        # An empty table would take enter for itself and never select a row.
+        table.can_focus = bool(actions)
         for column in COLUMNS:
             table.add_column(column, key=column, width=WIDTHS.get(column))
         for action in actions:
             table.add_row(*self._cells(action), key=str(action.id))
         yield table
+        yield Static(id="carried-detail")
         yield Footer(compact=True)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        action_id = event.row_key.value
+        action = next((a for a in self.session.actions if str(a.id) == action_id), None)
+        if action is None:
+            return
+        linked = f"\nIndicator: {action.indicator}" if action.indicator else ""
+        self.query_one("#carried-detail", Static).update(literal(action.title + linked))
 
     @staticmethod
     def _cells(action: Action) -> tuple[Text, ...]:
@@ -84,6 +95,9 @@ class CarryOverScreen(Screen[None]):
         table.update_cell(row_key, "Status", Text(STATUS_LABELS[action.status]))
         self.on_change()
         table.move_cursor(row=table.cursor_row + 1)
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_close()  # enter on the table
 
     def action_close(self) -> None:
         self.dismiss()

@@ -75,7 +75,7 @@ class NotesDialog(ModalScreen[str | None]):
     """The indicator's notes; None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "keep_notes", "Save notes", priority=True),
+        Binding("ctrl+s", "keep_notes", "Save notes"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -191,7 +191,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "keep", "Keep", priority=True),
+        Binding("ctrl+s", "keep", "Keep"),
     ]
 
     def __init__(

@@ -62,7 +62,7 @@ class ExportDialog(ModalScreen[Path | None]):
     CSS_PATH = "../quarters.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
-        Binding("ctrl+s", "write", "Write", id="export.write", priority=True),
+        Binding("ctrl+s", "write", "Write", id="export.write"),
     ]
 
     def __init__(self, title: str, choices: Sequence[ExportChoice], folder: Path) -> None:

@@ -72,12 +72,11 @@ class HomeScreen(Screen[None]):
         # Paint the screen first; the files then stream in behind it.
         self.call_after_refresh(self._load, self.app.sessions_dir)
 
-    def on_screen_resume(self) -> None:
-        """Back from a workshop: its file, or a new one, may have changed since the list."""
-        if self._rows or self._broken:
-            self._rows, self._broken = {}, []
-            self.query_one(DataTable).clear()
-            self._load(self.app.sessions_dir)
+    def reload(self) -> None:
+        """Back from a workshop: its file, or a new one, has changed since the list was read."""
+        self._rows, self._broken = {}, []
+        self.query_one(DataTable).clear()
+        self._load(self.app.sessions_dir)
 
     @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
     def _load(self, folder: Path) -> None:

@@ -38,7 +38,7 @@ def split_names(text: str) -> list[str]:
 class SetupScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+n", "create", "Create", id="create", priority=True),
+        Binding("ctrl+n", "create", "Create", id="create"),
     ]
 
     app: MaturityApp
