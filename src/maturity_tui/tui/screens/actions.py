@@ -3,44 +3,33 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from maturity_tui.domain import Action
 from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft, ConfirmDialog
+from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal, literal_text
 from maturity_tui.tui.widgets.session_bar import SessionBar
-from maturity_tui.workshop import Workshop
-
-if TYPE_CHECKING:
-    from maturity_tui.tui.app import MaturityApp
 
 COLUMNS = ("#", "Title", "Indicator", "Owner", "Due", "Status")
 FIXED_COLUMNS = 42
 """Cells of the id, owner, due and status columns, the padding and the scrollbar."""
 
 
-class ActionsScreen(Screen[None]):
+class ActionsScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back", id="back"),
         Binding("a,A", "add", "Add", id="add"),
         Binding("e", "edit", "Edit", id="edit"),
         Binding("d,delete", "delete", "Delete", id="delete"),
     ]
-
-    app: MaturityApp
-
-    @property
-    def workshop(self) -> Workshop:
-        assert self.app.workshop is not None
-        return self.app.workshop
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.workshop.session)

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from maturity_tui.domain import MaturityModel
 from maturity_tui.scoring import Objective, SessionScore, Standing, score_session
 from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft
+from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal
 from maturity_tui.tui.widgets.session_bar import SessionBar
-from maturity_tui.workshop import Workshop
-
-if TYPE_CHECKING:
-    from maturity_tui.tui.app import MaturityApp
-
 
 LADDER_NAME = 22
 
@@ -80,7 +75,7 @@ def objective_prompt(objective: Objective) -> Content:
     )
 
 
-class ResultsScreen(Screen[None]):
+class ResultsScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,v", "back", "Back to voting", id="back"),
         Binding("a", "objective_action", "Action for objective", id="objective-action"),
@@ -88,13 +83,6 @@ class ResultsScreen(Screen[None]):
         Binding("x", "export", "Export", id="export", tooltip="Action list or report to a file"),
         Binding("c", "compare", "Compare", id="compare", tooltip="This team's sessions over time"),
     ]
-
-    app: MaturityApp
-
-    @property
-    def workshop(self) -> Workshop:
-        assert self.app.workshop is not None
-        return self.app.workshop
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.workshop.session)

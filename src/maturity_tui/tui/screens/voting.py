@@ -3,31 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from maturity_tui.scoring import agreed_rating
 from maturity_tui.tui.screens.dialogs import ConsensusDialog, JumpDialog, NotesDialog
+from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal
 from maturity_tui.tui.widgets.room_badge import RoomBadge
 from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.voting import ParticipantList, Tally, Timebox
-from maturity_tui.workshop import Workshop, WorkshopError
-
-if TYPE_CHECKING:
-    from maturity_tui.tui.app import MaturityApp
+from maturity_tui.workshop import WorkshopError
 
 DIGITS = range(1, 10)
 AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 
 
-class VotingScreen(Screen[None]):
+class VotingScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(str(d), f"vote({d})", f"vote {d}", show=False) for d in DIGITS),
         # First in the footer: at 80 columns its right end is cut, and f1 lists every key.
@@ -49,13 +46,6 @@ class VotingScreen(Screen[None]):
         Binding("up", "pick(-1)", "Previous person", id="pick-up", show=False),
         Binding("down", "pick(1)", "Next person", id="pick-down", show=False),
     ]
-
-    app: MaturityApp
-
-    @property
-    def workshop(self) -> Workshop:
-        assert self.app.workshop is not None
-        return self.app.workshop
 
     def compose(self) -> ComposeResult:
         yield SessionBar(self.workshop.session)
