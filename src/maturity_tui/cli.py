@@ -196,12 +196,7 @@ def _run_new(args: argparse.Namespace) -> int:
     if args.voting == "anonymous" and args.participants:
         raise BadInput("anonymous voting takes no --participants: votes are not named")
     voting = args.voting or "named"
-    if not args.team or (voting == "named" and not args.participants):
-        # The app's setup screen asks for these; here they are needed up front.
-        raise BadInput(
-            "new needs --team T and --participants A,B,C (or --voting anonymous); "
-            "or run maturity-tui alone and fill in the setup screen"
-        )
+    # Without a team (or named participants) the app opens its setup screen, filled in.
     new_session = {
         "model": args.model,
         "team": args.team,

@@ -291,11 +291,9 @@ def test_anonymous_voting_takes_no_participants(run: Run) -> None:
     assert "anonymous" in refused(run("new", "--voting", "anonymous", "--participants", "A,B"))
 
 
-@pytest.mark.parametrize(
-    "args", [["--participants", "A,B"], ["--team", "T"], ["--team", "T", "--voting", "named"]]
-)
-def test_new_needs_a_team_and_who_votes(run: Run, args: list[str]) -> None:
-    assert "--team T and --participants" in refused(run("new", *args))
+def test_new_with_an_unknown_model_exits_2_before_any_screen(run: Run) -> None:
+    # Without --team the setup screen would open; the model is checked before that.
+    assert "no-such-model" in refused(run("new", "--model", "no-such-model"))
 
 
 def test_bad_port_is_a_usage_error(run: Run) -> None:

@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Input, Select, Static
 from tuikit import NOW, build_session, make_app, settle
 
 from maturity_tui.storage import SessionLock, load_session, save_session
-from maturity_tui.tui.app import run_app
+from maturity_tui.tui.app import MaturityApp, SetupDraft, prepare, run_app
 from maturity_tui.tui.screens.setup import SetupScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 
@@ -61,6 +61,23 @@ async def test_closing_a_workshop_saves_it_frees_its_lock_and_refreshes_the_list
         table = app.screen.query_one(DataTable)
         assert table.row_count == 1
         SessionLock(path).acquire()  # another instance may take it now
+
+
+async def test_new_without_participants_opens_setup_filled_in_with_what_was_given(
+    folder: Path,
+) -> None:
+    draft = prepare(folder, {"model": "customer-engagement", "team": "Zeus"}, None)
+    assert isinstance(draft, SetupDraft)
+    app = MaturityApp(sessions_dir=folder, opening=draft, now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        assert app.screen.query_one("#team", Input).value == "Zeus"
+        app.screen.query_one("#participants", Input).value = "Ana, Ben"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+    assert load_session(folder / "zeus-2026-q4.toml").participants == ["Ana", "Ben"]
 
 
 async def test_setup_validates_inline_then_creates_the_file(folder: Path) -> None:

@@ -20,7 +20,7 @@ from maturity_tui.tui.room_control import RoomControl
 
 if TYPE_CHECKING:
     # The domain, storage and workshop load after the first paint (app start budget).
-    from maturity_tui.domain import Session
+    from maturity_tui.domain import MaturityModel, Session
     from maturity_tui.storage import SessionLock
     from maturity_tui.tui.autosave import Saver
     from maturity_tui.workshop import Workshop
@@ -40,6 +40,17 @@ class Opening:
     """Taken already (before the app started), so a refusal reaches stderr plainly."""
     new: bool = False
     """Just created: the team's last open actions are carried over and reviewed first."""
+
+
+@dataclass(frozen=True, slots=True)
+class SetupDraft:
+    """What `maturity-tui new` was told, when that is not enough to start: the setup screen
+    opens with it filled in."""
+
+    model: MaturityModel
+    team: str
+    participants: list[str]
+    voting: str
 
 
 class SaveFinished(Message):
@@ -81,7 +92,7 @@ class MaturityApp(App[int]):
         self,
         *,
         sessions_dir: Path,
-        opening: Opening | None = None,
+        opening: Opening | SetupDraft | None = None,
         room: dict[str, Any] | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
@@ -104,7 +115,11 @@ class MaturityApp(App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        if self.opening is not None:
+        if isinstance(self.opening, SetupDraft):
+            from maturity_tui.tui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(self.opening))
+        elif self.opening is not None:
             self.open_workshop(self.opening)
 
     # --- The open session -------------------------------------------------------------
@@ -255,7 +270,7 @@ class MaturityApp(App[int]):
 
 def prepare(
     sessions_dir: Path, new_session: dict[str, Any] | None, open_path: Path | None
-) -> Opening | None:
+) -> Opening | SetupDraft | None:
     """Load or create the session before the app starts, so errors reach stderr plainly."""
     from maturity_tui.domain import new_session as make_session
     from maturity_tui.domain import quarter_of
@@ -269,9 +284,9 @@ def prepare(
     model = find_model(str(new_session["model"]))
     voting = new_session.get("voting", "named")
     participants = list(new_session.get("participants") or [])
-    if voting == "named" and not participants:
-        raise ValueError("named voting needs participants (--participants A,B,C)")
-    team = str(new_session["team"])
+    team = new_session.get("team") or ""
+    if not team or (voting == "named" and not participants):
+        return SetupDraft(model, team, participants, voting)
     now = utc_now()
     sessions_dir.mkdir(parents=True, exist_ok=True)
     period = new_session.get("period")
@@ -314,6 +329,6 @@ def run_app(
     try:
         app.run()
     finally:
-        if opening is not None and opening.lock is not None:
+        if isinstance(opening, Opening) and opening.lock is not None:
             opening.lock.release()
     return app.return_code or 0

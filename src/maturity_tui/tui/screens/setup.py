@@ -19,7 +19,7 @@ from maturity_tui.storage import session_path as file_of
 from maturity_tui.tui.text import clean, literal
 
 if TYPE_CHECKING:
-    from maturity_tui.tui.app import MaturityApp
+    from maturity_tui.tui.app import MaturityApp, SetupDraft
 
 Voting = Literal["named", "anonymous"]
 
@@ -43,9 +43,21 @@ class SetupScreen(Screen[None]):
 
     app: MaturityApp
 
+    def __init__(self, draft: SetupDraft | None = None) -> None:
+        super().__init__()
+        self.draft = draft
+
     def compose(self) -> ComposeResult:
         local, problems = local_models()
         self.sources: list[ModelSource] = builtin_models() + local
+        draft = self.draft
+        chosen = 0
+        if draft is not None:
+            ids = [source.model.id for source in self.sources]
+            if draft.model.id not in ids:  # a model file given by path
+                self.sources.append(ModelSource(draft.model, "given"))
+                ids.append(draft.model.id)
+            chosen = ids.index(draft.model.id)
         now = self.app.now()
         with VerticalScroll(id="setup"):
             yield Static("New workshop (ctrl+n creates it, escape goes back)", id="setup-title")
@@ -55,7 +67,7 @@ class SetupScreen(Screen[None]):
                         (literal(f"{s.model.name} ({s.origin})", one_line=True), n)
                         for n, s in enumerate(self.sources)
                     ],
-                    value=0,
+                    value=chosen,
                     allow_blank=False,
                     id="model",
                     compact=True,
@@ -66,7 +78,9 @@ class SetupScreen(Screen[None]):
                     classes="error",
                 )
             with field("Team"):
-                yield Input(placeholder="Apollo", id="team", compact=True)
+                yield Input(
+                    draft.team if draft else "", placeholder="Apollo", id="team", compact=True
+                )
             yield Static(id="team-error", classes="error")
             with field("Title"):
                 yield Input(placeholder="optional", id="title", compact=True)
@@ -81,13 +95,18 @@ class SetupScreen(Screen[None]):
                         ("named: each vote recorded by name", "named"),
                         ("anonymous: only the tally is kept", "anonymous"),
                     ],
-                    value="named",
+                    value=draft.voting if draft else "named",
                     allow_blank=False,
                     id="voting",
                     compact=True,
                 )
             with field("Participants", id="participants-field"):
-                yield Input(placeholder="Ana, Ben, Caro", id="participants", compact=True)
+                yield Input(
+                    ", ".join(draft.participants) if draft else "",
+                    placeholder="Ana, Ben, Caro",
+                    id="participants",
+                    compact=True,
+                )
             yield Static(id="participants-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
@@ -96,10 +115,11 @@ class SetupScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#team", Input).focus()
+        self._voting_changed()
 
     @on(Select.Changed, "#voting")
-    def _voting_changed(self, event: Select.Changed) -> None:
-        named = event.value == "named"
+    def _voting_changed(self) -> None:
+        named = self.query_one("#voting", Select).value == "named"
         for selector in ("#participants-field", "#participants-error"):
             self.query_one(selector).display = named
 
