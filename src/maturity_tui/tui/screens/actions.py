@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import ClassVar
 
 from rich.text import Text
@@ -91,13 +92,7 @@ class ActionsScreen(WorkshopScreen):
     def action_add(self) -> None:
         def added(draft: ActionDraft | None) -> None:
             if draft is not None:
-                self.workshop.add_action(
-                    draft.title,
-                    indicator=draft.indicator,
-                    owner=draft.owner,
-                    due=draft.due,
-                    status=draft.status,
-                )
+                self.workshop.add_action(**asdict(draft))
 
         self.app.push_screen(ActionDialog(self.workshop.session), added)
 
@@ -109,14 +104,7 @@ class ActionsScreen(WorkshopScreen):
 
         def edited(draft: ActionDraft | None) -> None:
             if draft is not None:
-                self.workshop.edit_action(
-                    action.id,
-                    draft.title,
-                    indicator=draft.indicator,
-                    owner=draft.owner,
-                    due=draft.due,
-                    status=draft.status,
-                )
+                self.workshop.edit_action(action.id, **asdict(draft))
 
         self.app.push_screen(ActionDialog(self.workshop.session, action), edited)
 

@@ -177,7 +177,8 @@ class KeysDialog(ModalScreen[None]):
 
 @dataclass(frozen=True, slots=True)
 class ActionDraft:
-    """What the action form returns: validated fields, not yet an Action."""
+    """What the action form returns: validated fields, not yet an Action. The field names
+    are `Workshop.add_action`'s parameters, so a draft is passed on as `**asdict(draft)`."""
 
     title: str
     indicator: str | None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import asdict
 from typing import ClassVar
 
 from textual import on
@@ -174,13 +175,7 @@ class ResultsScreen(WorkshopScreen):
 
         def added(draft: ActionDraft | None) -> None:
             if draft is not None:
-                self.workshop.add_action(
-                    draft.title,
-                    indicator=draft.indicator,
-                    owner=draft.owner,
-                    due=draft.due,
-                    status=draft.status,
-                )
+                self.workshop.add_action(**asdict(draft))
                 self.notify("Action added.", timeout=2)
 
         self.app.push_screen(
