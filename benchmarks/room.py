@@ -29,7 +29,6 @@ import time
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, TCPConnector
 
@@ -184,6 +183,8 @@ TYPED = ["F1", "F2", "F3", "F4", "F5"]
 
 
 async def bench_app(devices: int, rounds: int, folder: Path) -> None:
+    from vote_latency import instrument
+
     from maturity_tui.storage import session_path
     from maturity_tui.tui.app import MaturityApp, Opening
     from maturity_tui.tui.screens.voting import VotingScreen
@@ -197,8 +198,6 @@ async def bench_app(devices: int, rounds: int, folder: Path) -> None:
     code, port = "K7Q2XM", free_port()
     options = {"host": "127.0.0.1", "port": port, "join_code": code}
     app = MaturityApp(sessions_dir=folder, opening=Opening(session, path, index=0), room=options)
-    handled: list[tuple[float, float]] = []
-    frames: list[float] = []
     saved_at: list[tuple[int, float]] = []
     keys, to_state, to_screen, to_disk = [], [], [], []
     # Started before the app: under run_test, stderr has no file descriptor to hand down.
@@ -217,19 +216,7 @@ async def bench_app(devices: int, rounds: int, folder: Path) -> None:
         assert app.saver is not None
         app.saver.on_saved.append(lambda r: saved_at.append((r, time.perf_counter())))
         watch = VoteWatch(workshop)
-        vote, display = screen.action_vote, app._display
-
-        def timed_vote(position: int) -> None:
-            started = time.perf_counter()
-            vote(position)
-            handled.append((started, time.perf_counter()))
-
-        def timed_display(*args: Any, **kwargs: Any) -> None:
-            display(*args, **kwargs)
-            frames.append(time.perf_counter())
-
-        screen.action_vote = timed_vote  # type: ignore[method-assign]
-        app._display = timed_display  # type: ignore[method-assign]
+        handled, frames = instrument(app, screen)
 
         def frame_after(moment: float) -> float:
             return next(t for t in frames if t >= moment)

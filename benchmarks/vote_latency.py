@@ -43,6 +43,31 @@ class BenchApp(MaturityApp):
         """The floor: a key that is delivered and handled, and changes nothing."""
 
 
+Handled = list[tuple[float, float]]
+"""When each vote's handler started and ended."""
+
+
+def instrument(app: MaturityApp, screen: VotingScreen) -> tuple[Handled, list[float]]:
+    """Record when each vote's handler starts and ends, and when each frame is written:
+    a vote's keystroke-to-frame time is from its start to the first frame after its end."""
+    handled: Handled = []
+    frames: list[float] = []
+    vote, display = screen.action_vote, app._display
+
+    def timed_vote(position: int) -> None:
+        started = time.perf_counter()
+        vote(position)
+        handled.append((started, time.perf_counter()))
+
+    def timed_display(*args: Any, **kwargs: Any) -> None:
+        display(*args, **kwargs)
+        frames.append(time.perf_counter())
+
+    screen.action_vote = timed_vote  # type: ignore[method-assign]
+    app._display = timed_display  # type: ignore[method-assign]
+    return handled, frames
+
+
 def summary(name: str, samples: list[float]) -> str:
     median, worst = statistics.median(samples), max(samples)
     p95 = statistics.quantiles(samples, n=20)[-1]
@@ -60,26 +85,12 @@ async def measure(votes: int, folder: Path) -> dict[str, list[float]]:
     path = session_path(folder, session.id)
     app = BenchApp(sessions_dir=folder, opening=Opening(session, path, index=30))
     timings: dict[str, list[float]] = {"to frame": [], "handler": [], "press": [], "no-op": []}
-    handled: list[tuple[float, float]] = []
-    frames: list[float] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await app.workers.wait_for_complete()
         screen = app.screen
         assert isinstance(screen, VotingScreen)
-        vote, display = screen.action_vote, app._display
-
-        def timed_vote(position: int) -> None:
-            started = time.perf_counter()
-            vote(position)
-            handled.append((started, time.perf_counter()))
-
-        def timed_display(*args: Any, **kwargs: Any) -> None:
-            display(*args, **kwargs)
-            frames.append(time.perf_counter())
-
-        screen.action_vote = timed_vote  # type: ignore[method-assign]
-        app._display = timed_display  # type: ignore[method-assign]
+        handled, frames = instrument(app, screen)
         for n in range(votes):
             started = time.perf_counter()
             await pilot.press(str(n % 5 + 1))
