@@ -107,3 +107,13 @@ async def test_home_lists_broken_files_with_their_error(folder: Path) -> None:
         text = screen_text(app)
     assert "broken.toml: line 1" in text and "Cannot load 1 file" in text
     assert "[bold]Apollo[/] ␛[31mred" in text
+
+
+async def test_home_shows_a_sessions_folder_named_like_markup_as_typed(tmp_path: Path) -> None:
+    folder = tmp_path / "[bold]x" / "[/]"  # the "/" of "[/]" makes it two folders: fine
+    folder.mkdir(parents=True)
+    app = make_app(folder)
+    async with app.run_test(size=(120, 40)):
+        # Before the files are read: the status line names the folder being scanned.
+        loading = str(app.screen.query_one("#home-status", Static).render())
+    assert loading == f"Loading sessions from {folder} …"

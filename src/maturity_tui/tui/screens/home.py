@@ -61,7 +61,7 @@ class HomeScreen(Screen[None]):
             table.add_column(column, key=column)
         yield table
         yield Static(id="load-errors")
-        yield Static(f"Loading sessions from {self.app.sessions_dir} …", id="home-status")
+        yield Static(literal(f"Loading sessions from {self.app.sessions_dir} …"), id="home-status")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
