@@ -12,11 +12,10 @@ from typing import Literal
 from maturity_tui.compare import IndicatorTrend
 from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
 from maturity_tui.domain.base import Number
+from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
 from maturity_tui.storage import SessionLock, free_session_id, scan_sessions
 
 TRASH_DIR = ".trash"
-
-ActionStatus = Literal["open", "done", "dropped"]
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")

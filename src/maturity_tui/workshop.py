@@ -14,9 +14,8 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from maturity_tui.domain import Action, Indicator, Rating, Session
+from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
 from maturity_tui.domain.session import session_datetime
-
-ActionStatus = Literal["open", "done", "dropped"]
 
 
 class WorkshopError(ValueError):

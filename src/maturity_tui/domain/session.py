@@ -24,6 +24,8 @@ SESSION_FORMAT_VERSION = 1
 Votes = dict[str, int] | list[int]
 """Named voting: participant -> value; anonymous voting: the values alone."""
 
+ActionStatus = Literal["open", "done", "dropped"]
+
 
 def quarter_of(moment: date) -> str:
     return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
@@ -60,7 +62,7 @@ class Action(Strict):
     indicator: Slug | None = None
     owner: str | None = None
     due: date | None = None
-    status: Literal["open", "done", "dropped"] = "open"
+    status: ActionStatus = "open"
     carried_from: Slug | None = Field(
         None, description="The session this open action was carried over from."
     )
