@@ -20,6 +20,7 @@ from maturity_tui.room.qr import qr_lines
 from maturity_tui.tui.big_code import big_code_lines, big_code_width
 from maturity_tui.tui.text import literal
 from maturity_tui.tui.widgets.session_bar import SessionBar
+from maturity_tui.tui.widgets.voting import vote_count
 
 if TYPE_CHECKING:
     from maturity_tui.room.server import Room
@@ -110,14 +111,9 @@ class RoomScreen(Screen[None]):
     def _show_votes(self, _changes: int = 0) -> None:
         workshop = self.app.workshop
         assert workshop is not None
-        votes = len(workshop.votes())
-        if workshop.named:
-            count = f"{votes} of {len(workshop.session.participants)} voted"
-        else:
-            count = f"{votes} vote{'' if votes == 1 else 's'}"
         where = f"Indicator {workshop.index + 1} of {len(workshop.indicators)}"
         state = "revealed" if workshop.revealed else "hidden until the reveal"
-        self.query_one("#room-now", Static).update(f"{where}: {count}, {state}")
+        self.query_one("#room-now", Static).update(f"{where}: {vote_count(workshop)}, {state}")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "release":

@@ -17,6 +17,14 @@ BAR_WIDTH = (12, 60)
 """The histogram's longest bar: at least, and at most, this many cells."""
 
 
+def vote_count(workshop: Workshop) -> str:
+    """How many have voted on the current indicator: "2 of 5 voted" (named) or "3 votes"."""
+    votes = len(workshop.votes())
+    if workshop.named:
+        return f"{votes} of {len(workshop.session.participants)} voted"
+    return f"{votes} vote{'' if votes == 1 else 's'}"
+
+
 class Timebox(Static):
     """A per-indicator countdown; keeps counting past zero, flagged as over."""
 
@@ -89,10 +97,7 @@ class Tally(Static):
     def show(self, workshop: Workshop) -> None:
         votes = workshop.votes()
         scale = workshop.session.model.scale
-        if workshop.named:
-            count = f"{len(votes)} of {len(workshop.session.participants)} voted"
-        else:
-            count = f"{len(votes)} vote{'s' if len(votes) != 1 else ''}"
+        count = vote_count(workshop)
         if not workshop.revealed:
             self.set_class(False, "-contested")
             self.update(
