@@ -35,6 +35,12 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def _without_last(values: list[int], value: int) -> list[int]:
+    """The values with the last occurrence of `value` taken out (it must be there)."""
+    last = len(values) - 1 - values[::-1].index(value)
+    return values[:last] + values[last + 1 :]
+
+
 class Workshop:
     """One session being run: the current indicator, whether its votes are revealed, who votes."""
 
@@ -190,10 +196,7 @@ class Workshop:
             rating.votes = votes or None
             self.highlighted = cast.participant
         elif isinstance(rating.votes, list):
-            votes_list = list(rating.votes)
-            last = len(votes_list) - 1 - votes_list[::-1].index(cast.value)
-            del votes_list[last]
-            rating.votes = votes_list or None
+            rating.votes = _without_last(rating.votes, cast.value) or None
         self._changed()
         return cast
 
@@ -217,9 +220,7 @@ class Workshop:
             rating.votes = {n: v for n, v in rating.votes.items() if n != participant} or None
             stack[:] = [c for c in stack if c.participant != participant]
         elif isinstance(rating.votes, list) and participant is None and value in rating.votes:
-            votes = list(rating.votes)
-            del votes[len(votes) - 1 - votes[::-1].index(value)]
-            rating.votes = votes or None
+            rating.votes = _without_last(rating.votes, value) or None
             same = [n for n, c in enumerate(stack) if c.value == value]
             if same:
                 del stack[same[-1]]
