@@ -16,6 +16,7 @@ from typing import Literal
 from maturity_tui.domain import Action, Indicator, Rating, Session
 from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
 from maturity_tui.domain.session import session_datetime
+from maturity_tui.scoring import agreed_rating
 
 
 class WorkshopError(ValueError):
@@ -92,9 +93,7 @@ class Workshop:
         """The first indicator with neither votes nor consensus (not applicable ones skipped)."""
         for position, indicator in enumerate(self.indicators):
             rating = self.session.rating(indicator.id)
-            if rating is None or (
-                rating.applicable and not rating.vote_values and rating.consensus is None
-            ):
+            if (rating is None or rating.applicable) and agreed_rating(rating) is None:
                 return position
         return 0
 
