@@ -153,7 +153,10 @@ class VotingScreen(WorkshopScreen):
         return self.app.room_control.room is not None
 
     def action_vote(self, position: int) -> None:
-        self._attempt(lambda: self.workshop.cast_at(position))
+        try:
+            self.workshop.cast_at(position)
+        except WorkshopError as error:
+            self.notify(str(error), severity="warning", markup=False)
 
     def action_undo(self) -> None:
         if self.workshop.undo_last() is None:
@@ -225,12 +228,6 @@ class VotingScreen(WorkshopScreen):
         from maturity_tui.tui.screens.actions import ActionsScreen
 
         self.app.push_screen(ActionsScreen())
-
-    def _attempt(self, change: object) -> None:
-        try:
-            change()  # type: ignore[operator]
-        except WorkshopError as error:
-            self.notify(str(error), severity="warning", markup=False)
 
     def palette_commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand("Reveal or hide the votes", "r", self.action_reveal)
