@@ -152,10 +152,9 @@ class SessionScore:
 
 def score_indicators(session: Session) -> tuple[IndicatorScore, ...]:
     scale = session.model.scale
-    ratings = {r.indicator: r for r in session.ratings}
     scores = []
     for position, indicator in enumerate(session.model.indicators):
-        rating = ratings.get(indicator.id)
+        rating = session.rating(indicator.id)
         agreed = agreed_rating(rating)
         scores.append(
             IndicatorScore(
