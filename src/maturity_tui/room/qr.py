@@ -10,6 +10,14 @@ QUIET_ZONE = 2
 _CELLS = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 
 
+def half_block_lines(rows: list[list[bool]]) -> list[str]:
+    """Two rows of pixels (True: a block) per line of text, drawn with ▀ ▄ █; an even count."""
+    return [
+        "".join(_CELLS[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
+        for upper, lower in zip(rows[::2], rows[1::2], strict=True)
+    ]
+
+
 def qr_lines(url: str, *, invert: bool = True) -> list[str]:
     """Text lines, each cell showing two rows of modules with ▀ ▄ █.
 
@@ -24,7 +32,4 @@ def qr_lines(url: str, *, invert: bool = True) -> list[str]:
         rows = [[not dark for dark in row] for row in rows]
     if len(rows) % 2:
         rows.append([invert] * size)
-    return [
-        "".join(_CELLS[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
-        for upper, lower in zip(rows[::2], rows[1::2], strict=True)
-    ]
+    return half_block_lines(rows)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from maturity_tui.room.qr import half_block_lines
+
 # Each glyph is 5x5 pixels (row by row, "#" lit); two pixel rows share a line of half blocks.
 # Only the join code's alphabet (no 0/O, 1/I/L), so every glyph differs clearly from the rest.
 _FONT = {
@@ -37,7 +39,6 @@ _FONT = {
     "8": ".###. #...# .###. #...# .###.",
     "9": ".###. #...# .#### ....# .###.",
 }
-_HALF = {(False, False): " ", (True, False): "▀", (False, True): "▄", (True, True): "█"}
 GLYPH_WIDTH = 5
 GAP = " "
 
@@ -51,12 +52,7 @@ def big_code_lines(code: str) -> list[str] | None:
             return None
         pixels = [[c == "#" for c in row] for row in rows.split()]
         pixels.append([False] * GLYPH_WIDTH)
-        glyphs.append(
-            [
-                "".join(_HALF[top, bottom] for top, bottom in zip(upper, lower, strict=True))
-                for upper, lower in zip(pixels[::2], pixels[1::2], strict=True)
-            ]
-        )
+        glyphs.append(half_block_lines(pixels))
     return [GAP.join(glyph[line] for glyph in glyphs) for line in range(3)]
 
 
