@@ -40,6 +40,12 @@ def test_a_chosen_join_code_must_be_typable() -> None:
             Room(host, code=bad)
 
 
+def test_a_refused_join_code_is_told_the_characters_a_code_may_use() -> None:
+    host = WorkshopHost(Workshop(make_session()), saved_at_once)
+    with pytest.raises(ValueError, match=f"from {CODE_ALPHABET}, not 'K7Q2X0'"):
+        Room(host, code="K7Q2X0")
+
+
 def test_the_request_budget_allows_a_burst_then_refills_per_address() -> None:
     now = [0.0]
     limiter = RateLimiter(burst=3, rate=2, clock=lambda: now[0])

@@ -14,6 +14,8 @@ from typing import Any
 from aiohttp import web
 
 from maturity_tui.room.guard import (
+    CODE_ALPHABET,
+    CODE_LENGTH,
     RateLimiter,
     code_matches,
     new_join_code,
@@ -85,7 +87,9 @@ class Room:
     ) -> None:
         code = normalize_code(code) if code is not None else new_join_code()
         if not valid_join_code(code):
-            raise ValueError(f"a join code is 6 characters from {', '.join(sorted(set(code)))}")
+            raise ValueError(
+                f"a join code is {CODE_LENGTH} characters from {CODE_ALPHABET}, not {code!r}"
+            )
         self.host = host
         self.code = code
         self.limiter = limiter or RateLimiter()
