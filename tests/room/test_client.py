@@ -8,6 +8,8 @@ from pathlib import Path
 
 from roomkit import CODE, make_session, run_async, serve
 
+from maturity_tui.room.client import voted_text
+
 ESCAPE_STATEMENT = "We listen \x1b[31mred\x1b[0m [bold]always[/]"
 
 
@@ -98,3 +100,9 @@ async def test_a_terminal_ends_when_the_facilitator_closes_the_room(tmp_path: Pa
         await terminal.expect("The facilitator closed the room.")
         assert await asyncio.wait_for(terminal.process.wait(), 10) == 0
         assert "reconnecting" not in terminal.seen
+
+
+def test_the_terminal_shows_a_vote_of_zero_as_the_voters_own() -> None:
+    state = {"voting": "anonymous", "participants": [], "vote_count": 1}
+    assert voted_text({**state, "my_vote": 0}) == "1 voted; yours: 0"
+    assert voted_text({**state, "my_vote": None}) == "1 voted"

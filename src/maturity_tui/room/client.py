@@ -243,7 +243,8 @@ def indicator_text(state: dict[str, Any]) -> str:
 def voted_text(state: dict[str, Any]) -> str:
     expected = f" of {len(state['participants'])}" if state["voting"] == "named" else ""
     mine = state["my_vote"]
-    return f"{state['vote_count']}{expected} voted" + (f"; yours: {mine}" if mine else "")
+    yours = "" if mine is None else f"; yours: {mine}"  # 0 is a vote on a scale from 0
+    return f"{state['vote_count']}{expected} voted{yours}"
 
 
 def tally_text(state: dict[str, Any]) -> str:
