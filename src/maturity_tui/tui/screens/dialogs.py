@@ -23,7 +23,6 @@ from maturity_tui.tui.text import as_typed, clean, literal
 from maturity_tui.workshop import ActionStatus
 
 STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
-CLEAR = -1
 
 
 class ConsensusDialog(ModalScreen[int | None]):
