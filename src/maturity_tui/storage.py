@@ -113,6 +113,10 @@ def read_toml(path: Path) -> dict[str, Any]:
         raise LoadError(
             path, [f"line {error.lineno}, column {error.colno}: TOML syntax error: {reason}"]
         ) from None
+    except ValueError as error:
+        # Valid TOML that Python's datetime cannot hold (a leap second, year 0): the parser
+        # raises a bare ValueError with no line, where tomllib gives a TOMLDecodeError.
+        raise LoadError(path, [f"TOML date or time out of range: {error}"]) from None
     except RecursionError:
         raise LoadError(path, ["TOML nested too deeply"]) from None
 
