@@ -24,9 +24,14 @@ _HALF = re.compile(r"^(\d{4})-H([12])$")
 # --- A team's history ---------------------------------------------------------------------
 
 
+def team_key(team: str) -> str:
+    """What identifies a team: its name regardless of case and surrounding spaces."""
+    return team.strip().casefold()
+
+
 def same_team(a: str, b: str) -> bool:
     """Teams match regardless of case and surrounding spaces: "Apollo" and "apollo " are one."""
-    return a.strip().casefold() == b.strip().casefold()
+    return team_key(a) == team_key(b)
 
 
 def period_start(session: Session) -> tuple[int, int]:
@@ -70,7 +75,7 @@ def previous_in_folder(folder: Path, session: Session) -> Session | None:
 
 def library_key(session: Session) -> tuple[str, tuple[int, int], datetime, str]:
     """The library's order: by team (A-Z, ignoring case), each team oldest period first."""
-    return (session.team.strip().casefold(), *chronological_key(session))
+    return (team_key(session.team), *chronological_key(session))
 
 
 def matches(session: Session, query: str) -> bool:
