@@ -13,16 +13,6 @@ if TYPE_CHECKING:
 class RoomBadge(Static):
     """ "room open · 3 devices", and "auto-reveal" while that is on; nothing otherwise."""
 
-    DEFAULT_CSS = """
-    RoomBadge {
-        width: auto;
-        padding: 0 1;
-        margin-right: 1;
-        background: $accent-muted;
-        text-style: bold;
-    }
-    """
-
     app: MaturityApp
 
     def on_mount(self) -> None:
