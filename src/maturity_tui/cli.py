@@ -318,8 +318,9 @@ def _run_export(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if _same_file(output, source):
         raise BadInput(f"{args.output}: is the session file itself; choose another --output")
-    if output.suffix == ".toml":
-        # Exports are never TOML: a .toml there is a session or a model, not ours to replace.
+    if output.suffix.lower() == ".toml":
+        # Exports are never TOML: a .toml there is a session or a model, not ours to replace
+        # (nor x.TOML, the same file where the file system ignores case).
         raise BadInput(f"{args.output}: will not write an export over a .toml file")
     try:
         atomic_write(output, text)

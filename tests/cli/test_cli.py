@@ -220,7 +220,9 @@ def test_export_json_lists_every_action(run: Run, q4: Path) -> None:
     assert [a["title"] for a in data["actions"]] == [*FORMULA_TITLES, "Done already"]
 
 
-@pytest.mark.parametrize("target", ["itself", "another-path-to-it", "another-session"])
+@pytest.mark.parametrize(
+    "target", ["itself", "another-path-to-it", "another-session", "upper-case-suffix"]
+)
 def test_export_never_overwrites_a_session(
     run: Run, q3: Path, q4: Path, tmp_path: Path, target: str
 ) -> None:
@@ -228,6 +230,8 @@ def test_export_never_overwrites_a_session(
         "itself": q4,
         "another-path-to-it": tmp_path / ".." / tmp_path.name / q4.name,
         "another-session": q3,
+        # The same file as q3 where the file system ignores case (macOS, Windows).
+        "upper-case-suffix": q3.with_suffix(".TOML"),
     }[target]
     before = q3.read_bytes(), q4.read_bytes()
     assert str(output) in refused(run("export", q4, "--format", "csv", "--output", output))
