@@ -214,6 +214,35 @@ async def test_a_failed_save_keeps_the_data_and_retries(
     assert load_session(folder / "apollo-2026-q4.toml").ratings[0].votes == {"Ana": 4}
 
 
+async def test_ctrl_s_says_saved_only_once_the_file_is_written(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 60)  # no retry within the test
+    disk_full = True
+
+    def save(session: Session, path: Path) -> None:
+        if disk_full:
+            raise SaveError(f"{path}: No space left on device")
+        save_session(session, path)
+
+    monkeypatch.setattr(autosave, "save_session", save)
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        app.clear_notifications()
+        await pilot.press("ctrl+s")  # while the saves are failing already
+        await settle(pilot)
+        told = [notification.message for notification in app._notifications]
+        assert "Saved." not in told
+        assert any("No space left" in message for message in told)
+        disk_full = False
+        app.clear_notifications()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [notification.message for notification in app._notifications] == ["Saved."]
+
+
 async def test_actions_screen_adds_edits_and_deletes(folder: Path) -> None:
     app = make_app(folder, build_session())
     async with app.run_test(size=SIZE) as pilot:

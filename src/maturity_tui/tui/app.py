@@ -106,6 +106,8 @@ class MaturityApp(App[int]):
         self.lock: SessionLock | None = None
         self._offered_revision = -1
         self._leave_unsaved = False
+        self._save_asked = False
+        """ctrl+s was pressed: the next save's outcome is told either way."""
         self.room_control = RoomControl(self)
 
     def get_default_screen(self) -> Screen[Any]:
@@ -189,13 +191,16 @@ class MaturityApp(App[int]):
 
     def on_save_finished(self, message: SaveFinished) -> None:
         failing_already = self.save_failed
+        asked, self._save_asked = self._save_asked, False
         self.save_failed = message.error is not None
         if message.error is None:
             self.save_state = f"saved {self.now().astimezone():%H:%M:%S}"
+            if asked:
+                self.notify("Saved.", timeout=2)
             return
         self.save_state = f"NOT SAVED, retrying: {message.error}"
-        if not failing_already:
-            # The bar has room for little more than "NOT SAVED": say why once, in full.
+        if asked or not failing_already:
+            # The bar has room for little more than "NOT SAVED": say why in full.
             self.notify(message.error, title="Not saved", severity="error", markup=False)
         self.set_timer(SAVE_RETRY_SECONDS, self._retry_save)
 
@@ -213,8 +218,8 @@ class MaturityApp(App[int]):
     def action_save(self) -> None:
         if self.workshop is not None and self.saver is not None:
             self.saver.overwrite()  # the user's say-so, even over a file changed elsewhere
+            self._save_asked = True  # "Saved." once the worker has written it, not before
             self._autosave()
-            self.notify("Saved.", timeout=2)
 
     async def action_save_quit(self) -> None:
         if await self._finish_workshop("ctrl+q", "quit"):
