@@ -56,13 +56,14 @@ class Timebox(Static):
         if self._ticker is not None:
             self._ticker.resume() if running else self._ticker.pause()
 
+    def watch_remaining(self, remaining: int) -> None:
+        self.set_class(remaining < 0, "-over")
+
     def render(self) -> Content:
         left = abs(self.remaining)
         clock = f"{left // 60}:{left % 60:02d}"
-        over = self.remaining < 0
-        self.set_class(over, "-over")
         state = "" if self.running else " paused"
-        if over:
+        if self.remaining < 0:
             return Content(f"OVER by {clock}{state}")
         return Content(f"⏱ {clock}{state}")
 
