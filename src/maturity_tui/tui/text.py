@@ -44,5 +44,6 @@ def literal(text: str, *, one_line: bool = False) -> Content:
 
 
 def literal_text(text: str, *, one_line: bool = True) -> Text:
-    """The same, as a Rich `Text`: for widgets that take Rich renderables (DataTable cells)."""
+    """The same as a Rich `Text`, for widgets that take Rich renderables (DataTable cells);
+    unlike `literal`, on one line unless told otherwise: a cell holds one line."""
     return Text(clean(text, one_line=one_line))
