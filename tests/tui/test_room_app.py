@@ -17,7 +17,7 @@ from tuikit import NAMES, build_session, fixed_now, settle
 
 from maturity_tui.domain import Session
 from maturity_tui.room.guard import CODE_ALPHABET
-from maturity_tui.storage import load_session, session_path
+from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui.app import MaturityApp, Opening
 from maturity_tui.tui.big_code import big_code_lines
 from maturity_tui.tui.screens.room import RoomScreen
@@ -155,6 +155,26 @@ async def test_every_page_follows_next_and_a_typed_vote_mixes_with_device_votes(
             assert await ana.vote(second, 5) == 409, "the indicator is no longer current"
     rating = load_session(session_path(folder, session.id)).rating(second)
     assert rating is not None and rating.votes == {"Ana": 3, "Ben": 4, "Caro": 1}
+
+
+async def test_closing_the_workshop_turns_auto_reveal_off_for_the_next_one(folder: Path) -> None:
+    session = build_session()
+    save_session(session, session_path(folder, session.id))
+    app = room_app(folder, session)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await back_to_voting(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        await pilot.press("enter")  # the same session again: --join opens the room with it
+        await settle(pilot)
+        await back_to_voting(pilot)
+        assert shown(app, "#room-badge") == "room open · 0 devices"
+        await pilot.press("R")  # crashed: it unhooked auto-reveal from the new workshop
+        await settle(pilot)
+        assert app.room_control.auto_reveal and app.is_running
 
 
 async def test_auto_reveal_shows_the_votes_once_everyone_has_voted(folder: Path) -> None:

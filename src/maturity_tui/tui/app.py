@@ -231,6 +231,7 @@ class MaturityApp(App[int]):
 
         if self.workshop is None or not await self._finish_workshop("ctrl+w", "close it"):
             return
+        self.room_control.stop_auto_reveal()
         self.workshop.on_change.remove(self._workshop_changed)
         self.workshop = self.saver = None
         if self.lock is not None:

@@ -97,13 +97,13 @@ class RoomControl:
     # --- Auto-reveal --------------------------------------------------------------------
 
     def toggle_auto_reveal(self) -> None:
-        self.auto_reveal = not self.auto_reveal
         if self.auto_reveal:
+            self.stop_auto_reveal()
+        else:
+            self.auto_reveal = True
             self._complete = (self.workshop.index, False)  # already complete: reveal now
             self.workshop.on_change.append(self._votes_changed)
             self._votes_changed()
-        else:
-            self.workshop.on_change.remove(self._votes_changed)
         self.app.notify(
             "Auto-reveal on: votes show once everyone has voted."
             if self.auto_reveal
@@ -111,6 +111,13 @@ class RoomControl:
             timeout=3,
         )
         self._room_changed()
+
+    def stop_auto_reveal(self) -> None:
+        """Off, and no longer listening to the workshop: also when the workshop closes, so
+        that the next one does not start with a switch wired to the old one."""
+        if self.auto_reveal:
+            self.auto_reveal = False
+            self.workshop.on_change.remove(self._votes_changed)
 
     def everyone_voted(self) -> bool:
         """Named: every participant. Anonymous: as many votes as devices in the room."""
