@@ -9,7 +9,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -146,15 +146,15 @@ class KeysDialog(ModalScreen[None]):
         Binding("escape,f1,question_mark,q", "close", "Close"),
     ]
 
-    def __init__(self, bindings: Iterable[object]) -> None:
+    def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
         super().__init__()
         self.active = list(bindings)
 
     def _describe(self) -> list[Content]:
         seen: dict[str, list[str]] = {}
         for entry in self.active:
-            binding = getattr(entry, "binding", None)
-            if binding is None or not binding.description or binding.system:
+            binding = entry.binding
+            if not binding.description or binding.system:
                 continue
             key = self.app.get_key_display(binding)
             description = binding.description
