@@ -142,13 +142,14 @@ class ExportDialog(ModalScreen[Path | None]):
             self._status(problem, error=True)
             return
         self._status(f"writing {path} …", error=False)
-        self._write(path, self.choice.render)
+        # Rendered here, not in the worker: with the room open a device's vote may change the
+        # session at any moment, and only the UI thread changes it.
+        self._write(path, self.choice.render())
 
     @work(thread=True, exclusive=True, group="io", exit_on_error=False)
-    def _write(self, path: Path, render: Callable[[], str]) -> None:
+    def _write(self, path: Path, text: str) -> None:
         problem: str | None = None
         try:
-            text = render()
             path.parent.mkdir(parents=True, exist_ok=True)
             atomic_write(path, text)
         except OSError as error:
