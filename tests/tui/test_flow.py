@@ -189,6 +189,22 @@ async def test_results_show_what_scoring_computes(folder: Path) -> None:
         assert "spread 4" in shown(app, "#contested")
 
 
+async def test_m_on_results_marks_the_workshop_complete_and_back(folder: Path) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v")
+        await pilot.pause()
+        assert "in progress" in shown(app, "#placed")
+        await pilot.press("m")
+        await settle(pilot)
+        assert "marked complete" in shown(app, "#placed")
+        assert load_session(folder / "apollo-2026-q4.toml").status == "complete"
+        await pilot.press("m")
+        await settle(pilot)
+        assert load_session(folder / "apollo-2026-q4.toml").status == "in-progress"
+
+
 async def test_a_failed_save_keeps_the_data_and_retries(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -83,6 +83,13 @@ class ResultsScreen(WorkshopScreen):
         Binding("A", "actions", "Actions", id="actions"),
         Binding("x", "export", "Export", id="export", tooltip="Action list or report to a file"),
         Binding("c", "compare", "Compare", id="compare", tooltip="This team's sessions over time"),
+        Binding(
+            "m",
+            "mark_complete",
+            "Complete on/off",
+            id="mark-complete",
+            tooltip="The facilitator's mark: this workshop is finished (or not)",
+        ),
     ]
 
     def compose(self) -> ComposeResult:
@@ -111,9 +118,11 @@ class ResultsScreen(WorkshopScreen):
         score = score_session(session)
         self._objectives = score.objectives
         level = model.level(score.level)
+        mark = "  ✓ marked complete" if session.status == "complete" else "  in progress"
         self.query_one("#placed", Static).update(
             Content.assemble(("Level ", "bold"), (str(level.number), "bold"), " ")
             + literal(level.title, one_line=True)
+            + Content.styled(mark, "dim")
         )
         self.query_one("#ladder", Static).update(ladder(model, score.standing))
         bar = self.query_one("#progress", ProgressBar)
@@ -201,6 +210,11 @@ class ResultsScreen(WorkshopScreen):
 
         self.app.push_screen(ActionsScreen())
 
+    def action_mark_complete(self) -> None:
+        done = self.workshop.session.status != "complete"
+        self.workshop.set_status("complete" if done else "in-progress")
+        self.notify("Marked complete." if done else "Marked in progress.", timeout=2)
+
     def palette_commands(self) -> Iterator[SystemCommand]:
         yield SystemCommand(
             "Action for the highlighted objective", "a", self.action_objective_action
@@ -208,3 +222,6 @@ class ResultsScreen(WorkshopScreen):
         yield SystemCommand("Action items", "A", self.action_actions)
         yield SystemCommand("Export the action list or the report", "x", self.action_export)
         yield SystemCommand("Compare with the team's earlier sessions", "c", self.action_compare)
+        yield SystemCommand(
+            "Mark the workshop complete, or in progress again", "m", self.action_mark_complete
+        )
