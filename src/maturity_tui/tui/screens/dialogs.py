@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from maturity_tui.domain import Action, Scale, Session
 from maturity_tui.scoring import agreed_rating
 from maturity_tui.tui.text import as_typed, clean, literal
+from maturity_tui.tui.widgets.form import field
 from maturity_tui.workshop import ActionStatus
 
 STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
@@ -218,16 +219,14 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
         ]
         with Vertical(classes="dialog wide", id="action-form"):
             yield Label(f"{heading} (ctrl+s keeps, escape cancels)", classes="dialog-title")
-            with Horizontal(classes="field"):
-                yield Label("Title")
+            with field("Title"):
                 yield Input(
                     clean(self.draft_title, one_line=True),
                     placeholder="What will be done",
                     id="title",
                     compact=True,
                 )
-            with Horizontal(classes="field"):
-                yield Label("Indicator")
+            with field("Indicator"):
                 yield Select(
                     indicators,
                     value=self.draft_indicator or Select.NULL,
@@ -235,8 +234,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
                     id="indicator",
                     compact=True,
                 )
-            with Horizontal(classes="field"):
-                yield Label("Owner")
+            with field("Owner"):
                 yield Input(
                     clean(self.draft_owner, one_line=True),
                     placeholder="a participant or anyone",
@@ -244,16 +242,14 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
                     id="owner",
                     compact=True,
                 )
-            with Horizontal(classes="field"):
-                yield Label("Due")
+            with field("Due"):
                 yield Input(
                     action.due.isoformat() if action and action.due else "",
                     placeholder="YYYY-MM-DD (optional)",
                     id="due",
                     compact=True,
                 )
-            with Horizontal(classes="field"):
-                yield Label("Status")
+            with field("Status"):
                 yield Select(
                     [(s, s) for s in STATUSES],
                     value=action.status if action else "open",

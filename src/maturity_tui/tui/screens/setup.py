@@ -10,25 +10,19 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Footer, Input, Select, Static
 
 from maturity_tui.domain import new_session, quarter_of
 from maturity_tui.domain.base import duplicates
 from maturity_tui.storage import ModelSource, builtin_models, free_session_id, local_models
 from maturity_tui.storage import session_path as file_of
 from maturity_tui.tui.text import clean, literal
+from maturity_tui.tui.widgets.form import field
 
 if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp, SetupDraft
 
 Voting = Literal["named", "anonymous"]
-
-
-def field(label: str, *, id: str | None = None) -> Horizontal:
-    """One row of a form: its label on the left, the widget (composed inside) on the right."""
-    row = Horizontal(classes="field", id=id)
-    row.compose_add_child(Label(label))
-    return row
 
 
 def split_names(text: str) -> list[str]:
