@@ -205,25 +205,36 @@ async def test_m_on_results_marks_the_workshop_complete_and_back(folder: Path) -
         assert load_session(folder / "apollo-2026-q4.toml").status == "in-progress"
 
 
-async def test_a_failed_save_keeps_the_data_and_retries(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 0.05)
-    disk_full = True
+class FullDisk:
+    """Stands in for the save: fails with ENOSPC's message while `full` is True."""
 
-    def save(session: Session, path: Path) -> None:
-        if disk_full:
+    def __init__(self) -> None:
+        self.full = True
+
+    def __call__(self, session: Session, path: Path) -> None:
+        if self.full:
             raise SaveError(f"{path}: No space left on device")
         save_session(session, path)
 
-    monkeypatch.setattr(autosave, "save_session", save)
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
+    disk = FullDisk()
+    monkeypatch.setattr(autosave, "save_session", disk)
+    return disk
+
+
+async def test_a_failed_save_keeps_the_data_and_retries(
+    folder: Path, full_disk: FullDisk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 0.05)
     app = make_app(folder, build_session())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
         await settle(pilot)
         assert app.save_state.startswith("NOT SAVED")
         assert "No space left" in shown(app, "#save-state")
-        disk_full = False
+        full_disk.full = False
         await pilot.pause(0.3)
         await settle(pilot)
         assert app.save_state.startswith("saved")
@@ -231,17 +242,9 @@ async def test_a_failed_save_keeps_the_data_and_retries(
 
 
 async def test_ctrl_s_says_saved_only_once_the_file_is_written(
-    folder: Path, monkeypatch: pytest.MonkeyPatch
+    folder: Path, full_disk: FullDisk, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(app_module, "SAVE_RETRY_SECONDS", 60)  # no retry within the test
-    disk_full = True
-
-    def save(session: Session, path: Path) -> None:
-        if disk_full:
-            raise SaveError(f"{path}: No space left on device")
-        save_session(session, path)
-
-    monkeypatch.setattr(autosave, "save_session", save)
     app = make_app(folder, build_session())
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4")
@@ -252,7 +255,7 @@ async def test_ctrl_s_says_saved_only_once_the_file_is_written(
         told = [notification.message for notification in app._notifications]
         assert "Saved." not in told
         assert any("No space left" in message for message in told)
-        disk_full = False
+        full_disk.full = False
         app.clear_notifications()
         await pilot.press("ctrl+s")
         await settle(pilot)
