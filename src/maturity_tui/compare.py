@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from maturity_tui.domain import Indicator, Metric, Session
 from maturity_tui.domain.base import Number
@@ -124,13 +124,23 @@ def _column(session: Session) -> Column:
     return Column(session, score_session(session), action_counts(session))
 
 
+def _row(rows: dict[str, list[Any]], key: str, width: int) -> list[Any]:
+    """The key's row, made (all None) the first time only: `setdefault(key, [None] * width)`
+    would build a whole row for every session and key, quadratic in the number of sessions."""
+    row = rows.get(key)
+    if row is None:
+        row = rows[key] = [None] * width
+    return row
+
+
 def _dimensions(columns: tuple[Column, ...]) -> tuple[DimensionTrend, ...]:
     names: dict[str, str] = {}
     levels: dict[str, list[int | None]] = {}
+    width = len(columns)
     for n, column in enumerate(columns):
         for dimension in column.score.dimensions:
             names[dimension.id] = dimension.name
-            levels.setdefault(dimension.id, [None] * len(columns))[n] = dimension.standing.level
+            _row(levels, dimension.id, width)[n] = dimension.standing.level
     return tuple(
         DimensionTrend(key, names[key], tuple(row), delta(row)) for key, row in levels.items()
     )
@@ -144,10 +154,8 @@ def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
     for n, column in enumerate(columns):
         for score in column.score.indicators:
             latest[score.id] = score.indicator
-            ratings.setdefault(score.id, [None] * width)[n] = (
-                score.agreed if score.applicable else None
-            )
-            applicable.setdefault(score.id, [None] * width)[n] = score.applicable
+            _row(ratings, score.id, width)[n] = score.agreed if score.applicable else None
+            _row(applicable, score.id, width)[n] = score.applicable
     return tuple(
         IndicatorTrend(latest[key], tuple(row), tuple(applicable[key]), delta(row))
         for key, row in ratings.items()
@@ -164,9 +172,9 @@ def _readings(columns: tuple[Column, ...]) -> tuple[ReadingTrend, ...]:
         for scored in column.score.readings:
             key = scored.metric.id
             latest[key] = scored.metric
-            values.setdefault(key, [None] * width)[n] = scored.reading.value
-            targets.setdefault(key, [None] * width)[n] = scored.target
-            met.setdefault(key, [None] * width)[n] = scored.met
+            _row(values, key, width)[n] = scored.reading.value
+            _row(targets, key, width)[n] = scored.target
+            _row(met, key, width)[n] = scored.met
     return tuple(
         ReadingTrend(
             latest[key],

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import marshal
 import os
 import re
 import secrets
 import socket
+import threading
 import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -186,16 +188,51 @@ def load_model(path: Path) -> MaturityModel:
 
 
 def load_session(path: Path) -> Session:
-    return validate_as(Session, read_toml(path), path)
+    return validate_session(read_toml(path), path)
+
+
+_VALIDATED_MODELS: dict[bytes, MaturityModel] = {}
+"""Model copies already validated, by `_model_key`, oldest first."""
+_VALIDATED_MODELS_KEPT = 64
+_VALIDATED_MODELS_LOCK = threading.Lock()
+
+
+def _model_key(copy: object) -> bytes | None:
+    """A session's parsed model copy as bytes that tell every value's type apart (True is not
+    1, 1.0 is not 1: strict validation would tell them apart too); None for a copy holding a
+    type marshal cannot write (a date), which is then simply validated every time."""
+    if not isinstance(copy, dict):
+        return None
+    try:
+        return marshal.dumps(copy)
+    except ValueError:
+        return None
+
+
+def validate_session(data: dict[str, Any], path: Path) -> Session:
+    """A parsed session, validated; the model copy only once for all the sessions carrying it.
+
+    Sessions of one model carry the same copy, often most of each file: a copy seen before
+    is reused validated, so the per-session work is its ratings, readings and actions. Its
+    first sighting is validated as part of the session, so errors read exactly as ever.
+    """
+    key = _model_key(data.get("model"))
+    known = _VALIDATED_MODELS.get(key) if key is not None else None
+    session = validate_as(Session, data if known is None else {**data, "model": known}, path)
+    if key is not None and known is None:
+        with _VALIDATED_MODELS_LOCK:
+            while len(_VALIDATED_MODELS) >= _VALIDATED_MODELS_KEPT:
+                del _VALIDATED_MODELS[next(iter(_VALIDATED_MODELS))]
+            _VALIDATED_MODELS[key] = session.model
+    return session
 
 
 def load_any(path: Path) -> MaturityModel | Session:
     """A model or a session, told apart by its `format` key."""
     data = read_toml(path)
-    kind: type[MaturityModel | Session] = (
-        MaturityModel if data.get("format") == "maturity-model" else Session
-    )
-    return validate_as(kind, data, path)
+    if data.get("format") == "maturity-model":
+        return validate_as(MaturityModel, data, path)
+    return validate_session(data, path)
 
 
 def dumps_session(session: Session) -> str:

@@ -343,3 +343,35 @@ def test_unreadable_lock_is_respected_while_fresh_and_taken_over_when_old(saved:
     lock.acquire()
     assert lock.held
     lock.release()
+
+
+# --- Validation once per model ------------------------------------------------------------
+
+
+def test_sessions_carrying_one_model_copy_share_one_validated_model(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.toml", tmp_path / "b.toml"
+    session = storage.load_session(GOOD / "named-session.toml")
+    storage.save_session(session, first)
+    storage.save_session(session.model_copy(update={"id": "other-2026-q4"}), second)
+    a, b = storage.load_session(first), storage.load_session(second)
+    assert a.model is b.model
+    assert a.model == session.model
+
+
+def test_a_model_copy_differing_only_in_a_value_type_is_validated_on_its_own(
+    tmp_path: Path,
+) -> None:
+    """`level = true` equals `level = 1` to Python; strict validation must still refuse it."""
+    good = tmp_path / "good.toml"
+    storage.save_session(storage.load_session(GOOD / "named-session.toml"), good)
+    storage.load_session(good)  # its model copy is now known validated
+    text = good.read_text(encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text(text.replace("level = 1\n", "level = true\n", 1), encoding="utf-8")
+    with pytest.raises(LoadError, match=r"model\.indicators\[\d+\]\.level"):
+        storage.load_session(bad)
+
+
+def test_a_bad_model_copy_seen_twice_gives_the_same_error_twice(tmp_path: Path) -> None:
+    path = BAD / "model-duplicate-indicator-ids.toml"
+    assert load_error(path).problems == load_error(path).problems

@@ -7,7 +7,15 @@ from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
 
-from maturity_tui.domain.base import NonBlank, Number, Slug, Strict, check_format, require_unique
+from maturity_tui.domain.base import (
+    NonBlank,
+    Number,
+    Slug,
+    Strict,
+    check_format,
+    private,
+    require_unique,
+)
 
 MODEL_FORMAT = "maturity-model"
 MODEL_FORMAT_VERSION = 1
@@ -131,6 +139,10 @@ class MaturityModel(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> MaturityModel:
+        if private(self, "_indicators_by_id"):
+            # An instance checked when it was built (pydantic runs this again for a model
+            # passed in as an instance, as storage passes a copy shared by many sessions).
+            return self
         require_unique("indicator ids", (i.id for i in self.indicators))
         require_unique("dimension ids", (d.id for d in self.dimensions))
         require_unique("metric ids", (m.id for m in self.metrics))
@@ -157,10 +169,12 @@ class MaturityModel(Strict):
         return self
 
     def indicator(self, indicator_id: str) -> Indicator | None:
-        return self._indicators_by_id.get(indicator_id)
+        found: Indicator | None = private(self, "_indicators_by_id").get(indicator_id)
+        return found
 
     def metric(self, metric_id: str) -> Metric | None:
-        return self._metrics_by_id.get(metric_id)
+        found: Metric | None = private(self, "_metrics_by_id").get(metric_id)
+        return found
 
     def level(self, number: int) -> Level:
         return self.levels[number - 1]

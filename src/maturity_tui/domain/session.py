@@ -14,6 +14,7 @@ from maturity_tui.domain.base import (
     Slug,
     Strict,
     check_format,
+    private,
     require_unique,
 )
 from maturity_tui.domain.model import MaturityModel
@@ -168,7 +169,8 @@ class Session(Strict):
                 )
 
     def rating(self, indicator_id: str) -> Rating | None:
-        return self._ratings_by_indicator.get(indicator_id)
+        found: Rating | None = private(self, "_ratings_by_indicator").get(indicator_id)
+        return found
 
     def rating_or_new(self, indicator_id: str) -> Rating:
         """The indicator's rating, created (in model order) when it has none yet."""
@@ -178,7 +180,7 @@ class Session(Strict):
             order = {i.id: n for n, i in enumerate(self.model.indicators)}
             self.ratings.append(rating)
             self.ratings.sort(key=lambda r: order[r.indicator])
-            self._ratings_by_indicator[indicator_id] = rating
+            private(self, "_ratings_by_indicator")[indicator_id] = rating
         return rating
 
     def reading(self, metric_id: str) -> Reading | None:
