@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from maturity_tui import __version__
+from maturity_tui.outputs import ACTIONS, COMPARE, REPORT, Subject, format_names, render
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Session
@@ -121,12 +122,12 @@ def _load_sessions(names: Sequence[str], folder: Path) -> list[Session]:
     return sessions
 
 
-def _format_option(parser: argparse.ArgumentParser, formats: Sequence[str], default: str) -> None:
+def _format_option(parser: argparse.ArgumentParser, subject: Subject[Any]) -> None:
     parser.add_argument(
         "--format",
-        choices=formats,
-        default=default,
-        help=f"output format (default: {default})",
+        choices=format_names(subject),
+        default=subject.default,
+        help=f"output format (default: {subject.default})",
     )
 
 
@@ -283,10 +284,8 @@ def add_validate(commands: Commands) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    from maturity_tui.export import REPORT_FORMATS
-
     (session,) = _load_sessions([args.session], _folder(args))
-    write_stdout(REPORT_FORMATS[args.format](session))
+    write_stdout(render(REPORT, args.format, session))
     return EXIT_OK
 
 
@@ -295,7 +294,7 @@ def add_report(commands: Commands) -> None:
         commands, "report", _run_report, "a session's level, objectives, dimensions, readings"
     )
     parser.add_argument("session", metavar="SESSION.toml")
-    _format_option(parser, ("text", "markdown", "json"), "text")
+    _format_option(parser, REPORT)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -306,12 +305,11 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from maturity_tui.export import ACTION_FORMATS
     from maturity_tui.storage import atomic_write
 
     source = session_file(args.session, _folder(args))
     (session,) = _load_sessions([str(source)], source.parent)
-    text = ACTION_FORMATS[args.format](session)
+    text = render(ACTIONS, args.format, session)
     if args.output in (None, "-"):
         write_stdout(text)
         return EXIT_OK
@@ -333,7 +331,7 @@ def _run_export(args: argparse.Namespace) -> int:
 def add_export(commands: Commands) -> None:
     parser = _add_command(commands, "export", _run_export, "a session's action list")
     parser.add_argument("session", metavar="SESSION.toml")
-    _format_option(parser, ("markdown", "csv", "json"), "markdown")
+    _format_option(parser, ACTIONS)
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically); - or none: stdout"
     )
@@ -341,17 +339,16 @@ def add_export(commands: Commands) -> None:
 
 def _run_compare(args: argparse.Namespace) -> int:
     from maturity_tui.compare import compare_sessions
-    from maturity_tui.export import COMPARE_FORMATS
 
     sessions = _load_sessions(args.sessions, _folder(args))
-    write_stdout(COMPARE_FORMATS[args.format](compare_sessions(sessions)))
+    write_stdout(render(COMPARE, args.format, compare_sessions(sessions)))
     return EXIT_OK
 
 
 def add_compare(commands: Commands) -> None:
     parser = _add_command(commands, "compare", _run_compare, "sessions side by side, oldest first")
     parser.add_argument("sessions", nargs="+", metavar="SESSION.toml")
-    _format_option(parser, ("text", "markdown", "csv", "json"), "text")
+    _format_option(parser, COMPARE)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

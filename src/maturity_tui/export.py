@@ -1,5 +1,7 @@
 """Reports, action lists and comparisons as text, Markdown, CSV and JSON strings.
 
+`outputs.py` names each renderer here under its subject and format, for the CLI and the app.
+
 Every renderer returns the whole output as a `str`, so the CLI and the app write the very
 same bytes. User text goes through `textsafe` on the way out: literal in text, escaped in
 Markdown, inert in CSV.
@@ -10,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -38,8 +40,6 @@ WIDTH = 80
 
 NONE = "\N{EN DASH}"
 """A cell with no value: unrated, absent, or no next level."""
-
-SUFFIXES = {"text": ".txt", "markdown": ".md", "csv": ".csv", "json": ".json"}
 
 ACTION_CSV_COLUMNS = ("id", "title", "indicator", "owner", "due", "status", "carried_from")
 
@@ -737,23 +737,3 @@ def compare_csv(comparison: Comparison) -> str:
         for status in ACTION_STATUSES
     ]
     return _csv(rows)
-
-
-# --- By format name, for the CLI and the app ----------------------------------------------------
-
-REPORT_FORMATS: dict[str, Callable[[Session], str]] = {
-    "text": report_text,
-    "markdown": report_markdown,
-    "json": report_json,
-}
-ACTION_FORMATS: dict[str, Callable[[Session], str]] = {
-    "markdown": actions_markdown,
-    "csv": actions_csv,
-    "json": actions_json,
-}
-COMPARE_FORMATS: dict[str, Callable[[Comparison], str]] = {
-    "text": compare_text,
-    "markdown": compare_markdown,
-    "csv": compare_csv,
-    "json": compare_json,
-}

@@ -8,6 +8,7 @@ import io
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from trustkit import NOW
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Action, MaturityModel, Session, new_session
 from maturity_tui.domain.base import NonBlank
-from maturity_tui.export import ACTION_FORMATS, COMPARE_FORMATS, REPORT_FORMATS
+from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, REPORT, Subject, render
 from maturity_tui.storage import find_model, load_session, save_session
 from maturity_tui.textsafe import CSV_TRIGGERS
 
@@ -118,21 +119,24 @@ def test_user_text_round_trips_byte_for_byte(session: Session, tmp_path_factory:
     assert loaded.model.indicators[0].statement == session.model.indicators[0].statement
 
 
-def text_outputs(session: Session) -> dict[str, str]:
-    comparison = compare_sessions([session])
+def outputs(session: Session, *format_names: str) -> dict[str, str]:
+    """Every registered output in these formats, of this session (compared with itself)."""
+    data: dict[Subject[Any], object] = {
+        REPORT: session,
+        ACTIONS: session,
+        COMPARE: compare_sessions([session]),
+    }
     return {
-        "report text": REPORT_FORMATS["text"](session),
-        "report markdown": REPORT_FORMATS["markdown"](session),
-        "actions markdown": ACTION_FORMATS["markdown"](session),
-        "compare text": COMPARE_FORMATS["text"](comparison),
-        "compare markdown": COMPARE_FORMATS["markdown"](comparison),
+        output.label: output.render(data[output.subject])
+        for output in OUTPUTS
+        if output.format.name in format_names
     }
 
 
 @PROPERTIES
 @given(session=sessions)
 def test_text_and_markdown_outputs_hold_no_control_character(session: Session) -> None:
-    for name, text in text_outputs(session).items():
+    for name, text in outputs(session, "text", "markdown").items():
         assert CONTROL.search(text) is None, (name, CONTROL.search(text))
 
 
@@ -147,11 +151,7 @@ def is_number(cell: str) -> bool:
 @PROPERTIES
 @given(session=sessions)
 def test_csv_cells_never_start_a_formula_and_hold_no_control(session: Session) -> None:
-    outputs = {
-        "actions csv": ACTION_FORMATS["csv"](session),
-        "compare csv": COMPARE_FORMATS["csv"](compare_sessions([session])),
-    }
-    for name, text in outputs.items():
+    for name, text in outputs(session, "csv").items():
         for row in csv.reader(io.StringIO(text)):
             for cell in row:
                 # Numbers (ratings, deltas) may be negative; text never starts a formula.
@@ -162,10 +162,10 @@ def test_csv_cells_never_start_a_formula_and_hold_no_control(session: Session) -
 @PROPERTIES
 @given(session=sessions)
 def test_json_keeps_user_text_exactly_with_no_raw_control(session: Session) -> None:
-    actions = ACTION_FORMATS["json"](session)
-    report = REPORT_FORMATS["json"](session)
-    for text in (actions, report):
+    for text in outputs(session, "json").values():
         assert CONTROL.search(text.replace("\n", "")) is None
+    actions = render(ACTIONS, "json", session)
+    report = render(REPORT, "json", session)
     listed = json.loads(actions)
     entries = listed["actions"] if isinstance(listed, dict) else listed
     assert entries[0]["title"] == session.actions[0].title

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from maturity_tui import export
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
+from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, REPORT, Subject
 from maturity_tui.textsafe import CSV_TRIGGERS, csv_cell, literal, markdown_text
 
 ModelBuilder = Callable[..., dict[str, Any]]
@@ -234,16 +235,15 @@ def hostile(make_session: SessionBuilder, make_model: ModelBuilder) -> Session:
 
 
 def renderers(session: Session) -> dict[str, str]:
-    comparison = compare_sessions([session])
+    """Every registered output of the session (a comparison of it alone), by `subject format`."""
+    data: dict[Subject[Any], object] = {
+        REPORT: session,
+        ACTIONS: session,
+        COMPARE: compare_sessions([session]),
+    }
     return {
-        "report text": export.report_text(session),
-        "report markdown": export.report_markdown(session),
-        "actions markdown": export.actions_markdown(session),
-        "compare text": export.compare_text(comparison),
-        "compare markdown": export.compare_markdown(comparison),
-        "actions csv": export.actions_csv(session),
-        "compare csv": export.compare_csv(comparison),
-        "report json": export.report_json(session),
+        f"{output.subject.name} {output.format.name}": output.render(data[output.subject])
+        for output in OUTPUTS
     }
 
 

@@ -14,6 +14,7 @@ HEADLESS = [
     "maturity_tui.compare",
     "maturity_tui.storage",
     "maturity_tui.export",
+    "maturity_tui.outputs",
     "maturity_tui.textsafe",
     "maturity_tui.quarters",
 ]

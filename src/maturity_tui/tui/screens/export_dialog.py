@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import TypeVar
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,14 +18,15 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
-from maturity_tui.export import ACTION_FORMATS, COMPARE_FORMATS, REPORT_FORMATS, SUFFIXES
+from maturity_tui.outputs import ACTIONS, COMPARE, REPORT, Subject, outputs_of
 from maturity_tui.storage import atomic_write, slugify
 from maturity_tui.tui.text import literal
 
 EXPORTS_DIR = "exports"
 REFUSED_SUFFIXES = (".toml",)
 """Session and model files: an export never replaces one."""
-FORMAT_NAMES = {"markdown": "Markdown", "csv": "CSV", "json": "JSON"}
+
+Data = TypeVar("Data")
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +36,15 @@ class ExportChoice:
     label: str
     filename: str
     render: Callable[[], str]
+
+
+def _choices(subject: Subject[Data], data: Data, stem: str) -> list[ExportChoice]:
+    """The subject's outputs the app offers, each bound to the data it renders."""
+    return [
+        ExportChoice(output.label, output.filename(stem), partial(output.render, data))
+        for output in outputs_of(subject)
+        if output.in_app
+    ]
 
 
 class Written(Message):
@@ -75,36 +86,16 @@ class ExportDialog(ModalScreen[Path | None]):
     @classmethod
     def for_session(cls, session: Session, sessions_dir: Path) -> ExportDialog:
         choices = [
-            ExportChoice(
-                f"Action list · {FORMAT_NAMES[fmt]}",
-                f"{session.id}-actions{SUFFIXES[fmt]}",
-                partial(ACTION_FORMATS[fmt], session),
-            )
-            # CSV first: what most facilitators take to a spreadsheet or tracker.
-            for fmt in ("csv", "markdown", "json")
+            *_choices(ACTIONS, session, session.id),
+            *_choices(REPORT, session, session.id),
         ]
-        choices.append(
-            ExportChoice(
-                "Session report · Markdown",
-                f"{session.id}-report.md",
-                partial(REPORT_FORMATS["markdown"], session),
-            )
-        )
         title = f"Export · {session.team} · {session.period}"
         return cls(title, choices, sessions_dir / EXPORTS_DIR)
 
     @classmethod
     def for_comparison(cls, sessions: Sequence[Session], sessions_dir: Path) -> ExportDialog:
         comparison = compare_sessions(sessions)
-        stem = f"{slugify(' '.join(comparison.teams))}-compare"
-        choices = [
-            ExportChoice(
-                f"Comparison · {FORMAT_NAMES[fmt]}",
-                f"{stem}{SUFFIXES[fmt]}",
-                partial(COMPARE_FORMATS[fmt], comparison),
-            )
-            for fmt in ("markdown", "csv", "json")
-        ]
+        choices = _choices(COMPARE, comparison, slugify(" ".join(comparison.teams)))
         title = f"Export · {', '.join(comparison.teams)} · comparison"
         return cls(title, choices, sessions_dir / EXPORTS_DIR)
 
