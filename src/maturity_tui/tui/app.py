@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
+from textual.worker import Worker, WorkerState
 
 from maturity_tui.tui.room_control import RoomControl
 
@@ -26,6 +27,8 @@ if TYPE_CHECKING:
     from maturity_tui.workshop import Workshop
 
 SAVE_RETRY_SECONDS = 3.0
+WORKER_FAILURE_SECONDS = 30.0
+"""Long enough to read and report: the failure may leave a screen half filled."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +181,7 @@ class MaturityApp(App[int]):
         if self.saver.offer(snapshot(self.workshop.session), self.workshop.revision):
             self._save_worker()
 
-    @work(thread=True, group="save", exit_on_error=False)
+    @work(thread=True, group="save", exit_on_error=False, name="Saving the session")
     def _save_worker(self) -> None:
         assert self.saver is not None
         try:
@@ -207,6 +210,27 @@ class MaturityApp(App[int]):
     def _retry_save(self) -> None:
         if self.saver is not None and self.saver.resume():
             self._save_worker()
+
+    # --- Background work --------------------------------------------------------------
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """The one place a failed worker is told, so none fails silently (as harlequin does).
+
+        A worker's messages go only to the node that started it: screens start their
+        workers on the app (`self.app.run_worker`) for their failures to arrive here.
+        """
+        if event.state is not WorkerState.ERROR:
+            return
+        from maturity_tui.textsafe import one_line
+
+        worker = event.worker
+        self.notify(
+            one_line(f"{worker.name or 'A background task'} failed: {worker.error}"),
+            title="Something went wrong",
+            severity="error",
+            markup=False,
+            timeout=WORKER_FAILURE_SECONDS,
+        )
 
     # --- Actions ----------------------------------------------------------------------
 

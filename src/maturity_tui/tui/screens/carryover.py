@@ -124,4 +124,6 @@ def carry_over_and_review(
     def find() -> None:
         app.call_from_thread(review, previous_in_folder(folder, session))
 
-    app.run_worker(find, thread=True, group="io", exit_on_error=False)
+    app.run_worker(
+        find, name="Finding last period's actions", thread=True, group="io", exit_on_error=False
+    )

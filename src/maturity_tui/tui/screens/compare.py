@@ -151,4 +151,6 @@ def compare_with_history(app: App[Any], session: Session, folder: Path) -> None:
         ]
         app.call_from_thread(show, team_history([*others, session], session.team))
 
-    app.run_worker(load, thread=True, group="io", exit_on_error=False)
+    app.run_worker(
+        load, name="Reading the team's sessions", thread=True, group="io", exit_on_error=False
+    )

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -135,9 +135,16 @@ class ExportDialog(ModalScreen[Path | None]):
         self._status(f"writing {path} …", error=False)
         # Rendered here, not in the worker: with the room open a device's vote may change the
         # session at any moment, and only the UI thread changes it.
-        self._write(path, self.choice.render())
+        text = self.choice.render()
+        self.app.run_worker(
+            lambda: self._write(path, text),
+            name="Export",
+            group="io",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
 
-    @work(thread=True, exclusive=True, group="io", exit_on_error=False)
     def _write(self, path: Path, text: str) -> None:
         problem: str | None = None
         try:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -70,16 +70,26 @@ class HomeScreen(Screen[None]):
         self._filter_timer: Timer | None = None
         self.query_one(DataTable).focus()
         # Paint the screen first; the files then stream in behind it.
-        self.call_after_refresh(self._load, self.app.sessions_dir)
+        self.call_after_refresh(self._load)
 
     def reload(self) -> None:
         """Back from a workshop: its file, or a new one, has changed since the list was read."""
         self._rows, self._broken = {}, []
         self.query_one(DataTable).clear()
-        self._load(self.app.sessions_dir)
+        self._load()
 
-    @work(thread=True, exclusive=True, group="scan", exit_on_error=False)
-    def _load(self, folder: Path) -> None:
+    def _load(self) -> None:
+        folder = self.app.sessions_dir
+        self.app.run_worker(
+            lambda: self._scan(folder),
+            name="Reading the sessions folder",
+            group="scan",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _scan(self, folder: Path) -> None:
         """Newest files first (by modification time), in batches, until done or cancelled."""
         # Imported here, in the worker: the domain's models are not needed for the first paint.
         from maturity_tui.tui.session_rows import load_entry, modified, row_of
