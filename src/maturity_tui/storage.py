@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import errno
+import getpass
 import json
 import marshal
 import os
 import re
 import secrets
+import shutil
 import socket
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -20,6 +25,7 @@ from typing import Any, TypeVar
 
 import toml_rs
 import tomli_w
+from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 
 from maturity_tui.domain import MaturityModel, Session
@@ -253,31 +259,69 @@ def remove_temp_files(path: Path) -> None:
             temp.unlink(missing_ok=True)
 
 
+REPLACE_RETRY_DELAYS = (0.01, 0.02, 0.05, 0.1, 0.2, 0.4)
+"""Seconds between tries of a rename that Windows refused: under a second in all."""
+
+
+def _replace(source: Path, target: Path) -> None:
+    """`os.replace`, tried again briefly on Windows when another program holds the target.
+
+    An antivirus scanner or a sync tool opening the session for a moment makes the rename
+    fail with a sharing violation (PermissionError) there; elsewhere it means what it says.
+    """
+    for delay in REPLACE_RETRY_DELAYS if os.name == "nt" else ():
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError:
+            time.sleep(delay)
+    os.replace(source, target)
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make a rename inside `folder` durable, where the OS lets a folder be synced.
+
+    Windows has no such call (opening a folder raises PermissionError) and commits the
+    rename with the file; on POSIX a folder we may not read, or a file system that cannot
+    sync folders, loses only durability, and the rename has already happened.
+    """
+    if os.name == "nt":
+        return
+    try:
+        directory = os.open(folder, os.O_RDONLY)
+    except PermissionError:
+        return
+    try:
+        os.fsync(directory)
+    except OSError as error:
+        if error.errno != errno.EINVAL:
+            raise
+    finally:
+        os.close(directory)
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Temp file in the same folder, fsync, rename, fsync the folder: old or new, never half.
 
-    The file keeps its permissions (a new one gets the umask's); a mkstemp temp file would
-    quietly make every saved session private (0600).
+    Lines end in "\n" on every platform. The file keeps its permissions (a new one gets the
+    umask's); a mkstemp temp file would quietly make every saved session private (0600).
     """
     folder = path.parent
     temp_name = folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
     handle = os.open(temp_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as temp:
-            if path.exists():
-                os.fchmod(temp.fileno(), path.stat().st_mode & 0o7777)
             temp.write(text)
             temp.flush()
             os.fsync(temp.fileno())
-        os.replace(temp_name, path)
+        if path.exists():
+            # By name, not os.fchmod: Windows before Python 3.13 has no fchmod.
+            shutil.copymode(path, temp_name)
+        _replace(temp_name, path)
     except BaseException:
         temp_name.unlink(missing_ok=True)
         raise
-    directory = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    _fsync_folder(folder)
 
 
 def save_session(session: Session, path: Path) -> None:
@@ -294,27 +338,20 @@ def save_session(session: Session, path: Path) -> None:
 # --- One writer per session ---------------------------------------------------------------
 
 LOCK_SUFFIX = ".lock"
-_UNWRITTEN_LOCK_GRACE = 5.0
-"""Seconds a lock file may stay empty: its owner may be between creating and writing it."""
 
 
 @dataclass(frozen=True, slots=True)
 class LockHolder:
+    """Who holds a session, as its lock file says: for the message only, never to decide."""
+
     pid: int
     host: str
     since: str
+    user: str = ""
 
-    def alive(self) -> bool:
-        """Whether the holder may still be running; another host's process cannot be checked."""
-        if self.host != socket.gethostname():
-            return True
-        try:
-            os.kill(self.pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True  # someone else's process, alive
-        return True
+    def describe(self) -> str:
+        who = f"{self.user}, pid {self.pid}" if self.user else f"pid {self.pid}"
+        return f"held by {who} on host {self.host} since {self.since}"
 
 
 class SessionLocked(Exception):
@@ -323,84 +360,112 @@ class SessionLocked(Exception):
     def __init__(self, lock_path: Path, holder: LockHolder | None) -> None:
         self.lock_path = lock_path
         self.holder = holder
-        held = (
-            f"held by pid {holder.pid} on host {holder.host} since {holder.since}"
-            if holder
-            else "held by a process that is still starting"
-        )
+        held = holder.describe() if holder else "held by a process that is still starting"
+        remedy = "close it there"
+        if holder is not None and holder.host != socket.gethostname():
+            remedy += f", or delete {lock_path} if it is no longer open on {holder.host}"
         super().__init__(
-            f"{lock_path.with_suffix('')}: open in another maturity-tui ({held}); close it "
-            f"there, or delete {lock_path} if that process is gone"
+            f"{lock_path.with_suffix('')}: open in another maturity-tui ({held}); {remedy}"
         )
 
 
-def _read_holder(lock_path: Path) -> LockHolder | None:
+def read_lock_holder(lock_path: Path) -> LockHolder | None:
+    """The holder a lock file names; None when there is none or it is unreadable."""
     try:
         data = json.loads(lock_path.read_text(encoding="utf-8"))
-        return LockHolder(int(data["pid"]), str(data["host"]), str(data["since"]))
+        return LockHolder(
+            int(data["pid"]), str(data["host"]), str(data["since"]), str(data.get("user", ""))
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-class SessionLock:
-    """`<session>.toml.lock` beside the session file: one writer per session.
+def _user_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""  # no login name (a container, a service account): the pid still tells
 
-    Created atomically (O_CREAT | O_EXCL) and holding the owner's pid, host and start time.
-    A lock left by a process of this host that is gone is taken over.
+
+class SessionLock:
+    """One writer per session: an OS-level lock that the OS releases when its holder dies.
+
+    The lock itself is `filelock`'s (flock on macOS and Linux, LockFileEx on Windows) on the
+    hidden `.<session>.toml.oslock`, so a killed holder, even one not yet reaped, never blocks
+    anyone and no stale-lock guessing is needed. `<session>.toml.lock` beside the session
+    holds the holder's pid, user, host and start time, only for the message a second
+    instance shows; it is written once the OS lock is held and removed before it is let go.
     """
 
     def __init__(self, session_file: Path) -> None:
         self.session_file = session_file
         self.path = session_file.with_name(session_file.name + LOCK_SUFFIX)
+        self.os_lock_path = session_file.with_name(f".{session_file.name}.oslock")
         self.holder = LockHolder(
             os.getpid(),
             socket.gethostname(),
             datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+            _user_name(),
         )
+        # Not thread-local: the app takes the lock on one thread and may let it go on another.
+        self._os_lock = FileLock(self.os_lock_path, blocking=False, thread_local=False)
         self._held = False
 
     def acquire(self) -> None:
-        """Take the lock, or raise SessionLocked naming the live process that has it."""
+        """Take the lock, or raise SessionLocked naming the process that has it.
+
+        An OSError (a full disk, a read-only folder) names the session and leaves no file.
+        """
         if self._held:
             return
-        while True:
-            try:
-                handle = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                self._remove_if_stale()
-                continue
-            with os.fdopen(handle, "w", encoding="utf-8") as lock:
-                json.dump(
-                    {"pid": self.holder.pid, "host": self.holder.host, "since": self.holder.since},
-                    lock,
-                )
-                lock.flush()
-                os.fsync(lock.fileno())
-            self._held = True
-            # No other writer of this session runs now: a temp file is a dead one's leftover.
-            remove_temp_files(self.session_file)
-            return
+        try:
+            self._os_lock.acquire()
+        except Timeout:
+            raise SessionLocked(self.path, read_lock_holder(self.path)) from None
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(self.session_file)) from None
+        other = read_lock_holder(self.path)
+        if other is not None and other.host != self.holder.host:
+            # A sync tool brought another machine's lock: its OS lock cannot be seen from here.
+            self._let_go(self.os_lock_path)
+            raise SessionLocked(self.path, other)
+        try:
+            self._write_holder()
+        except BaseException:
+            self._let_go(self.path, self.os_lock_path)
+            raise
+        self._held = True
+        # No other writer of this session runs now: a temp file is a dead one's leftover.
+        remove_temp_files(self.session_file)
 
-    def _remove_if_stale(self) -> None:
-        holder = _read_holder(self.path)
-        if holder is None:
-            try:
-                age = datetime.now().timestamp() - self.path.stat().st_mtime
-            except FileNotFoundError:
-                return  # released meanwhile: try again
-            if age < _UNWRITTEN_LOCK_GRACE:
-                raise SessionLocked(self.path, None)
-        elif holder.alive():
-            raise SessionLocked(self.path, holder)
-        # Read again just before removing, so a lock that changed hands meanwhile survives.
-        if _read_holder(self.path) == holder:
-            self.path.unlink(missing_ok=True)
+    def _write_holder(self) -> None:
+        data = {
+            "pid": self.holder.pid,
+            "host": self.holder.host,
+            "since": self.holder.since,
+            "user": self.holder.user,
+        }
+        try:
+            self.path.write_text(json.dumps(data), encoding="utf-8", newline="\n")
+        except OSError as error:
+            raise OSError(error.errno, error.strerror, str(self.session_file)) from None
+
+    def _let_go(self, *leftovers: Path) -> None:
+        """Remove files while the OS lock is still ours, then release it.
+
+        A waiter that opened the lock file before it was removed finds it unlinked once it
+        gets the lock and tries again (filelock checks); on Windows, where an open file
+        cannot be removed, filelock removes it after unlocking.
+        """
+        for leftover in leftovers:
+            with suppress(OSError):
+                leftover.unlink(missing_ok=True)
+        self._os_lock.release()
 
     def release(self) -> None:
-        """Give the lock up; only ever removes a lock this object wrote."""
-        if self._held and _read_holder(self.path) == self.holder:
-            self.path.unlink(missing_ok=True)
-        self._held = False
+        if self._held:
+            self._held = False
+            self._let_go(self.path, self.os_lock_path)
 
     @property
     def held(self) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -84,13 +83,26 @@ def test_the_lock_of_a_killed_instance_is_taken_over(tmp_path: Path) -> None:
         second.kill()
 
 
+HOLD_THE_LOCK = """
+import sys, time
+from pathlib import Path
+from maturity_tui.storage import SessionLock
+lock = SessionLock(Path(sys.argv[1]))
+lock.acquire()
+print("held", flush=True)
+time.sleep(60)
+"""
+
+
 def test_the_home_screen_will_not_open_a_session_another_process_writes(tmp_path: Path) -> None:
     path = tmp_path / "apollo-2026-q4.toml"
     save_session(a_session(), path)
-    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    other = subprocess.Popen(
+        [sys.executable, "-c", HOLD_THE_LOCK, str(path)], stdout=subprocess.PIPE, text=True
+    )
+    assert other.stdout is not None and other.stdout.readline().strip() == "held"
     lock = path.with_name(path.name + ".lock")
-    holder = {"pid": other.pid, "host": socket.gethostname(), "since": "2026-11-25T03:00:00Z"}
-    lock.write_text(json.dumps(holder))
+    holder = json.loads(lock.read_text())
     before = digest(path)
 
     async def scenario() -> None:

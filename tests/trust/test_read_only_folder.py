@@ -71,7 +71,9 @@ def test_a_folder_turned_read_only_keeps_the_file_whole_and_the_retry_saves_all(
         app.type(b"5")
         assert app.shows(b"Permission denied", since)
         assert path.read_bytes() == before  # never truncated, never half-written
-        assert sorted(p.name for p in folder.iterdir()) == [path.name, f"{path.name}.lock"]
+        assert sorted(p.name for p in folder.iterdir()) == sorted(
+            [path.name, f"{path.name}.lock", f".{path.name}.oslock"]
+        )
         restored = len(app.output)
         folder.chmod(0o755)
         assert wait_until(lambda: votes(path) == {"A": 5, "B": 2}, timeout=15)
