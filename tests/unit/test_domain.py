@@ -116,6 +116,14 @@ MODEL_CASES: dict[str, tuple[Callable[[Data], object], str]] = {
         _set("metrics", [{"id": "m", "name": "M", "kind": "quantitative", "target": float("nan")}]),
         "metrics[0].target: Input should be a valid integer or a finite number",
     ),
+    "metric bound past the number limit": (
+        _set("metrics", [{"id": "m", "name": "M", "kind": "quantitative", "min": -1.7e308}]),
+        "metric m: min -1.7e+308 is beyond ±10^15",
+    ),
+    "scale value past the number limit": (
+        _set("scale.points.0.value", -(10**16)),
+        "scale values must lie within ±10^15",
+    ),
     "level as a string": (_set("indicators.1.level", "2"), "indicators[1].level: Input should"),
     "unknown key": (_set("levels.0.colour", "red"), "levels[0].colour: Extra inputs"),
     "blank statement": (
@@ -207,6 +215,14 @@ SESSION_CASES: dict[str, tuple[Callable[[Data], object], str]] = {
     "nan reading": (
         lambda s: s["readings"].append({"metric": "visits", "value": float("nan")}),
         "readings[0].value: Input should be a valid integer or a finite number",
+    ),
+    "huge reading": (
+        lambda s: s["readings"].append({"metric": "visits", "value": 1.7e308}),
+        "reading visits: value 1.7e+308 is beyond ±10^15",
+    ),
+    "huge target": (
+        lambda s: s["readings"].append({"metric": "visits", "value": 1, "target": -(10**16)}),
+        "reading visits: target -10000000000000000 is beyond ±10^15",
     ),
     "duplicate readings": (
         lambda s: s["readings"].extend([{"metric": "visits", "value": 1}] * 2),

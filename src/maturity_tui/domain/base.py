@@ -23,6 +23,15 @@ NonBlank = Annotated[str, StringConstraints(min_length=1, pattern=NON_BLANK_PATT
 Number = int | FiniteFloat
 """TOML allows nan and inf; neither is a reading, a bound or a target (nor valid JSON)."""
 
+NUMBER_LIMIT = 10**15
+"""Readings, targets, metric bounds and scale values lie within ±10^15: the difference of
+any two is then finite (and exact for integers). ±1.7e308 are finite, yet their delta is
+infinite and a sparkline of them NaN."""
+
+
+def beyond_limit(number: float | None) -> bool:
+    return number is not None and not -NUMBER_LIMIT <= number <= NUMBER_LIMIT
+
 
 class Strict(BaseModel):
     """TOML carries its own types: nothing is coerced and unknown keys are errors."""

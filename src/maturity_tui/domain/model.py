@@ -12,6 +12,7 @@ from maturity_tui.domain.base import (
     Number,
     Slug,
     Strict,
+    beyond_limit,
     check_format,
     private,
     require_unique,
@@ -38,6 +39,8 @@ class Scale(Strict):
         values = self.values
         if any(later <= earlier for earlier, later in itertools.pairwise(values)):
             raise ValueError("scale values must be strictly ascending integers")
+        if beyond_limit(values[0]) or beyond_limit(values[-1]):
+            raise ValueError(f"scale values must lie within ±10^15, found {values}")
         if self.achieved_at not in values:
             raise ValueError(f"achieved_at {self.achieved_at} is not a value of the scale {values}")
         return self
@@ -98,6 +101,9 @@ class Metric(Strict):
             self.min is not None or self.max is not None or self.target is not None
         ):
             raise ValueError(f"qualitative metric {self.id} cannot have min, max or target")
+        for label, number in (("min", self.min), ("max", self.max), ("target", self.target)):
+            if beyond_limit(number):
+                raise ValueError(f"metric {self.id}: {label} {number} is beyond ±10^15")
         if self.min is not None and self.max is not None and self.min > self.max:
             raise ValueError(f"metric {self.id}: min {self.min} is above max {self.max}")
         if self.target is not None and not self.in_range(self.target):

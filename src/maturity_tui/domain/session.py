@@ -13,6 +13,7 @@ from maturity_tui.domain.base import (
     Number,
     Slug,
     Strict,
+    beyond_limit,
     check_format,
     private,
     require_unique,
@@ -163,6 +164,8 @@ class Session(Strict):
         for label, number in (("value", reading.value), ("target", reading.target)):
             if isinstance(number, str):
                 raise ValueError(f"reading {metric.id}: {label} must be a number")
+            if beyond_limit(number):
+                raise ValueError(f"reading {metric.id}: {label} {number} is beyond ±10^15")
             if number is not None and not metric.in_range(number):
                 raise ValueError(
                     f"reading {metric.id}: {label} {number} outside {metric.min}..{metric.max}"
