@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Protocol
 
 from maturity_tui.compare import IndicatorTrend
 from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
@@ -34,7 +34,24 @@ def same_team(a: str, b: str) -> bool:
     return team_key(a) == team_key(b)
 
 
-def period_start(session: Session) -> tuple[int, int]:
+class Listed(Protocol):
+    """What the library knows of a session: a Session, or its row in the library's index."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def team(self) -> str: ...
+    @property
+    def period(self) -> str: ...
+    @property
+    def started_at(self) -> datetime: ...
+    @property
+    def title(self) -> str | None: ...
+    @property
+    def facilitator(self) -> str | None: ...
+
+
+def period_start(session: Listed) -> tuple[int, int]:
     """(year, month) a period starts in: 2026-Q4 -> (2026, 10); free text -> when it started."""
     quarter = _QUARTER.match(session.period)
     if quarter:
@@ -45,7 +62,7 @@ def period_start(session: Session) -> tuple[int, int]:
     return session.started_at.year, session.started_at.month
 
 
-def chronological_key(session: Session) -> tuple[tuple[int, int], datetime, str]:
+def chronological_key(session: Listed) -> tuple[tuple[int, int], datetime, str]:
     return period_start(session), session.started_at, session.id
 
 
@@ -73,12 +90,12 @@ def previous_in_folder(folder: Path, session: Session) -> Session | None:
     return previous_session(loaded, session)
 
 
-def library_key(session: Session) -> tuple[str, tuple[int, int], datetime, str]:
+def library_key(session: Listed) -> tuple[str, tuple[int, int], datetime, str]:
     """The library's order: by team (A-Z, ignoring case), each team oldest period first."""
     return (team_key(session.team), *chronological_key(session))
 
 
-def matches(session: Session, query: str) -> bool:
+def matches(session: Listed, query: str) -> bool:
     """Whether the team, period, id, title or facilitator contains the query, ignoring case."""
     needle = query.strip().casefold()
     fields = (session.team, session.period, session.id, session.title, session.facilitator)

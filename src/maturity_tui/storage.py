@@ -94,6 +94,11 @@ def nested_too_deeply(text: str) -> bool:
 
 def read_toml(path: Path) -> dict[str, Any]:
     """Parse a TOML 1.0 file with the Rust parser; every failure becomes a LoadError."""
+    return parse_toml(read_bytes(path), path)
+
+
+def read_bytes(path: Path) -> bytes:
+    """A file's bytes, read no further than the size limit; failures become a LoadError."""
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -103,13 +108,19 @@ def read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as file:
             # Bounded even where stat says 0 (/dev/zero, a pipe): never read without end.
             data = file.read(MAX_FILE_BYTES + 1)
-        if len(data) > MAX_FILE_BYTES:
-            raise LoadError(path, [f"file is too large (the limit is {MAX_FILE_BYTES:,} bytes)"])
+    except OSError as error:
+        raise LoadError(path, [error.strerror or str(error)]) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LoadError(path, [f"file is too large (the limit is {MAX_FILE_BYTES:,} bytes)"])
+    return data
+
+
+def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
+    """The bytes read from `path` parsed as TOML 1.0; every failure becomes a LoadError."""
+    try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise LoadError(path, [f"not UTF-8 text (byte {error.start})"]) from None
-    except OSError as error:
-        raise LoadError(path, [error.strerror or str(error)]) from None
     if "\x00" in text:
         raise LoadError(path, ["not a text file (it holds NUL bytes)"])
     if nested_too_deeply(text):
@@ -534,12 +545,16 @@ class SessionEntry:
     error: LoadError | None
 
 
+def load_entry(path: Path) -> SessionEntry:
+    try:
+        return SessionEntry(path, load_session(path), None)
+    except LoadError as error:
+        return SessionEntry(path, None, error)
+
+
 def scan_sessions(folder: Path) -> Iterator[SessionEntry]:
     for path in sorted(folder.glob("*.toml")):
-        try:
-            yield SessionEntry(path, load_session(path), None)
-        except LoadError as error:
-            yield SessionEntry(path, None, error)
+        yield load_entry(path)
 
 
 # --- Models -------------------------------------------------------------------------------

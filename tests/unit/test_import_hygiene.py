@@ -17,6 +17,7 @@ HEADLESS = [
     "maturity_tui.outputs",
     "maturity_tui.textsafe",
     "maturity_tui.quarters",
+    "maturity_tui.library_index",
 ]
 
 CHECK = """

@@ -1,66 +1,37 @@
-"""The home screen's rows, built in its loader thread: a session file's line, or its error."""
+"""The home screen's rows: a session file's line in the table, or its error, from its index row."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-
 from rich.text import Text
 
-from maturity_tui.domain import Session
-from maturity_tui.scoring import score_session
-from maturity_tui.storage import LoadError, SessionEntry, load_session
+from maturity_tui.library_index import LibraryRow
 from maturity_tui.tui.text import literal_text
 
 LEVEL_WIDTH = 14
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    """A session's line in the table, or (session None) a file that failed to load."""
-
-    path: Path
-    session: Session | None
-    cells: tuple[Text, ...]
-
-
-def row_of(entry: SessionEntry) -> Row:
-    session = entry.session
-    if session is None:
-        problems = entry.error.problems if entry.error else ["unreadable"]
-        return Row(entry.path, None, (literal_text(f"{entry.path.name}: {problems[0]}"),))
-    score = score_session(session)
-    changed = session.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
-    unrated = len(score.unrated)
+def row_cells(row: LibraryRow) -> tuple[Text, ...]:
+    """The table's cells for a session; one cell naming the file and its first problem for a
+    file that failed to load."""
+    summary = row.summary
+    if summary is None:
+        problems = row.problems or ("unreadable",)
+        return (literal_text(f"{row.path.name}: {problems[0]}"),)
+    changed = summary.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
     status = (
         "complete"
-        if session.status == "complete"
-        else f"{unrated} unrated"
-        if unrated
+        if summary.status == "complete"
+        else f"{summary.unrated} unrated"
+        if summary.unrated
         else "all rated"
     )
-    level = literal_text(f"{score.level} {session.model.level(score.level).name}")
+    level = literal_text(f"{summary.level} {summary.level_name}")
     level.truncate(LEVEL_WIDTH, overflow="ellipsis")
-    cells = (
-        literal_text(session.team),
-        literal_text(session.period),
-        Text(session.model.id),
+    return (
+        literal_text(summary.team),
+        literal_text(summary.period),
+        Text(summary.model_id),
         level,
         Text(status),
         Text(changed),
     )
-    return Row(entry.path, session, cells)
-
-
-def modified(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-def load_entry(path: Path) -> SessionEntry:
-    try:
-        return SessionEntry(path, load_session(path), None)
-    except LoadError as error:
-        return SessionEntry(path, None, error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import time
+import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,19 +23,22 @@ COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Session
+    from maturity_tui.library_index import LibraryRow
     from maturity_tui.tui.app import MaturityApp
-    from maturity_tui.tui.session_rows import Row
 
 BATCH_SECONDS = 0.1
-"""Rows reach the table in small batches: the list fills in while keys keep working."""
+"""Rows of files read again reach the table in small batches: the list fills in while keys
+keep working (rows the library's index holds up to date come at once)."""
 FILTER_DELAY = 0.15
 
 
 class RowsLoaded(Message):
-    def __init__(self, rows: list[Row], done: bool) -> None:
+    def __init__(self, rows: list[LibraryRow], done: bool, notice: str | None = None) -> None:
         super().__init__()
         self.rows = rows
         self.done = done
+        self.notice = notice
+        """Why the library's index could not be used, once the scan is done."""
 
 
 class HomeScreen(Screen[None]):
@@ -65,9 +68,10 @@ class HomeScreen(Screen[None]):
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
-        self._rows: dict[str, Row] = {}
-        self._broken: list[Row] = []
+        self._rows: dict[str, LibraryRow] = {}
+        self._broken: list[LibraryRow] = []
         self._filter_timer: Timer | None = None
+        self._notices_given: set[str] = set()
         self.query_one(DataTable).focus()
         # Paint the screen first; the files then stream in behind it.
         self.call_after_refresh(self._load)
@@ -90,35 +94,37 @@ class HomeScreen(Screen[None]):
         )
 
     def _scan(self, folder: Path) -> None:
-        """Newest files first (by modification time), in batches, until done or cancelled."""
+        """The library's index brought up to date: its rows at once, then the files that
+        changed, newest first, in batches, until done or cancelled."""
         # Imported here, in the worker: the domain's models are not needed for the first paint.
-        from maturity_tui.tui.session_rows import load_entry, modified, row_of
+        from maturity_tui.library_index import LibraryScan
 
         worker = get_current_worker()
-        paths = sorted(folder.glob("*.toml"), key=modified, reverse=True)
-        batch: list[Row] = []
-        started = time.monotonic()
-        for path in paths:
-            if worker.is_cancelled:
-                return
-            batch.append(row_of(load_entry(path)))
-            if time.monotonic() - started > BATCH_SECONDS:
+        scan = LibraryScan(folder)
+        try:
+            for batch in scan.batches(BATCH_SECONDS):
+                if worker.is_cancelled:
+                    return
                 self.post_message(RowsLoaded(batch, done=False))
-                batch, started = [], time.monotonic()
-        self.post_message(RowsLoaded(batch, done=True))
+        finally:
+            scan.close()
+        self.post_message(RowsLoaded([], done=True, notice=scan.notice))
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
+        from maturity_tui.tui.session_rows import row_cells
+
         table: DataTable[Text] = self.query_one(DataTable)
         first = not self._rows
         for row in message.rows:
-            if row.session is None:
+            if row.summary is None:
                 self._broken.append(row)
                 continue
             key = str(row.path)
             self._rows[key] = row
             if self._shown(row):
-                table.add_row(*row.cells, key=key)
-        self._show_broken()
+                table.add_row(*row_cells(row), key=key)
+        if message.rows:
+            self._show_broken()
         if message.done:
             self._refill()
         if first or message.done:
@@ -126,41 +132,55 @@ class HomeScreen(Screen[None]):
             # the old widths (Textual 8.2.8); restyling drops those stale lines.
             table.call_after_refresh(table.notify_style_update)
         if message.done:
-            status = self.query_one("#home-status", Static)
-            count = len(self._rows)
-            status.update(
-                literal(f"{count} session{'s' if count != 1 else ''} in {self.app.sessions_dir}")
-                if count
-                else "No workshops yet: press n to start one."
-            )
+            self._library_complete(message.notice)
+
+    def _library_complete(self, notice: str | None) -> None:
+        status = self.query_one("#home-status", Static)
+        count = len(self._rows)
+        status.update(
+            literal(f"{count} session{'s' if count != 1 else ''} in {self.app.sessions_dir}")
+            if count
+            else "No workshops yet: press n to start one."
+        )
+        if notice is not None and notice not in self._notices_given:
+            self._notices_given.add(notice)
+            self.notify(notice, title="Library", severity="warning", markup=False)
+        # The rows live as long as the screen: out of the collector's way from now on, so
+        # its full collections never walk them again (they pause every key while they run).
+        gc.freeze()
 
     def _show_broken(self) -> None:
         """Files that failed to load: named with their first problem, never hidden."""
+        from maturity_tui.tui.session_rows import row_cells
+
         shown = self.query_one("#load-errors", Static)
         shown.display = bool(self._broken)
         heading = Content.styled(f"Cannot load {len(self._broken)} file(s):", "bold")
         shown.update(
-            Content("\n").join([heading, *(literal(str(row.cells[0])) for row in self._broken)])
+            Content("\n").join(
+                [heading, *(literal(str(row_cells(row)[0])) for row in self._broken)]
+            )
         )
 
     # --- The library -----------------------------------------------------------------
 
-    def _shown(self, row: Row) -> bool:
+    def _shown(self, row: LibraryRow) -> bool:
         from maturity_tui.quarters import matches
 
         query = self.query_one("#library-filter", Input).value
-        return row.session is not None and matches(row.session, query)
+        return row.summary is not None and matches(row.summary, query)
 
     def _refill(self) -> None:
         """The library's order (by team, each team oldest period first), filtered."""
         from maturity_tui.quarters import library_key
+        from maturity_tui.tui.session_rows import row_cells
 
         table: DataTable[Text] = self.query_one(DataTable)
         current = self._selected()
         table.clear()
         shown = [row for row in self._rows.values() if self._shown(row)]
-        for row in sorted(shown, key=lambda row: library_key(row.session)):  # type: ignore[arg-type]
-            table.add_row(*row.cells, key=str(row.path))
+        for row in sorted(shown, key=lambda row: library_key(row.summary)):  # type: ignore[arg-type]
+            table.add_row(*row_cells(row), key=str(row.path))
         if current is not None and str(current.path) in table.rows:
             table.move_cursor(row=table.get_row_index(str(current.path)))
 
@@ -181,14 +201,14 @@ class HomeScreen(Screen[None]):
     def action_filter(self) -> None:
         self.query_one("#library-filter", Input).focus()
 
-    def _selected(self) -> Row | None:
+    def _selected(self) -> LibraryRow | None:
         table: DataTable[Text] = self.query_one(DataTable)
         if not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         return self._rows.get(key)
 
-    def _reload(self, row: Row) -> Session | None:
+    def _reload(self, row: LibraryRow) -> Session | None:
         """The row's file read again: the row may be older than the file (another instance ran
         a workshop on it since), and the first autosave would write the old copy back."""
         from maturity_tui.storage import LoadError, load_session
@@ -200,15 +220,39 @@ class HomeScreen(Screen[None]):
             return None
 
     def action_compare(self) -> None:
-        from maturity_tui.quarters import team_history
-        from maturity_tui.tui.screens.compare import CompareScreen
+        """The selected row's team, all its sessions: their files read off the UI thread (the
+        index says which files; the comparison needs the votes)."""
+        from maturity_tui.quarters import same_team
 
         row = self._selected()
-        if row is None or row.session is None:
+        if row is None or row.summary is None:
             return
-        loaded = [r.session for r in self._rows.values() if r.session is not None]
-        sessions = team_history(loaded, row.session.team)
-        self.app.push_screen(CompareScreen(sessions, self.app.sessions_dir))
+        team = row.summary.team
+        paths = [
+            r.path for r in self._rows.values() if r.summary and same_team(r.summary.team, team)
+        ]
+        self.app.run_worker(
+            lambda: self._read_team(paths, team),
+            name="Reading the team's sessions",
+            group="io",
+            thread=True,
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    def _read_team(self, paths: list[Path], team: str) -> None:
+        from maturity_tui.quarters import team_history
+        from maturity_tui.storage import SessionEntry, load_entry
+
+        entries: list[SessionEntry] = [load_entry(path) for path in paths]
+        sessions = team_history((e.session for e in entries if e.session is not None), team)
+        self.app.call_from_thread(self._show_comparison, sessions)
+
+    def _show_comparison(self, sessions: list[Session]) -> None:
+        from maturity_tui.tui.screens.compare import CompareScreen
+
+        if sessions:
+            self.app.push_screen(CompareScreen(sessions, self.app.sessions_dir))
 
     def action_duplicate(self) -> None:
         from maturity_tui.quarters import duplicate_for_next_period
@@ -228,9 +272,9 @@ class HomeScreen(Screen[None]):
         from maturity_tui.tui.screens.dialogs import ConfirmDialog
 
         row = self._selected()
-        if row is None or row.session is None:
+        if row is None or row.summary is None:
             return
-        chosen = row
+        chosen, summary = row, row.summary
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -238,12 +282,12 @@ class HomeScreen(Screen[None]):
 
         question = Content.assemble(
             "Delete ",
-            literal(f"{row.session.team} {row.session.period}", one_line=True),
+            literal(f"{summary.team} {summary.period}", one_line=True),
             f" ({row.path.name})? It moves to .trash/ in the sessions folder.",
         )
         self.app.push_screen(ConfirmDialog(question), answered)
 
-    def _trash(self, row: Row) -> None:
+    def _trash(self, row: LibraryRow) -> None:
         from maturity_tui.quarters import trash_session
         from maturity_tui.storage import SessionLocked
 

@@ -1,0 +1,459 @@
+"""The library's index: a row per session file of a folder, kept in SQLite in the user's cache.
+
+Listing 5,000 sessions by reading every file takes tens of seconds; from the index, a
+fraction of one. The index is only a cache: delete it and nothing is lost, and nothing
+written to a session ever comes from it (opening a session always reads its file).
+
+A row is trusted while its file keeps the size, times and identity (device, inode) it
+had when read. Where a file's time lies within the file system's time granularity of
+when it was read (FAT keeps 2 s), a change could hide behind an equal time, so its
+bytes are hashed and compared again until that window has passed. Rows of files gone
+are dropped. Two app instances and a sync tool may write the folder and the index at
+once: each write is a short transaction (WAL, with a busy timeout), and each row is
+written with the key of the very bytes it was made from, so a late writer's stale row
+is simply read again next time. A corrupt index is rebuilt; one that cannot be used
+(locked too long, cache not writable) gives way to reading the files, and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from maturity_tui import __version__
+from maturity_tui.compare import action_counts
+from maturity_tui.domain import Session
+from maturity_tui.quarters import team_key
+from maturity_tui.scoring import score_session
+from maturity_tui.storage import LoadError, parse_toml, read_bytes, validate_session
+
+CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
+"""A folder for the index instead of the user's cache folder (tests, portable installs)."""
+
+SCHEMA_VERSION = 1
+ROW_VERSION = f"{SCHEMA_VERSION}/{__version__}"
+"""Rows hold scores: a release that may score differently rebuilds them."""
+
+RACY_NS = 2_000_000_000
+"""The coarsest file time granularity we meet (FAT: 2 s)."""
+
+BUSY_TIMEOUT_MS = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionSummary:
+    id: str
+    name: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSummary:
+    """What the library, compare's overview and the portfolio show of a session."""
+
+    id: str
+    team: str
+    period: str
+    title: str | None
+    facilitator: str | None
+    started_at: datetime
+    updated_at: datetime
+    status: str
+    model_id: str
+    model_version: str
+    scoring: str
+    """How the session places the team: "levels" (the only way so far)."""
+    level: int
+    level_name: str
+    progress: float | None
+    """Towards the next level; None at the top."""
+    dimensions: tuple[DimensionSummary, ...]
+    unrated: int
+    """Applicable indicators without an agreed rating."""
+    actions: dict[str, int]
+    """Action counts per status."""
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRow:
+    """A session file of the folder: its summary, or (summary None) why it did not load."""
+
+    path: Path
+    summary: SessionSummary | None
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Library:
+    rows: list[LibraryRow]
+    notice: str | None
+    """Why the index could not be used, when it could not (the rows came from the files)."""
+
+
+def summarize(session: Session) -> SessionSummary:
+    score = score_session(session)
+    return SessionSummary(
+        id=session.id,
+        team=session.team,
+        period=session.period,
+        title=session.title,
+        facilitator=session.facilitator,
+        started_at=session.started_at,
+        updated_at=session.updated_at,
+        status=session.status,
+        model_id=session.model.id,
+        model_version=session.model.version,
+        scoring="levels",
+        level=score.level,
+        level_name=session.model.level(score.level).name,
+        progress=score.progress,
+        dimensions=tuple(
+            DimensionSummary(d.id, d.name, d.standing.level) for d in score.dimensions
+        ),
+        unrated=len(score.unrated),
+        actions=action_counts(session),
+    )
+
+
+def read_row(path: Path, data: bytes | None = None) -> LibraryRow:
+    """A file's row, from its bytes when already read."""
+    try:
+        raw = read_bytes(path) if data is None else data
+        return LibraryRow(path, summarize(validate_session(parse_toml(raw, path), path)))
+    except LoadError as error:
+        return LibraryRow(path, None, tuple(error.problems))
+
+
+def session_files(folder: Path) -> list[os.DirEntry[str]]:
+    """The folder's session files, as the library lists them (none for a missing folder)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted((e for e in entries if e.name.endswith(".toml")), key=lambda e: e.name)
+    except OSError:
+        return []
+
+
+def rows_from_files(folder: Path) -> list[LibraryRow]:
+    """Every file read: what the index must always agree with."""
+    return [read_row(folder / entry.name) for entry in session_files(folder)]
+
+
+def library(folder: Path, cache_dir: Path | None = None) -> Library:
+    """The folder's rows, from the index where it is up to date; the index brought up to date."""
+    rows: list[LibraryRow] = []
+    scan = LibraryScan(folder, cache_dir)
+    for batch in scan.batches():
+        rows.extend(batch)
+    rows.sort(key=lambda row: row.path.name)
+    return Library(rows, scan.notice)
+
+
+def index_file(folder: Path, cache_dir: Path | None = None) -> Path:
+    """Where the folder's index lives: one database per folder, named by its full path."""
+    base = cache_dir or _cache_dir()
+    name = hashlib.sha256(str(folder.resolve()).encode("utf-8", "surrogatepass")).hexdigest()
+    return base / "library" / f"{name[:24]}.sqlite3"
+
+
+def _cache_dir() -> Path:
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        return Path(explicit)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("maturity-tui", appauthor=False)
+
+
+# --- The scan -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileKey:
+    """What says a file is unchanged: size, times and identity."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    device: int
+    inode: int
+
+    @classmethod
+    def of(cls, stat: os.stat_result) -> FileKey:
+        return cls(stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_dev, stat.st_ino)
+
+    def racy(self, checked_ns: int) -> bool:
+        """Whether a change after `checked_ns` could have left the same times behind."""
+        return max(self.mtime_ns, self.ctime_ns) >= checked_ns - RACY_NS
+
+
+@dataclass(frozen=True, slots=True)
+class _Stored:
+    key: FileKey
+    digest: bytes
+    checked_ns: int
+    row: LibraryRow
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    name TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    ctime_ns INTEGER NOT NULL,
+    device INTEGER NOT NULL,
+    inode INTEGER NOT NULL,
+    digest BLOB NOT NULL,
+    checked_ns INTEGER NOT NULL,
+    team_key TEXT,
+    summary TEXT,
+    problems TEXT NOT NULL
+);
+"""
+
+
+class IndexUnusable(Exception):
+    """The index cannot be opened or written now; the scan reads the files instead."""
+
+
+class LibraryScan:
+    """One pass over a folder: rows that are up to date first, then the files read again."""
+
+    def __init__(self, folder: Path, cache_dir: Path | None = None) -> None:
+        self.folder = folder
+        self.path = index_file(folder, cache_dir)
+        self.notice: str | None = None
+        self._db: sqlite3.Connection | None = None
+
+    def batches(self, batch_seconds: float = 0.1) -> Iterator[list[LibraryRow]]:
+        """The rows in batches: every up-to-date row at once, then rows read again in batches
+        of about `batch_seconds` (newest files first), so that a list can fill in."""
+        listing = session_files(self.folder)
+        stored = self._open_and_read()
+        fresh: list[LibraryRow] = []
+        stale: list[tuple[os.DirEntry[str], FileKey | None]] = []
+        settled: list[str] = []
+        now = time.time_ns()
+        for entry in listing:
+            key = _key_of(entry)
+            known = stored.pop(entry.name, None)
+            verdict = self._verdict(entry, key, known)
+            if verdict == "fresh" and known is not None:
+                fresh.append(known.row)
+            elif verdict == "settled" and known is not None:
+                fresh.append(known.row)
+                settled.append(entry.name)
+            else:
+                stale.append((entry, key))
+        self._write(lambda db: self._forget(db, list(stored), settled, now))
+        if fresh:
+            yield fresh
+        stale.sort(key=lambda item: item[1].mtime_ns if item[1] else 0, reverse=True)
+        yield from self._reread(stale, batch_seconds)
+        self.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            with suppress(sqlite3.Error):
+                self._db.close()
+            self._db = None
+
+    def _verdict(self, entry: os.DirEntry[str], key: FileKey | None, known: _Stored | None) -> str:
+        if key is None or known is None or known.key != key:
+            return "stale"
+        if not key.racy(known.checked_ns):
+            return "fresh"
+        try:
+            same = _digest(read_bytes(self.folder / entry.name)) == known.digest
+        except LoadError:
+            return "stale"
+        # Hashed again after the window: a later change would show in the times from now on.
+        return "settled" if same else "stale"
+
+    def _reread(
+        self, stale: list[tuple[os.DirEntry[str], FileKey | None]], batch_seconds: float
+    ) -> Iterator[list[LibraryRow]]:
+        batch: list[LibraryRow] = []
+        records: list[tuple[Any, ...]] = []
+        started = time.monotonic()
+        for entry, key in stale:
+            path = self.folder / entry.name
+            checked_ns = time.time_ns()
+            try:
+                data: bytes | None = read_bytes(path)
+            except LoadError:
+                data = None
+            row = read_row(path, data)
+            batch.append(row)
+            if key is not None and data is not None:
+                records.append(_record(entry.name, key, _digest(data), checked_ns, row))
+            if time.monotonic() - started > batch_seconds:
+                self._write(lambda db, records=records: _upsert(db, records))
+                yield batch
+                batch, records, started = [], [], time.monotonic()
+        self._write(lambda db: _upsert(db, records))
+        if batch:
+            yield batch
+
+    # --- The database ---------------------------------------------------------------------
+
+    def _open_and_read(self) -> dict[str, _Stored]:
+        for attempt in range(2):
+            try:
+                self._db = self._connect()
+                return self._read_all(self._db)
+            except sqlite3.DatabaseError as error:
+                self.close()
+                if attempt == 0 and _corrupt(error):
+                    self._remove_index()
+                    self.notice = f"The library's index ({self.path}) was damaged: rebuilt."
+                    continue
+                self._give_up(error)
+            except OSError as error:
+                self._give_up(error)
+            break
+        return {}
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")  # a cache: a lost last commit is harmless
+        with _transaction(db):
+            _create_tables(db)
+            found = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            if found is None or found[0] != ROW_VERSION:
+                # Another release's rows (or schema): rebuilt from the files.
+                db.execute("DROP TABLE files")
+                _create_tables(db)
+                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (ROW_VERSION,))
+        return db
+
+    def _read_all(self, db: sqlite3.Connection) -> dict[str, _Stored]:
+        stored = {}
+        query = (
+            "SELECT name, size, mtime_ns, ctime_ns, device, inode, digest, checked_ns, "
+            "summary, problems FROM files"
+        )
+        for name, *numbers, digest, checked_ns, summary, problems in db.execute(query):
+            path = self.folder / name
+            row = LibraryRow(
+                path,
+                _summary_from_json(summary) if summary else None,
+                tuple(json.loads(problems)),
+            )
+            stored[name] = _Stored(FileKey(*numbers), digest, checked_ns, row)
+        return stored
+
+    def _write(self, change: Any) -> None:
+        if self._db is None:
+            return
+        try:
+            with _transaction(self._db):
+                change(self._db)
+        except sqlite3.Error as error:
+            self.close()
+            self._give_up(error)
+
+    @staticmethod
+    def _forget(db: sqlite3.Connection, gone: list[str], settled: list[str], now: int) -> None:
+        db.executemany("DELETE FROM files WHERE name = ?", [(name,) for name in gone])
+        db.executemany(
+            "UPDATE files SET checked_ns = ? WHERE name = ?", [(now, name) for name in settled]
+        )
+
+    def _remove_index(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            with suppress(OSError):
+                Path(f"{self.path}{suffix}").unlink()
+
+    def _give_up(self, error: Exception) -> None:
+        self.notice = (
+            f"The library's index ({self.path}) cannot be used ({error}); "
+            "reading every session file instead."
+        )
+
+
+@contextmanager
+def _transaction(db: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE … COMMIT: the write lock taken up front, waiting up to the timeout."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        with suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _create_tables(db: sqlite3.Connection) -> None:
+    for statement in _SCHEMA.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _corrupt(error: sqlite3.DatabaseError) -> bool:
+    """Not a database, or a damaged one (as opposed to one that is busy or not writable)."""
+    if isinstance(error, sqlite3.OperationalError):
+        return "malformed" in str(error) or "no such" in str(error)
+    return True
+
+
+def _key_of(entry: os.DirEntry[str]) -> FileKey | None:
+    try:
+        return FileKey.of(entry.stat())
+    except OSError:
+        return None
+
+
+def _record(
+    name: str, key: FileKey, digest: bytes, checked_ns: int, row: LibraryRow
+) -> tuple[Any, ...]:
+    summary = row.summary
+    return (
+        name,
+        key.size,
+        key.mtime_ns,
+        key.ctime_ns,
+        key.device,
+        key.inode,
+        digest,
+        checked_ns,
+        None if summary is None else team_key(summary.team),
+        None if summary is None else _summary_to_json(summary),
+        json.dumps(list(row.problems)),
+    )
+
+
+def _upsert(db: sqlite3.Connection, records: list[tuple[Any, ...]]) -> None:
+    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+
+
+def _summary_to_json(summary: SessionSummary) -> str:
+    data = asdict(summary)
+    data["started_at"] = summary.started_at.isoformat()
+    data["updated_at"] = summary.updated_at.isoformat()
+    return json.dumps(data)
+
+
+def _summary_from_json(text: str) -> SessionSummary:
+    data = json.loads(text)
+    data["started_at"] = datetime.fromisoformat(data["started_at"])
+    data["updated_at"] = datetime.fromisoformat(data["updated_at"])
+    data["dimensions"] = tuple(DimensionSummary(**d) for d in data["dimensions"])
+    return SessionSummary(**data)

@@ -1,0 +1,264 @@
+"""The library's index is a cache: whatever happens to the files, it lists what they hold."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+
+from maturity_tui import library_index
+from maturity_tui.library_index import FileKey, index_file, library, rows_from_files
+
+NAMES = ["a.toml", "b.toml", "c.toml", "d.toml"]
+OLD_NS = 1_600_000_000 * 10**9
+"""A file time far from now: outside the window where equal times are not trusted."""
+
+
+GOOD_SESSION = Path(__file__).parents[1] / "data" / "good" / "named-session.toml"
+
+
+def session_text(team: str, vote: int) -> str:
+    """A valid session file; teams of one length and a single-digit vote keep its size."""
+    text = GOOD_SESSION.read_text(encoding="utf-8")
+    return text.replace('team = "Apollo"', f'team = "{team}"').replace(
+        "votes = { Ana = 4, Ben = 5", f"votes = {{ Ana = {vote}, Ben = 5"
+    )
+
+
+TEXTS = [session_text(team, votes) for team in ("Apollo", "Gemini") for votes in (2, 4)]
+
+
+def write(path: Path, text: str, mtime_ns: int | None = None) -> None:
+    path.write_text(text, encoding="utf-8")
+    if mtime_ns is not None:
+        os.utime(path, ns=(mtime_ns, mtime_ns))
+
+
+def assert_index_agrees(folder: Path, cache: Path) -> None:
+    scanned = library(folder, cache)
+    assert scanned.notice is None
+    assert scanned.rows == rows_from_files(folder)
+
+
+class FolderAndIndex(RuleBasedStateMachine):
+    """Any sequence of writes, deletes, renames, touches and corruptions, checked each step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.root = Path(tempfile.mkdtemp(prefix="library-index-"))
+        self.folder = self.root / "sessions"
+        self.folder.mkdir()
+        self.cache = self.root / "cache"
+
+    def teardown(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    @rule(name=st.sampled_from(NAMES), text=st.sampled_from(TEXTS), old=st.booleans())
+    def write_session(self, name: str, text: str, old: bool) -> None:
+        write(self.folder / name, text, OLD_NS if old else None)
+
+    @rule(name=st.sampled_from(NAMES), text=st.sampled_from(TEXTS))
+    def change_within_the_same_time(self, name: str, text: str) -> None:
+        """Same size, same mtime as before (a sync tool that keeps file times does this)."""
+        path = self.folder / name
+        if not path.exists():
+            return
+        before = path.stat()
+        if before.st_size == len(text.encode()):
+            write(path, text, before.st_mtime_ns)
+
+    @rule(name=st.sampled_from(NAMES))
+    def delete(self, name: str) -> None:
+        (self.folder / name).unlink(missing_ok=True)
+
+    @rule(source=st.sampled_from(NAMES), destination=st.sampled_from(NAMES))
+    def rename(self, source: str, destination: str) -> None:
+        if (self.folder / source).exists():
+            (self.folder / source).replace(self.folder / destination)
+
+    @rule(name=st.sampled_from(NAMES))
+    def touch(self, name: str) -> None:
+        if (self.folder / name).exists():
+            (self.folder / name).touch()
+
+    @rule(name=st.sampled_from(NAMES), garbage=st.sampled_from(["[[[", "", 'format = "x"']))
+    def corrupt_file(self, name: str, garbage: str) -> None:
+        write(self.folder / name, garbage)
+
+    @rule()
+    def corrupt_index(self) -> None:
+        path = index_file(self.folder, self.cache)
+        if path.exists():
+            path.write_bytes(b"not a database at all" * 100)
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    @rule()
+    def delete_index(self) -> None:
+        shutil.rmtree(self.cache, ignore_errors=True)
+
+    @invariant()
+    def index_lists_what_the_files_hold(self) -> None:
+        scanned = library(self.folder, self.cache)
+        assert scanned.rows == rows_from_files(self.folder)
+        # A damaged index is rebuilt and said so; never any other complaint.
+        assert scanned.notice is None or "damaged: rebuilt" in scanned.notice
+
+
+TestFolderAndIndex = FolderAndIndex.TestCase
+TestFolderAndIndex.settings = settings(
+    max_examples=25,
+    stateful_step_count=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    sessions = tmp_path / "sessions"
+    sessions.mkdir()
+    for n, text in enumerate(TEXTS):
+        write(sessions / f"s{n}.toml", text, OLD_NS)
+    (sessions / "broken.toml").write_text("[[[", encoding="utf-8")
+    return sessions
+
+
+def test_rows_carry_what_the_library_needs(folder: Path, tmp_path: Path) -> None:
+    rows = library(folder, tmp_path / "cache").rows
+    broken = [row for row in rows if row.summary is None]
+    assert [row.path.name for row in broken] == ["broken.toml"]
+    assert "TOML syntax error" in broken[0].problems[0]
+    summary = rows[1].summary
+    assert summary is not None
+    assert (summary.team, summary.period, summary.model_id) == ("Apollo", "2026-Q4", "small-model")
+    assert summary.actions == {"open": 1, "done": 0, "dropped": 0}
+    assert (summary.level, summary.level_name, summary.unrated) == (1, "Initial", 1)
+
+
+def test_a_warm_scan_reads_no_file_that_did_not_change(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    library(folder, cache)
+    read: list[Path] = []
+    real = library_index.read_row
+    monkeypatch.setattr(
+        library_index, "read_row", lambda path, data=None: read.append(path) or real(path, data)
+    )
+    write(folder / "s0.toml", TEXTS[3])
+    scanned = library(folder, cache)
+    assert read == [folder / "s0.toml"]
+    monkeypatch.undo()
+    assert scanned.rows == rows_from_files(folder)
+
+
+def test_a_change_hidden_behind_equal_size_and_times_is_found_by_the_content_hash(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system that keeps neither change times nor inodes apart (FAT, some network
+    shares): within the time granularity only the bytes can tell."""
+    monkeypatch.setattr(
+        FileKey, "of", classmethod(lambda cls, stat: cls(stat.st_size, stat.st_mtime_ns, 0, 0, 0))
+    )
+    cache = tmp_path / "cache"
+    path = folder / "s0.toml"
+    write(path, TEXTS[0])
+    library(folder, cache)
+    mtime = path.stat().st_mtime_ns
+    write(path, TEXTS[1], mtime)  # Apollo 2 -> Apollo 4: same size
+    assert_index_agrees(folder, cache)
+
+
+def test_a_corrupt_index_is_rebuilt_and_said_once(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    library(folder, cache)
+    index_file(folder, cache).write_bytes(b"\0garbage" * 512)
+    first = library(folder, cache)
+    assert first.notice is not None and "rebuilt" in first.notice
+    assert first.rows == rows_from_files(folder)
+    assert library(folder, cache).notice is None
+
+
+def test_a_locked_index_gives_way_to_the_files_and_says_why(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache = tmp_path / "cache"
+    library(folder, cache)
+    monkeypatch.setattr(library_index, "BUSY_TIMEOUT_MS", 50)
+    holder = sqlite3.connect(index_file(folder, cache), isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        write(folder / "s0.toml", TEXTS[2])
+        scanned = library(folder, cache)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert scanned.notice is not None and "reading every session file" in scanned.notice
+    assert scanned.rows == rows_from_files(folder)
+    assert_index_agrees(folder, cache)
+
+
+def test_an_index_of_another_release_is_rebuilt(folder: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    library(folder, cache)
+    with sqlite3.connect(index_file(folder, cache)) as db:
+        db.execute("UPDATE meta SET value = 'old' WHERE key = 'version'")
+        db.execute("UPDATE files SET summary = NULL, problems = '[\"stale\"]'")
+    assert_index_agrees(folder, cache)
+
+
+SCANNER = """
+import sys, time
+from pathlib import Path
+from maturity_tui.library_index import library
+folder, cache, until = Path(sys.argv[1]), Path(sys.argv[2]), float(sys.argv[3])
+while time.time() < until:
+    scanned = library(folder, cache)
+    if scanned.notice:
+        print(scanned.notice)
+"""
+
+
+def test_two_processes_updating_one_index_while_the_folder_changes(
+    folder: Path, tmp_path: Path
+) -> None:
+    cache = tmp_path / "cache"
+    until = time.time() + 3
+    scanners = [
+        subprocess.Popen(
+            [sys.executable, "-c", SCANNER, str(folder), str(cache), str(until)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    n = 0
+    while time.time() < until:
+        n += 1
+        write(folder / f"s{n % 6}.toml", TEXTS[n % len(TEXTS)])
+        if n % 5 == 0:
+            (folder / f"s{n % 6}.toml").unlink()
+        time.sleep(0.01)
+    for scanner in scanners:
+        out, err = scanner.communicate(timeout=60)
+        assert scanner.returncode == 0, err
+        assert out == "", out
+    assert_index_agrees(folder, cache)
+
+
+def test_the_index_lives_in_the_cache_folder_one_per_sessions_folder(tmp_path: Path) -> None:
+    one, other = index_file(tmp_path / "x", tmp_path), index_file(tmp_path / "y", tmp_path)
+    assert one.parent == other.parent == tmp_path / "library"
+    assert one != other
