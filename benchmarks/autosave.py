@@ -29,8 +29,9 @@ from gen import synthetic_model, synthetic_session
 
 from maturity_tui import storage
 from maturity_tui.domain import Session
+from maturity_tui.launch import Opening
 from maturity_tui.storage import load_session, session_path
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.autosave import Saver, snapshot, write_snapshot
 
 FRAME_MS = 16.0

@@ -185,8 +185,9 @@ TYPED = ["F1", "F2", "F3", "F4", "F5"]
 async def bench_app(devices: int, rounds: int, folder: Path) -> None:
     from vote_latency import instrument
 
+    from maturity_tui.launch import Opening, RoomOptions
     from maturity_tui.storage import session_path
-    from maturity_tui.tui.app import MaturityApp, Opening
+    from maturity_tui.tui.app import MaturityApp
     from maturity_tui.tui.screens.voting import VotingScreen
 
     names = [f"P{number:02d}" for number in range(1, devices + 1)]
@@ -196,7 +197,7 @@ async def bench_app(devices: int, rounds: int, folder: Path) -> None:
     )
     path = session_path(folder, session.id)
     code, port = "K7Q2XM", free_port()
-    options = {"host": "127.0.0.1", "port": port, "join_code": code}
+    options = RoomOptions("127.0.0.1", port, code)
     app = MaturityApp(sessions_dir=folder, opening=Opening(session, path, index=0), room=options)
     saved_at: list[tuple[int, float]] = []
     keys, to_state, to_screen, to_disk = [], [], [], []

@@ -26,8 +26,9 @@ from typing import Any, ClassVar
 from gen import synthetic_model, synthetic_session
 from textual.binding import Binding, BindingType
 
+from maturity_tui.launch import Opening
 from maturity_tui.storage import session_path
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.voting import VotingScreen
 
 FRAME_MS = 16.0

@@ -21,6 +21,7 @@ from maturity_tui.outputs import ACTIONS, COMPARE, REPORT, Subject, format_names
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Session
+    from maturity_tui.launch import NewWorkshop, RoomOptions
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -165,9 +166,11 @@ def _add_room_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _room(args: argparse.Namespace) -> dict[str, Any] | None:
+def _room(args: argparse.Namespace) -> RoomOptions | None:
+    from maturity_tui.launch import RoomOptions
+
     if args.join:
-        return {"host": args.host, "port": args.port, "join_code": args.join_code}
+        return RoomOptions(args.host, args.port, args.join_code)
     options = {"--host": args.host, "--port": args.port, "--join-code": args.join_code}
     given = [flag for flag, value in options.items() if value is not None]
     if given:
@@ -176,17 +179,34 @@ def _room(args: argparse.Namespace) -> dict[str, Any] | None:
 
 
 def _participants(text: str) -> list[str]:
-    names = [name.strip() for name in text.split(",") if name.strip()]
+    from maturity_tui.launch import split_names
+
+    names = split_names(text)
     if not names:
         raise argparse.ArgumentTypeError("give the participants as A,B,C")
     return names
 
 
-def run_app(args: argparse.Namespace, **opening: Any) -> int:
-    from maturity_tui.tui.app import run_app as start
+def run_app(
+    args: argparse.Namespace,
+    new: NewWorkshop | None = None,
+    open_path: Path | None = None,
+    room: RoomOptions | None = None,
+) -> int:
+    """The app, on a session loaded and locked first: a refusal is told before Textual loads."""
+    from maturity_tui.launch import prepare
+    from maturity_tui.storage import LoadError, SessionLocked
 
-    code: int = start(sessions_dir=_folder(args), **opening)
-    return code
+    folder = _folder(args)
+    try:
+        opening = prepare(folder, new, open_path)
+    except (LoadError, SessionLocked, LookupError, ValueError, OSError) as error:
+        for line in f"{PROG}: {error}".splitlines():
+            complain(line)
+        return EXIT_BAD_INPUT
+    from maturity_tui.tui.app import run
+
+    return run(folder, opening, room)
 
 
 def _run_home(args: argparse.Namespace) -> int:
@@ -194,17 +214,13 @@ def _run_home(args: argparse.Namespace) -> int:
 
 
 def _run_new(args: argparse.Namespace) -> int:
+    from maturity_tui.launch import NewWorkshop
+
     if args.voting == "anonymous" and args.participants:
         raise BadInput("anonymous voting takes no --participants: votes are not named")
-    voting = args.voting or "named"
     # Without a team (or named participants) the app opens its setup screen, filled in.
-    new_session = {
-        "model": args.model,
-        "team": args.team,
-        "participants": args.participants,
-        "voting": voting,
-    }
-    return run_app(args, new_session=new_session, room=_room(args))
+    new = NewWorkshop(args.model, args.team, args.participants or [], args.voting or "named")
+    return run_app(args, new=new, room=_room(args))
 
 
 def _run_open(args: argparse.Namespace) -> int:

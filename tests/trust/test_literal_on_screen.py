@@ -10,8 +10,9 @@ from textual.app import App
 from trustkit import a_session, run
 
 from maturity_tui.domain import Action, MaturityModel, Reading, Session
+from maturity_tui.launch import Opening
 from maturity_tui.storage import find_model, load_session, save_session, session_path
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.readings import ReadingsScreen
 
 TEAM = "[bold]Apollo[/] \x1b[31mred\x9b2J"

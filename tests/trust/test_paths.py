@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from trustkit import NOW, ROOT, a_session
 
 from maturity_tui.domain.base import SLUG_MAX_LENGTH, SLUG_PATTERN
+from maturity_tui.launch import NewWorkshop, prepare
 from maturity_tui.quarters import duplicate_for_next_period
 from maturity_tui.storage import (
     WINDOWS_DEVICE_NAMES,
@@ -20,7 +21,6 @@ from maturity_tui.storage import (
     save_session,
     session_path,
 )
-from maturity_tui.tui.app import prepare
 from maturity_tui.tui.screens.export_dialog import EXPORTS_DIR, ExportDialog
 
 HOSTILE_NAMES = [
@@ -86,8 +86,7 @@ def test_a_new_session_id_is_a_plain_file_name_in_the_folder(team: str, period: 
 @pytest.mark.parametrize("team", TEAMS)
 def test_new_from_the_command_line_writes_in_the_sessions_folder(team: str, tmp_path: Path) -> None:
     folder = tmp_path / "chosen"
-    new = {"model": "customer-engagement", "team": team, "participants": ["A"]}
-    opening = prepare(folder, new, None)
+    opening = prepare(folder, NewWorkshop("customer-engagement", team, ["A"]))
     assert opening is not None and opening.lock is not None
     try:
         assert inside(opening.path, folder)

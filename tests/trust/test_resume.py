@@ -6,8 +6,9 @@ from pathlib import Path
 
 from trustkit import a_session, run
 
+from maturity_tui.launch import Opening
 from maturity_tui.storage import load_session, save_session, session_path
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 
 
 def test_resume_on_a_later_indicator_starts_with_the_first_participant(tmp_path: Path) -> None:

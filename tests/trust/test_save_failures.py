@@ -13,9 +13,10 @@ from textual.widgets import Static
 from trustkit import a_session, run
 
 from maturity_tui import storage
+from maturity_tui.launch import Opening
 from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui import app as app_module
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 
 
 @pytest.fixture

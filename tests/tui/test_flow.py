@@ -10,11 +10,11 @@ from textual.widgets import DataTable, Input, OptionList, Static
 from tuikit import build_session, make_app, model_with, settle
 
 from maturity_tui.domain import Session
+from maturity_tui.launch import NewWorkshop, prepare
 from maturity_tui.scoring import score_session
 from maturity_tui.storage import SaveError, load_session, save_session
 from maturity_tui.tui import app as app_module
 from maturity_tui.tui import autosave
-from maturity_tui.tui.app import prepare
 from maturity_tui.tui.screens.actions import ActionsScreen
 from maturity_tui.tui.screens.results import ResultsScreen
 from maturity_tui.tui.screens.voting import VotingScreen
@@ -29,11 +29,7 @@ def shown(app: object, selector: str) -> str:
 
 
 async def test_whole_named_workshop_is_saved_as_typed(folder: Path) -> None:
-    opening = prepare(
-        folder,
-        {"model": "customer-engagement", "team": "Apollo", "participants": ["A", "B", "C"]},
-        None,
-    )
+    opening = prepare(folder, NewWorkshop("customer-engagement", "Apollo", ["A", "B", "C"]))
     assert opening is not None
     app = app_module.MaturityApp(sessions_dir=folder, opening=opening)
     first, second = (i.id for i in opening.session.model.indicators[:2])

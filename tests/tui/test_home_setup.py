@@ -9,8 +9,10 @@ import pytest
 from textual.widgets import DataTable, Input, Select, Static
 from tuikit import NOW, build_session, make_app, settle
 
+from maturity_tui.cli import main
+from maturity_tui.launch import NewWorkshop, SetupDraft, prepare
 from maturity_tui.storage import SessionLock, load_session, save_session
-from maturity_tui.tui.app import MaturityApp, SetupDraft, prepare, run_app
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.setup import SetupScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 
@@ -66,7 +68,7 @@ async def test_closing_a_workshop_saves_it_frees_its_lock_and_refreshes_the_list
 async def test_new_without_participants_opens_setup_filled_in_with_what_was_given(
     folder: Path,
 ) -> None:
-    draft = prepare(folder, {"model": "customer-engagement", "team": "Zeus"}, None)
+    draft = prepare(folder, NewWorkshop("customer-engagement", "Zeus"))
     assert isinstance(draft, SetupDraft)
     app = MaturityApp(sessions_dir=folder, opening=draft, now=lambda: NOW)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -119,11 +121,11 @@ async def test_a_session_open_elsewhere_is_not_opened_twice(folder: Path) -> Non
             await settle(pilot)
             assert app.workshop is None
             assert not isinstance(app.screen, VotingScreen)
-        assert run_app(sessions_dir=folder, open_path=path) == 2
+        assert main(["open", str(path), "--sessions-dir", str(folder)]) == 2
 
 
 def test_open_with_a_missing_file_fails_before_the_app_starts(
     folder: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run_app(sessions_dir=folder, open_path=folder / "nope.toml") == 2
+    assert main(["open", str(folder / "nope.toml"), "--sessions-dir", str(folder)]) == 2
     assert "nope.toml" in capsys.readouterr().err

@@ -23,6 +23,7 @@ from textual.widgets import DataTable, Input, Label, RadioSet, Static
 from tuikit import fixed_now, make_app, settle
 
 from maturity_tui.domain import Session, new_session
+from maturity_tui.launch import NewWorkshop, prepare
 from maturity_tui.quarters import (
     carry_over,
     duplicate_for_next_period,
@@ -30,7 +31,7 @@ from maturity_tui.quarters import (
     team_history,
 )
 from maturity_tui.storage import load_session, save_session, session_path
-from maturity_tui.tui.app import MaturityApp, prepare
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.carryover import CarryOverScreen, carry_over_and_review
 from maturity_tui.tui.screens.compare import CompareScreen
 from maturity_tui.tui.screens.export_dialog import ExportDialog
@@ -636,16 +637,7 @@ async def test_library_delete_asks_then_moves_the_file_to_the_trash(folder: Path
 
 
 async def test_a_new_workshop_reviews_last_quarters_actions_then_votes(folder: Path) -> None:
-    opening = prepare(
-        folder,
-        {
-            "model": "customer-engagement",
-            "team": "Apollo",
-            "period": "2027-Q1",
-            "participants": ["A"],
-        },
-        None,
-    )
+    opening = prepare(folder, NewWorkshop("customer-engagement", "Apollo", ["A"], period="2027-Q1"))
     assert opening is not None and opening.new
     app = MaturityApp(sessions_dir=folder, opening=opening, now=fixed_now)
     async with app.run_test(size=(100, 30)) as pilot:

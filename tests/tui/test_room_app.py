@@ -16,9 +16,10 @@ from textual.widgets import Static
 from tuikit import NAMES, build_session, fixed_now, settle
 
 from maturity_tui.domain import Session
+from maturity_tui.launch import Opening, RoomOptions
 from maturity_tui.room.guard import CODE_ALPHABET
 from maturity_tui.storage import load_session, save_session, session_path
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.big_code import big_code_lines
 from maturity_tui.tui.screens.room import RoomScreen
 from maturity_tui.tui.screens.voting import VotingScreen
@@ -29,11 +30,10 @@ SNAPSHOT_PORT = 8799
 
 def room_app(folder: Path, session: Session, *, port: int = 0, join: bool = True) -> MaturityApp:
     """An app on `session` with the room options `--join --host 127.0.0.1` would give."""
-    options = {"host": "127.0.0.1", "port": port, "join_code": CODE}
     return MaturityApp(
         sessions_dir=folder,
         opening=Opening(session, session_path(folder, session.id), index=0),
-        room=options if join else None,
+        room=RoomOptions("127.0.0.1", port, CODE) if join else None,
         now=fixed_now,
     )
 

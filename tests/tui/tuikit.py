@@ -9,8 +9,9 @@ from typing import Any
 from textual.pilot import Pilot
 
 from maturity_tui.domain import MaturityModel, Session, new_session
+from maturity_tui.launch import Opening
 from maturity_tui.storage import find_model, save_session, session_path
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 
 NOW = datetime(2026, 11, 24, 10, 42, 7, tzinfo=UTC)
 NAMES = ["Ana", "Ben", "Caro"]

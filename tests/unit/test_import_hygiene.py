@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -15,6 +16,7 @@ HEADLESS = [
     "maturity_tui.storage",
     "maturity_tui.export",
     "maturity_tui.outputs",
+    "maturity_tui.launch",
     "maturity_tui.textsafe",
     "maturity_tui.quarters",
     "maturity_tui.library_index",
@@ -44,6 +46,7 @@ def test_cli_commands_run_without_loading_textual() -> None:
     """Scriptable commands, run in-process, leave Textual and Rich unloaded."""
     script = """
 import sys
+from pathlib import Path
 from maturity_tui.cli import main
 for argv in (["models"], ["schema", "session"], ["validate", "no-such-file.toml"]):
     main(argv)
@@ -53,3 +56,19 @@ print("LOADED:" + ",".join(m for m in sys.modules if m.split(".")[0] in ("textua
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.splitlines()[-1] == "LOADED:", result.stdout[-300:]
+
+
+def test_a_session_that_does_not_load_is_told_before_textual_loads(tmp_path: Path) -> None:
+    """`open` and `new` prepare the session first: a refusal costs no Textual start."""
+    script = f"""
+import sys
+from pathlib import Path
+from maturity_tui.cli import main
+code = main(["open", "missing.toml", "--sessions-dir", {str(tmp_path)!r}])
+print(code, ",".join(m for m in sys.modules if m.split(".")[0] == "textual"))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path
+    )
+    assert result.stdout.split() == ["2"], result.stdout[-300:]
+    assert "missing.toml" in result.stderr

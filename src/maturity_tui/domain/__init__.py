@@ -9,7 +9,15 @@ from maturity_tui.domain.model import (
     Scale,
     ScalePoint,
 )
-from maturity_tui.domain.session import Action, Rating, Reading, Session, new_session, quarter_of
+from maturity_tui.domain.session import (
+    Action,
+    Rating,
+    Reading,
+    Session,
+    Voting,
+    new_session,
+    quarter_of,
+)
 
 __all__ = [
     "Action",
@@ -23,6 +31,7 @@ __all__ = [
     "Scale",
     "ScalePoint",
     "Session",
+    "Voting",
     "new_session",
     "quarter_of",
 ]

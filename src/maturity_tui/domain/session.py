@@ -73,6 +73,10 @@ class Action(Strict):
     )
 
 
+Voting = Literal["named", "anonymous"]
+"""Named: each vote is a participant's; anonymous: votes are a list of values."""
+
+
 class Session(Strict):
     format: Literal["maturity-session"]
     format_version: int = Field(ge=1)
@@ -84,7 +88,7 @@ class Session(Strict):
     started_at: AwareDatetime
     updated_at: AwareDatetime
     status: Literal["in-progress", "complete"] = "in-progress"
-    voting: Literal["named", "anonymous"] = "named"
+    voting: Voting = "named"
     participants: list[NonBlank] = []
     model: MaturityModel
     ratings: list[Rating] = []
@@ -204,7 +208,7 @@ def new_session(
     team: str,
     *,
     participants: list[str] | None = None,
-    voting: Literal["named", "anonymous"] = "named",
+    voting: Voting = "named",
     period: str | None = None,
     title: str | None = None,
     facilitator: str | None = None,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Protocol
 
-Voting = Literal["named", "anonymous"]
+if TYPE_CHECKING:
+    from maturity_tui.domain import Voting
 
 
 class VoteRefused(Exception):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -17,11 +15,11 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from maturity_tui.launch import Opening, RoomOptions, SetupDraft
 from maturity_tui.tui.room_control import RoomControl
 
 if TYPE_CHECKING:
     # The domain, storage and workshop load after the first paint (app start budget).
-    from maturity_tui.domain import MaturityModel, Session
     from maturity_tui.storage import SessionLock
     from maturity_tui.tui.autosave import Saver
     from maturity_tui.workshop import Workshop
@@ -29,31 +27,6 @@ if TYPE_CHECKING:
 SAVE_RETRY_SECONDS = 3.0
 WORKER_FAILURE_SECONDS = 30.0
 """Long enough to read and report: the failure may leave a screen half filled."""
-
-
-@dataclass(frozen=True, slots=True)
-class Opening:
-    """A session to start on, with its file and the indicator to show first."""
-
-    session: Session
-    path: Path
-    index: int | None = None
-    """None: the first unrated indicator."""
-    lock: SessionLock | None = None
-    """Taken already (before the app started), so a refusal reaches stderr plainly."""
-    new: bool = False
-    """Just created: the team's last open actions are carried over and reviewed first."""
-
-
-@dataclass(frozen=True, slots=True)
-class SetupDraft:
-    """What `maturity-tui new` was told, when that is not enough to start: the setup screen
-    opens with it filled in."""
-
-    model: MaturityModel
-    team: str
-    participants: list[str]
-    voting: str
 
 
 class SaveFinished(Message):
@@ -96,7 +69,7 @@ class MaturityApp(App[int]):
         *,
         sessions_dir: Path,
         opening: Opening | SetupDraft | None = None,
-        room: dict[str, Any] | None = None,
+        room: RoomOptions | None = None,
         now: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__()
@@ -298,63 +271,8 @@ class MaturityApp(App[int]):
             yield from commands()
 
 
-def prepare(
-    sessions_dir: Path, new_session: dict[str, Any] | None, open_path: Path | None
-) -> Opening | SetupDraft | None:
-    """Load or create the session before the app starts, so errors reach stderr plainly."""
-    from maturity_tui.domain import new_session as make_session
-    from maturity_tui.domain import quarter_of
-    from maturity_tui.storage import find_model, free_session_id, load_session, session_path
-    from maturity_tui.workshop import utc_now
-
-    if open_path is not None:
-        return locked(Opening(load_session(open_path), open_path))
-    if new_session is None:
-        return None
-    model = find_model(str(new_session["model"]))
-    voting = new_session.get("voting", "named")
-    participants = list(new_session.get("participants") or [])
-    team = new_session.get("team") or ""
-    if not team or (voting == "named" and not participants):
-        return SetupDraft(model, team, participants, voting)
-    now = utc_now()
-    sessions_dir.mkdir(parents=True, exist_ok=True)
-    period = new_session.get("period")
-    session = make_session(
-        free_session_id(sessions_dir, team, period or quarter_of(now)),
-        model,
-        team,
-        participants=participants if voting == "named" else None,
-        voting=voting,
-        period=period,
-        now=now,
-    )
-    return locked(Opening(session, session_path(sessions_dir, session.id), index=0, new=True))
-
-
-def locked(opening: Opening) -> Opening:
-    from maturity_tui.storage import SessionLock
-
-    lock = SessionLock(opening.path)
-    lock.acquire()
-    return Opening(opening.session, opening.path, opening.index, lock, opening.new)
-
-
-def run_app(
-    *,
-    sessions_dir: Path,
-    new_session: dict[str, Any] | None = None,
-    open_path: Path | None = None,
-    room: dict[str, Any] | None = None,
-) -> int:
-    """The `maturity-tui` app: home screen, a new session, or a resumed one."""
-    from maturity_tui.storage import LoadError, SessionLocked
-
-    try:
-        opening = prepare(sessions_dir, new_session, open_path)
-    except (LoadError, SessionLocked, LookupError, ValueError, OSError) as error:
-        print(f"maturity-tui: {error}", file=sys.stderr)
-        return 2
+def run(sessions_dir: Path, opening: Opening | SetupDraft | None, room: RoomOptions | None) -> int:
+    """The `maturity-tui` app on what the command line prepared (and locked)."""
     app = MaturityApp(sessions_dir=sessions_dir, opening=opening, room=room)
     try:
         app.run()

@@ -7,7 +7,9 @@ directly, so a device's vote reaches the screens through the same `on_change` as
 from __future__ import annotations
 
 import errno
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from maturity_tui.launch import RoomOptions
 
 if TYPE_CHECKING:
     # aiohttp loads only when a room opens (app start budget).
@@ -48,16 +50,12 @@ class RoomControl:
         from maturity_tui.room.workshop_host import open_room
 
         assert self.app.saver is not None
-        options: dict[str, Any] = self.app.room or {}
-        host, port = options.get("host"), options.get("port")
-        port = DEFAULT_PORT if port is None else port
+        options = self.app.room or RoomOptions()
+        host = options.host
+        port = DEFAULT_PORT if options.port is None else options.port
         try:
             room = await open_room(
-                self.workshop,
-                self.app.saver.on_saved,
-                bind=host,
-                port=port,
-                code=options.get("join_code"),
+                self.workshop, self.app.saver.on_saved, bind=host, port=port, code=options.join_code
             )
         except (OSError, ValueError) as error:
             where = f"{host or 'this machine'}, port {port}"

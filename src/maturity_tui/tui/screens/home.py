@@ -255,9 +255,8 @@ class HomeScreen(Screen[None]):
             self.app.push_screen(CompareScreen(sessions, self.app.sessions_dir))
 
     def action_duplicate(self) -> None:
+        from maturity_tui.launch import new_opening
         from maturity_tui.quarters import duplicate_for_next_period
-        from maturity_tui.storage import session_path
-        from maturity_tui.tui.app import Opening
 
         row = self._selected()
         source = self._reload(row) if row is not None else None
@@ -265,8 +264,7 @@ class HomeScreen(Screen[None]):
             return
         folder = self.app.sessions_dir
         fresh = duplicate_for_next_period(source, folder, self.app.now())
-        path = session_path(folder, fresh.id)
-        self.app.open_workshop(Opening(fresh, path, index=0, new=True))
+        self.app.open_workshop(new_opening(fresh, folder))
 
     def action_trash(self) -> None:
         from maturity_tui.tui.screens.dialogs import ConfirmDialog
@@ -307,7 +305,7 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
-        from maturity_tui.tui.app import Opening
+        from maturity_tui.launch import Opening
 
         row = self._selected()
         session = self._reload(row) if row is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Literal
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,19 +14,14 @@ from textual.widgets import Button, Footer, Input, Select, Static
 
 from maturity_tui.domain import new_session, quarter_of
 from maturity_tui.domain.base import duplicates
+from maturity_tui.launch import SetupDraft, new_opening, split_names
 from maturity_tui.storage import ModelSource, builtin_models, free_session_id, local_models
-from maturity_tui.storage import session_path as file_of
 from maturity_tui.tui.text import clean, literal
 from maturity_tui.tui.widgets.form import field
 
 if TYPE_CHECKING:
-    from maturity_tui.tui.app import MaturityApp, SetupDraft
-
-Voting = Literal["named", "anonymous"]
-
-
-def split_names(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
+    from maturity_tui.domain import Voting
+    from maturity_tui.tui.app import MaturityApp
 
 
 class SetupScreen(Screen[None]):
@@ -145,8 +140,6 @@ class SetupScreen(Screen[None]):
     @on(Button.Pressed, "#create")
     @on(Input.Submitted)
     def action_create(self) -> None:
-        from maturity_tui.tui.app import Opening
-
         voting: Voting = (
             "anonymous" if self.query_one("#voting", Select).value == "anonymous" else "named"
         )
@@ -169,7 +162,7 @@ class SetupScreen(Screen[None]):
             now=self.app.now(),
         )
         self.app.pop_screen()
-        self.app.open_workshop(Opening(session, file_of(folder, session.id), index=0, new=True))
+        self.app.open_workshop(new_opening(session, folder))
 
     @on(Button.Pressed, "#back")
     def action_back(self) -> None:
