@@ -34,7 +34,7 @@ from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
 from maturity_tui.quarters import team_key
 from maturity_tui.scoring import score_session
-from maturity_tui.storage import LoadError, parse_toml, read_bytes, validate_session
+from maturity_tui.storage import LoadError, load_entry, parse_toml, read_bytes, validate_session
 
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
 """A folder for the index instead of the user's cache folder (tests, portable installs)."""
@@ -155,6 +155,19 @@ def library(folder: Path, cache_dir: Path | None = None) -> Library:
         rows.extend(batch)
     rows.sort(key=lambda row: row.path.name)
     return Library(rows, scan.notice)
+
+
+def team_sessions(folder: Path, team: str, cache_dir: Path | None = None) -> list[Session]:
+    """The team's sessions in the folder, read from their files (the index says which);
+    files that fail to load are left out."""
+    wanted = team_key(team)
+    paths = [
+        row.path
+        for row in library(folder, cache_dir).rows
+        if row.summary is not None and team_key(row.summary.team) == wanted
+    ]
+    loaded = (load_entry(path).session for path in paths)
+    return [session for session in loaded if session is not None]
 
 
 def index_file(folder: Path, cache_dir: Path | None = None) -> Path:

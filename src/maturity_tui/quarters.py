@@ -13,7 +13,7 @@ from maturity_tui.compare import IndicatorTrend
 from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
-from maturity_tui.storage import SessionLock, free_session_id, scan_sessions
+from maturity_tui.storage import SessionLock, free_session_id
 
 TRASH_DIR = ".trash"
 
@@ -84,10 +84,11 @@ def previous_session(sessions: Iterable[Session], session: Session) -> Session |
 
 def previous_in_folder(folder: Path, session: Session) -> Session | None:
     """The team's latest earlier session among the folder's files (unreadable ones skipped)."""
+    from maturity_tui.library_index import team_sessions  # which imports this module
+
     if not folder.is_dir():
         return None
-    loaded = (entry.session for entry in scan_sessions(folder) if entry.session is not None)
-    return previous_session(loaded, session)
+    return previous_session(team_sessions(folder, session.team), session)
 
 
 def library_key(session: Listed) -> tuple[str, tuple[int, int], datetime, str]:

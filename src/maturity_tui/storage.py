@@ -14,7 +14,7 @@ import socket
 import threading
 import time
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -550,11 +550,6 @@ def load_entry(path: Path) -> SessionEntry:
         return SessionEntry(path, load_session(path), None)
     except LoadError as error:
         return SessionEntry(path, None, error)
-
-
-def scan_sessions(folder: Path) -> Iterator[SessionEntry]:
-    for path in sorted(folder.glob("*.toml")):
-        yield load_entry(path)
 
 
 # --- Models -------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import pytest
 
 from maturity_tui import storage
 from maturity_tui.domain import MaturityModel, Session
+from maturity_tui.library_index import library
 from maturity_tui.storage import LoadError, SaveError, SessionLock, SessionLocked
 
 DATA = Path(__file__).parents[1] / "data"
@@ -256,19 +257,19 @@ def test_sessions_dir_prefers_the_option_then_the_environment(
     assert storage.sessions_dir() == Path("sessions")
 
 
-def test_scan_sessions_lists_sessions_and_errors_but_not_locks_or_temp_files(
-    saved: Path,
+def test_the_library_lists_sessions_and_errors_but_not_locks_or_temp_files(
+    saved: Path, tmp_path: Path
 ) -> None:
     folder = saved.parent
     (folder / "broken.toml").write_text("team = ")
     with SessionLock(saved):
         (folder / f".{saved.name}.1234abcd.tmp").write_text("half")
-        entries = list(storage.scan_sessions(folder))
-    assert [(e.path.name, e.session is not None) for e in entries] == [
+        rows = library(folder, tmp_path / "cache").rows
+    assert [(row.path.name, row.summary is not None) for row in rows] == [
         ("apollo-2026-q4.toml", True),
         ("broken.toml", False),
     ]
-    assert entries[1].error is not None and "line 1" in str(entries[1].error)
+    assert "line 1" in rows[1].problems[0]
 
 
 # --- One writer per session ---------------------------------------------------------------

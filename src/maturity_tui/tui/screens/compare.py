@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
 from maturity_tui.compare import ACTION_STATUSES, Comparison, IndicatorTrend, compare_sessions
 from maturity_tui.domain import Session
 from maturity_tui.quarters import arrows, movers, team_history
-from maturity_tui.storage import scan_sessions
 from maturity_tui.tui.text import literal, literal_text
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
 
@@ -144,11 +143,9 @@ def compare_with_history(app: App[Any], session: Session, folder: Path) -> None:
         app.push_screen(CompareScreen(sessions, folder))
 
     def load() -> None:
-        others = [
-            entry.session
-            for entry in scan_sessions(folder)
-            if entry.session is not None and entry.session.id != session.id
-        ]
+        from maturity_tui.library_index import team_sessions
+
+        others = [s for s in team_sessions(folder, session.team) if s.id != session.id]
         app.call_from_thread(show, team_history([*others, session], session.team))
 
     app.run_worker(
