@@ -34,7 +34,7 @@ from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
 from maturity_tui.quarters import team_key
 from maturity_tui.scoring import score_session
-from maturity_tui.storage import LoadError, load_entry, parse_toml, read_bytes, validate_session
+from maturity_tui.storage import LoadError, load_entry, parse_session, read_bytes
 
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
 """A folder for the index instead of the user's cache folder (tests, portable installs)."""
@@ -128,7 +128,7 @@ def read_row(path: Path, data: bytes | None = None) -> LibraryRow:
     """A file's row, from its bytes when already read."""
     try:
         raw = read_bytes(path) if data is None else data
-        return LibraryRow(path, summarize(validate_session(parse_toml(raw, path), path)))
+        return LibraryRow(path, summarize(parse_session(raw, path)))
     except LoadError as error:
         return LibraryRow(path, None, tuple(error.problems))
 

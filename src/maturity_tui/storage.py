@@ -11,8 +11,10 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import threading
 import time
+import tomllib
 import unicodedata
 from collections.abc import Sequence
 from contextlib import suppress
@@ -54,77 +56,102 @@ class SaveError(Exception):
     """A save that did not happen; the file on disk is untouched."""
 
 
-MAX_NESTING = 64
-"""Our formats nest three or four levels; the Rust parser overflows its stack near 4,000."""
+TOML_RS_NESTING = 64
+"""Arrays and inline tables that may nest deeper than this are parsed by `tomllib`.
 
-_DEEP_NESTING_POSSIBLE = 1000
-"""Fewer brackets than this cannot crash the parser, so most files skip the scan."""
+toml-rs recurses on the C stack and crashes the whole process (a segfault, no exception)
+past a few hundred levels in a thread with a small stack (macOS gives threads 512 KiB:
+~380 levels). Our formats nest three levels; `tomllib` (the reference, pure Python) turns
+any depth into a RecursionError instead.
+"""
 
-_STRING_COMMENT_OR_BRACKET = re.compile(
-    # Each alternative always matches through to its end, or to the end of the line or file
-    # when unterminated, so the scan stays linear however broken the text is.
-    r'"""(?:[^\\]|\\.)*?(?:"{3,5}|\\?\Z)'
-    r"|'''.*?(?:'{3,5}|\Z)"
-    r'|"(?:[^"\\\n]|\\[^\n])*+\\?(?:"|$)'
-    r"|'[^'\n]*(?:'|$)"
-    r"|#[^\n]*"
-    r"|([\[\]{}])",
-    re.DOTALL | re.MULTILINE,
-)
+_OPENER = re.compile(r"[\[{]")
+_PLAIN_PAIR = re.compile(r"\[[^\[\]{}\"'#]*\]|\{[^\[\]{}\"'#]*\}")
+"""Brackets around no bracket, quote or comment: both real and a pair, or both inside the
+same string or comment; either way removing them hides no nesting."""
 
 
-def nested_too_deeply(text: str) -> bool:
-    """Arrays or inline tables nested past MAX_NESTING, outside strings and comments.
+def safe_for_toml_rs(text: str) -> bool:
+    """Whether the file cannot nest deeper than TOML_RS_NESTING; errs only towards `tomllib`.
 
-    Checked before parsing: the parser crashes the whole process (a segfault, not an
-    exception) on arrays or inline tables nested a few thousand deep.
+    Each pass takes the innermost plain pairs away, one level of every nest; an opener
+    left over may be real, so the depth is at most the passes plus the openers left.
+    Strings and comments are not parsed: a bracket in one can only count too much.
     """
-    if text.count("[") + text.count("{") < _DEEP_NESTING_POSSIBLE:
-        return False
-    depth = 0
-    for match in _STRING_COMMENT_OR_BRACKET.finditer(text):
-        bracket = match.group(1)
-        if bracket is None:
-            continue
-        depth = depth + 1 if bracket in "[{" else max(depth - 1, 0)
-        if depth > MAX_NESTING:
-            return True
-    return False
+    passes = 0
+    while passes < TOML_RS_NESTING:
+        text, removed = _PLAIN_PAIR.subn("", text)
+        if not removed:
+            break
+        passes += 1
+    return passes + len(_OPENER.findall(text)) <= TOML_RS_NESTING
 
 
-def read_toml(path: Path) -> dict[str, Any]:
-    """Parse a TOML 1.0 file with the Rust parser; every failure becomes a LoadError."""
-    return parse_toml(read_bytes(path), path)
+FileIdentity = tuple[int, int, int]
+"""Inode, size and modification time: what changes when anyone writes or replaces a file."""
+
+
+def _identity_of(info: os.stat_result) -> FileIdentity:
+    return info.st_ino, info.st_size, info.st_mtime_ns
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """The file's identity now; None when there is no file."""
+    try:
+        return _identity_of(path.stat())
+    except OSError:
+        return None
+
+
+def _too_large(size: int) -> str:
+    return f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"
 
 
 def read_bytes(path: Path) -> bytes:
     """A file's bytes, read no further than the size limit; failures become a LoadError."""
+    return read_file(path)[0]
+
+
+def read_file(path: Path) -> tuple[bytes, FileIdentity]:
+    """A regular file's bytes (at most the size limit), and the identity of what was read.
+
+    Only regular files: opening a FIFO for reading waits for a writer for ever, and a
+    device never ends. The identity is taken before reading, so a write that lands while
+    the bytes are read makes it differ from the file's, never match a newer file.
+    """
+    if path.is_dir():
+        raise LoadError(path, ["is a folder, not a file"])
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise LoadError(
-                path, [f"file is too large ({size:,} bytes; the limit is {MAX_FILE_BYTES:,})"]
-            )
-        with path.open("rb") as file:
-            # Bounded even where stat says 0 (/dev/zero, a pipe): never read without end.
+        # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
+        handle = os.open(
+            path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+        )
+        with os.fdopen(handle, "rb") as file:
+            info = os.fstat(handle)
+            if not stat.S_ISREG(info.st_mode):
+                raise LoadError(path, ["not a regular file (a FIFO, socket or device)"])
+            if info.st_size > MAX_FILE_BYTES:
+                raise LoadError(path, [_too_large(info.st_size)])
+            # Bounded even if the file grows while it is read.
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         raise LoadError(path, [error.strerror or str(error)]) from None
     if len(data) > MAX_FILE_BYTES:
-        raise LoadError(path, [f"file is too large (the limit is {MAX_FILE_BYTES:,} bytes)"])
-    return data
+        raise LoadError(path, [_too_large(len(data))])
+    return data, _identity_of(info)
 
 
 def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
-    """The bytes read from `path` parsed as TOML 1.0; every failure becomes a LoadError."""
+    """TOML 1.0 by the Rust parser, or by `tomllib` when nesting makes the Rust one unsafe;
+    every failure becomes a LoadError naming the file."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise LoadError(path, [f"not UTF-8 text (byte {error.start})"]) from None
     if "\x00" in text:
         raise LoadError(path, ["not a text file (it holds NUL bytes)"])
-    if nested_too_deeply(text):
-        raise LoadError(path, [f"TOML nested too deeply (more than {MAX_NESTING} levels)"])
+    if not safe_for_toml_rs(text):
+        return _parse_with_tomllib(text, path)
     try:
         return toml_rs.loads(text, toml_version="1.0.0")
     except toml_rs.TOMLDecodeError as error:
@@ -136,8 +163,20 @@ def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
         # Valid TOML that Python's datetime cannot hold (a leap second, year 0): the parser
         # raises a bare ValueError with no line, where tomllib gives a TOMLDecodeError.
         raise LoadError(path, [f"TOML date or time out of range: {error}"]) from None
+
+
+def _parse_with_tomllib(text: str, path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise LoadError(path, [f"TOML syntax error: {error}"]) from None
     except RecursionError:
         raise LoadError(path, ["TOML nested too deeply"]) from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Parse a TOML 1.0 file; every failure becomes a LoadError."""
+    return parse_toml(read_bytes(path), path)
 
 
 _UNION_MEMBER = re.compile(r"int|float|str|bool|dict\[.+\]|list\[.+\]")
@@ -205,7 +244,44 @@ def load_model(path: Path) -> MaturityModel:
 
 
 def load_session(path: Path) -> Session:
-    return validate_session(read_toml(path), path)
+    return load_session_as_read(path)[0]
+
+
+SAVE_CHECK_FROM = MAX_FILE_BYTES // 8
+"""Saved, a session takes at most ~3.5 times its bytes in the most compact TOML (tomli-w
+puts each array item on its own indented line): files below this always fit when saved."""
+
+
+def load_session_as_read(path: Path) -> tuple[Session, FileIdentity]:
+    """The session, and the identity of the very bytes it came from: a save that finds
+    another identity on disk knows another program wrote the file since this read.
+
+    A session is refused when saving it would make a file over the size limit: the app
+    must never write a file it then refuses to read, nor open one it cannot save.
+    """
+    data, identity = read_file(path)
+    return parse_session(data, path), identity
+
+
+def parse_session(data: bytes, path: Path) -> Session:
+    """The bytes read from `path` as a session, refused when it would be too large to save."""
+    return _session_of(parse_toml(data, path), len(data), path)
+
+
+def _session_of(parsed: dict[str, Any], size: int, path: Path) -> Session:
+    session = validate_session(parsed, path)
+    if size > SAVE_CHECK_FROM:
+        saved = len(dumps_session(session).encode("utf-8"))
+        if saved > MAX_FILE_BYTES:
+            raise LoadError(path, [_too_large_to_save(saved)])
+    return session
+
+
+def _too_large_to_save(size: int) -> str:
+    return (
+        f"session too large to save ({size:,} bytes once saved; the limit is "
+        f"{MAX_FILE_BYTES:,}): split it, or shorten its notes and lists"
+    )
 
 
 _VALIDATED_MODELS: dict[bytes, MaturityModel] = {}
@@ -246,10 +322,11 @@ def validate_session(data: dict[str, Any], path: Path) -> Session:
 
 def load_any(path: Path) -> MaturityModel | Session:
     """A model or a session, told apart by its `format` key."""
-    data = read_toml(path)
-    if data.get("format") == "maturity-model":
-        return validate_as(MaturityModel, data, path)
-    return validate_session(data, path)
+    data = read_bytes(path)
+    parsed = parse_toml(data, path)
+    if parsed.get("format") == "maturity-model":
+        return validate_as(MaturityModel, parsed, path)
+    return _session_of(parsed, len(data), path)
 
 
 def dumps_session(session: Session) -> str:
@@ -336,10 +413,14 @@ def atomic_write(path: Path, text: str) -> None:
 
 
 def save_session(session: Session, path: Path) -> None:
+    """Write the session, unless the file would be one the reader refuses (over the limit)."""
     try:
         text = dumps_session(session)
     except ValidationError as error:
         raise SaveError("; ".join(describe_errors(error))) from None
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise SaveError(f"{path}: {_too_large_to_save(size)}")
     try:
         atomic_write(path, text)
     except OSError as error:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import socket
 import stat
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -106,16 +109,74 @@ def test_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     assert "file is too large (10,485,771 bytes; the limit is 4,194,304)" in str(load_error(huge))
 
 
-def test_endless_file_is_read_no_further_than_the_size_limit() -> None:
-    with pytest.raises(LoadError, match="file is too large"):
+def test_a_device_is_refused_unread() -> None:
+    with pytest.raises(LoadError, match="not a regular file"):
         storage.load_any(Path("/dev/zero"))
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "x.toml"
+    os.mkfifo(fifo)
+    outcome: list[str] = []
+
+    def read() -> None:
+        try:
+            storage.load_any(fifo)
+        except LoadError as error:
+            outcome.append(str(error))
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout=10)
+    if reader.is_alive():  # unblock the stuck reader, then fail
+        with open(fifo, "wb"):
+            pass
+        pytest.fail("reading a FIFO waited for a writer")
+    assert outcome == [f"{fifo}: not a regular file (a FIFO, socket or device)"]
 
 
 def test_missing_file_and_folder_give_a_load_error(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="No such file"):
         storage.load_any(tmp_path / "gone.toml")
-    with pytest.raises(LoadError, match="Is a directory"):
+    with pytest.raises(LoadError, match="is a folder, not a file"):
         storage.load_any(tmp_path)
+
+
+NESTS = {
+    "arrays": "x = " + "[" * 5000 + "]" * 5000,
+    "closers in strings": "x = " + '[ "]", ' * 5000 + "]" * 5000,
+    "inline tables": "x = " + "{ y = " * 5000 + "1" + " }" * 5000,
+    "on many lines": "x = " + "[\n" * 5000 + "]\n" * 5000,
+}
+
+
+@pytest.mark.parametrize("nest", NESTS)
+def test_deep_nesting_is_refused_even_in_a_small_thread_stack(nest: str, tmp_path: Path) -> None:
+    """toml-rs would crash the process here; run in a child with a macOS-sized thread stack."""
+    path = tmp_path / "deep.toml"
+    path.write_text(NESTS[nest])
+    child = (
+        "import sys, threading; from pathlib import Path; from maturity_tui import storage\n"
+        "def read():\n"
+        "    try: storage.load_any(Path(sys.argv[1]))\n"
+        "    except storage.LoadError as error: print(error)\n"
+        "threading.stack_size(512 * 1024)\n"
+        "reader = threading.Thread(target=read); reader.start(); reader.join()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{path}: ")
+
+
+def test_plain_files_are_parsed_by_toml_rs_and_deep_ones_by_tomllib() -> None:
+    for good in GOOD.glob("*.toml"):
+        assert storage.safe_for_toml_rs(good.read_text())
+    assert not storage.safe_for_toml_rs(NESTS["closers in strings"])
+    assert storage.safe_for_toml_rs("x = " + "[" * 60 + "]" * 60)
+    assert not storage.safe_for_toml_rs("x = " + "[" * 65 + "]" * 65)
 
 
 def test_brackets_inside_strings_and_comments_are_not_nesting(tmp_path: Path) -> None:
