@@ -17,7 +17,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from maturity_tui import __version__
-from maturity_tui.outputs import ACTIONS, COMPARE, REPORT, Subject, format_names, render
+from maturity_tui.outputs import (
+    ACTIONS,
+    COMPARE,
+    PORTFOLIO,
+    REPORT,
+    Subject,
+    format_names,
+    render,
+)
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Session
@@ -300,9 +308,9 @@ def add_validate(commands: Commands) -> None:
 
 
 def _run_report(args: argparse.Namespace) -> int:
-    (session,) = _load_sessions([args.session], _folder(args))
-    write_stdout(render(REPORT, args.format, session))
-    return EXIT_OK
+    source = session_file(args.session, _folder(args))
+    (session,) = _load_sessions([str(source)], source.parent)
+    return _deliver(args, render(REPORT, args.format, session), [source])
 
 
 def add_report(commands: Commands) -> None:
@@ -311,6 +319,7 @@ def add_report(commands: Commands) -> None:
     )
     parser.add_argument("session", metavar="SESSION.toml")
     _format_option(parser, REPORT)
+    _output_option(parser)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -321,19 +330,29 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from maturity_tui.storage import atomic_write
-
     source = session_file(args.session, _folder(args))
     (session,) = _load_sessions([str(source)], source.parent)
-    text = render(ACTIONS, args.format, session)
+    return _deliver(args, render(ACTIONS, args.format, session), [source])
+
+
+def _output_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write to FILE (atomically); - or none: stdout"
+    )
+
+
+def _deliver(args: argparse.Namespace, text: str, sources: Sequence[Path]) -> int:
+    """The output on stdout, or written atomically to --output: never over a session."""
+    from maturity_tui.storage import atomic_write
+
     if args.output in (None, "-"):
         write_stdout(text)
         return EXIT_OK
     output = Path(args.output)
-    if _same_file(output, source):
-        raise BadInput(f"{args.output}: is the session file itself; choose another --output")
+    if any(_same_file(output, source) for source in sources):
+        raise BadInput(f"{args.output}: is a session file read here; choose another --output")
     if output.suffix.lower() == ".toml":
-        # Exports are never TOML: a .toml there is a session or a model, not ours to replace
+        # Outputs are never TOML: a .toml there is a session or a model, not ours to replace
         # (nor x.TOML, the same file where the file system ignores case).
         raise BadInput(f"{args.output}: will not write an export over a .toml file")
     try:
@@ -348,23 +367,42 @@ def add_export(commands: Commands) -> None:
     parser = _add_command(commands, "export", _run_export, "a session's action list")
     parser.add_argument("session", metavar="SESSION.toml")
     _format_option(parser, ACTIONS)
-    parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write to FILE (atomically); - or none: stdout"
-    )
+    _output_option(parser)
 
 
 def _run_compare(args: argparse.Namespace) -> int:
     from maturity_tui.compare import compare_sessions
 
-    sessions = _load_sessions(args.sessions, _folder(args))
-    write_stdout(render(COMPARE, args.format, compare_sessions(sessions)))
-    return EXIT_OK
+    folder = _folder(args)
+    sessions = _load_sessions(args.sessions, folder)
+    sources = [session_file(name, folder) for name in args.sessions]
+    return _deliver(args, render(COMPARE, args.format, compare_sessions(sessions)), sources)
 
 
 def add_compare(commands: Commands) -> None:
     parser = _add_command(commands, "compare", _run_compare, "sessions side by side, oldest first")
     parser.add_argument("sessions", nargs="+", metavar="SESSION.toml")
     _format_option(parser, COMPARE)
+    _output_option(parser)
+
+
+def _run_portfolio(args: argparse.Namespace) -> int:
+    from maturity_tui.portfolio import build_portfolio
+
+    folder = _folder(args)
+    if not folder.is_dir():
+        raise BadInput(f"{folder}: no sessions folder here (give --sessions-dir DIR)")
+    portfolio = build_portfolio(folder, args.period)
+    return _deliver(args, render(PORTFOLIO, args.format, portfolio), [])
+
+
+def add_portfolio(commands: Commands) -> None:
+    parser = _add_command(
+        commands, "portfolio", _run_portfolio, "every team of the sessions folder, side by side"
+    )
+    parser.add_argument("--period", metavar="P", help="each team at its session of period P")
+    _format_option(parser, PORTFOLIO)
+    _output_option(parser)
 
 
 def _run_schema(args: argparse.Namespace) -> int:
@@ -403,6 +441,7 @@ SUBCOMMANDS: list[Callable[[Commands], None]] = [
     add_report,
     add_export,
     add_compare,
+    add_portfolio,
     add_schema,
     add_join,
 ]

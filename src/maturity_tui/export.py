@@ -25,6 +25,7 @@ from maturity_tui.compare import (
 )
 from maturity_tui.domain import Action, MaturityModel, Metric, Session
 from maturity_tui.domain.base import Number
+from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding
 from maturity_tui.scoring import (
     IndicatorScore,
     Objective,
@@ -42,6 +43,14 @@ NONE = "\N{EN DASH}"
 """A cell with no value: unrated, absent, or no next level."""
 
 ACTION_CSV_COLUMNS = ("id", "title", "indicator", "owner", "due", "status", "carried_from")
+
+OUTPUT_FORMAT_VERSION = 1
+"""Of every JSON output; it grows only when a key changes meaning or goes away."""
+
+
+def output_header(name: str) -> dict[str, Any]:
+    """The keys every JSON output opens with (DESIGN: command line)."""
+    return {"format": name, "format_version": OUTPUT_FORMAT_VERSION}
 
 
 # --- Small formatting helpers ---------------------------------------------------------------
@@ -161,6 +170,7 @@ def report_data(session: Session, score: SessionScore | None = None) -> dict[str
     score = score or score_session(session)
     model = session.model
     return {
+        **output_header("maturity-report"),
         "session": session.id,
         "team": session.team,
         "title": session.title,
@@ -499,6 +509,7 @@ def actions_csv(session: Session) -> str:
 def actions_json(session: Session) -> str:
     return json_text(
         {
+            **output_header("maturity-actions"),
             "session": session.id,
             "team": session.team,
             "period": session.period,
@@ -513,6 +524,7 @@ def actions_json(session: Session) -> str:
 def compare_data(comparison: Comparison) -> dict[str, Any]:
     """DESIGN's `compare --format json` keys, and a few more per session and indicator."""
     return {
+        **output_header("maturity-compare"),
         "teams": comparison.teams,
         "sessions": [_column_data(column) for column in comparison.columns],
         "indicators": [
@@ -736,4 +748,167 @@ def compare_csv(comparison: Comparison) -> str:
         ["actions", status, "", *(c.actions[status] for c in columns), None]
         for status in ACTION_STATUSES
     ]
+    return _csv(rows)
+
+
+# --- Portfolio --------------------------------------------------------------------------------
+
+
+def portfolio_data(portfolio: Portfolio) -> dict[str, Any]:
+    """DESIGN's `portfolio --format json`: every team at the session shown, ordered by team."""
+    return {
+        **output_header("maturity-portfolio"),
+        "period": portfolio.period,
+        "teams": [_team_data(team) for team in portfolio.teams],
+        "models": [
+            {
+                "id": group.model_id,
+                "name": group.name,
+                "version": group.version,
+                "top_level": group.top_level,
+                "dimensions": [{"id": key, "name": name} for key, name in group.dimensions],
+                "teams": [team.team for team in group.teams],
+            }
+            for group in portfolio.groups
+        ],
+        "conflicts": [
+            {
+                "session": conflict.session_id,
+                "counted": conflict.counted.name,
+                "others": [path.name for path in conflict.others],
+            }
+            for conflict in portfolio.conflicts
+        ],
+        "unreadable": [
+            {"file": error.path.name, "problems": list(error.problems)}
+            for error in portfolio.unreadable
+        ],
+        "missing_period": list(portfolio.missing_period),
+    }
+
+
+def _team_data(team: TeamStanding) -> dict[str, Any]:
+    model = team.session.model
+    return {
+        "team": team.team,
+        "session": team.session.id,
+        "file": team.path.name,
+        "period": team.session.period,
+        "model": {"id": model.id, "version": model.version},
+        "scoring": "staged",
+        "level": team.score.level,
+        "score": None,
+        "progress": team.score.progress,
+        "complete": team.score.complete,
+        "dimensions": team.dimension_levels,
+        "history": [
+            {"period": point.period, "session": point.session, "level": point.level, "score": None}
+            for point in team.history
+        ],
+        "open_actions": team.open_actions,
+    }
+
+
+def portfolio_json(portfolio: Portfolio) -> str:
+    return json_text(portfolio_data(portfolio))
+
+
+def _portfolio_title(portfolio: Portfolio) -> str:
+    teams, models = len(portfolio.teams), len(portfolio.groups)
+    shown = f"sessions of {portfolio.period}" if portfolio.period else "latest sessions"
+    return (
+        f"Portfolio · {teams} team{'s' if teams != 1 else ''} on {models} "
+        f"model{'s' if models != 1 else ''} · {shown}"
+    )
+
+
+def _trend(team: TeamStanding) -> str:
+    """The levels over the team's periods, then the last move: `1→2→3 ▲`."""
+    path = "→".join(str(point.level) for point in team.history)
+    move = team.level_delta
+    arrow = "" if not move else (" ▲" if move > 0 else " ▼")
+    return path + arrow
+
+
+def _group_rows(group: ModelGroup) -> list[list[str]]:
+    rows = []
+    for team in group.teams:
+        levels = team.dimension_levels
+        rows.append(
+            [
+                one_line(team.team),
+                one_line(team.session.period),
+                str(team.score.level),
+                *(_optional(levels.get(key)) for key, _ in group.dimensions),
+                _trend(team),
+                str(team.open_actions),
+            ]
+        )
+    return rows
+
+
+def _portfolio_notes(portfolio: Portfolio) -> list[str]:
+    """Conflicted copies, unreadable files and teams missing the period, one line each."""
+    notes = [
+        f"Conflict: {c.session_id} is in {', '.join(p.name for p in (c.counted, *c.others))}; "
+        f"counted once, from {c.counted.name}"
+        for c in portfolio.conflicts
+    ]
+    notes += [
+        f"Unreadable: {error.path.name}: {error.problems[0]}" for error in portfolio.unreadable
+    ]
+    if portfolio.missing_period:
+        notes.append(f"No session in {portfolio.period}: {', '.join(portfolio.missing_period)}")
+    return notes
+
+
+def portfolio_text(portfolio: Portfolio) -> str:
+    lines = _wrap(_portfolio_title(portfolio))
+    if not portfolio.groups:
+        lines += ["", "No sessions."]
+    for group in portfolio.groups:
+        lines += ["", *_wrap(f"{group.name} ({group.model_id} {group.version})")]
+        codes = [f"D{n}" for n in range(1, len(group.dimensions) + 1)]
+        header = ["Team", "Period", "Level", *codes, "Trend", "Open actions"]
+        lines += text_table([header, *_group_rows(group)], right=[2, len(header) - 1])
+        if codes:
+            legend = " · ".join(
+                f"{code} {one_line(name)}"
+                for code, (_, name) in zip(codes, group.dimensions, strict=True)
+            )
+            lines += _wrap(legend, "  ")
+    notes = _portfolio_notes(portfolio)
+    if notes:
+        lines += ["", *(line for note in notes for line in _wrap(note, "! ", "  "))]
+    return _lines(lines)
+
+
+def portfolio_markdown(portfolio: Portfolio) -> str:
+    lines = [f"# {markdown_text(_portfolio_title(portfolio))}", ""]
+    for group in portfolio.groups:
+        lines += [f"## {markdown_text(f'{group.name} ({group.model_id} {group.version})')}", ""]
+        header = [
+            "Team",
+            "Period",
+            "Level",
+            *(markdown_text(name) for _, name in group.dimensions),
+            "Trend",
+            "Open actions",
+        ]
+        rows = [[markdown_text(cell) for cell in row] for row in _group_rows(group)]
+        lines += _markdown_table(header, rows)
+    notes = _portfolio_notes(portfolio)
+    if notes:
+        lines += ["## Files to look at", "", *(f"- {markdown_text(note)}" for note in notes), ""]
+    return _lines(lines)
+
+
+def portfolio_csv(portfolio: Portfolio) -> str:
+    """Long (tidy): one value per row, so a filter or pivot table takes it as it is."""
+    rows: list[list[object]] = [["model", "team", "session", "period", "measure", "id", "value"]]
+    for team in portfolio.teams:
+        key = [team.session.model.id, team.team, team.session.id, team.session.period]
+        rows.append([*key, "level", "", team.score.level])
+        rows += [[*key, "dimension", d, level] for d, level in team.dimension_levels.items()]
+        rows.append([*key, "open_actions", "", team.open_actions])
     return _csv(rows)

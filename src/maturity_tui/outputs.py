@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 if TYPE_CHECKING:
     from maturity_tui.compare import Comparison
     from maturity_tui.domain import Session
+    from maturity_tui.portfolio import Portfolio
 
 Data = TypeVar("Data")
 
@@ -74,12 +75,15 @@ TEXT = Format("text", "Text", ".txt")
 MARKDOWN = Format("markdown", "Markdown", ".md")
 CSV = Format("csv", "CSV", ".csv")
 JSON = Format("json", "JSON", ".json")
+HTML = Format("html", "HTML", ".html")
 
 REPORT: Subject[Session] = Subject("report", "report", "Session report", default="text")
 ACTIONS: Subject[Session] = Subject("actions", "export", "Action list", default="markdown")
 COMPARE: Subject[Comparison] = Subject("compare", "compare", "Comparison", default="text")
+PORTFOLIO: Subject[Portfolio] = Subject("portfolio", "portfolio", "Portfolio", default="text")
 
 _EXPORT = "maturity_tui.export"
+_HTML = "maturity_tui.html_report"
 
 OUTPUTS: tuple[Output[Any], ...] = (
     # Per subject in the order the export dialog and --help list them. CSV leads the action
@@ -87,6 +91,7 @@ OUTPUTS: tuple[Output[Any], ...] = (
     Output(REPORT, TEXT, f"{_EXPORT}:report_text", in_app=False),
     Output(REPORT, MARKDOWN, f"{_EXPORT}:report_markdown"),
     Output(REPORT, JSON, f"{_EXPORT}:report_json", in_app=False),
+    Output(REPORT, HTML, f"{_HTML}:render_report"),
     Output(ACTIONS, CSV, f"{_EXPORT}:actions_csv"),
     Output(ACTIONS, MARKDOWN, f"{_EXPORT}:actions_markdown"),
     Output(ACTIONS, JSON, f"{_EXPORT}:actions_json"),
@@ -94,6 +99,12 @@ OUTPUTS: tuple[Output[Any], ...] = (
     Output(COMPARE, MARKDOWN, f"{_EXPORT}:compare_markdown"),
     Output(COMPARE, CSV, f"{_EXPORT}:compare_csv"),
     Output(COMPARE, JSON, f"{_EXPORT}:compare_json"),
+    Output(COMPARE, HTML, f"{_HTML}:render_compare"),
+    Output(PORTFOLIO, TEXT, f"{_EXPORT}:portfolio_text", in_app=False),
+    Output(PORTFOLIO, MARKDOWN, f"{_EXPORT}:portfolio_markdown"),
+    Output(PORTFOLIO, CSV, f"{_EXPORT}:portfolio_csv"),
+    Output(PORTFOLIO, JSON, f"{_EXPORT}:portfolio_json"),
+    Output(PORTFOLIO, HTML, f"{_HTML}:render_portfolio"),
 )
 
 

@@ -52,7 +52,7 @@ def test_the_installed_script_is_the_same_command(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["frobnicate"], ["report"], ["report", "x.toml", "--format", "html"], ["schema", "rules"]],
+    [["frobnicate"], ["report"], ["report", "x.toml", "--format", "pdf"], ["schema", "rules"]],
 )
 def test_usage_errors_exit_2(run: Run, args: list[str]) -> None:
     assert "usage:" in refused(run(*args))

@@ -20,6 +20,9 @@ HEADLESS = [
     "maturity_tui.textsafe",
     "maturity_tui.quarters",
     "maturity_tui.library_index",
+    "maturity_tui.charts",
+    "maturity_tui.html_report",
+    "maturity_tui.portfolio",
 ]
 
 CHECK = """

@@ -1,0 +1,201 @@
+"""Every team of the sessions folder side by side: where each stands, and where it is going.
+
+A team is its normalised name (`quarters.team_key`: "Apollo" and "apollo " are one team),
+on one model: a team that moved to another model appears once per model, in that model's
+group, because levels of different models do not compare. Each team shows at its latest
+session (or its latest of `--period`), with its history up to there. Files a sync tool left
+beside each other ("x (conflicted copy).toml", "x (1).toml") hold the same session id: they
+are reported as conflicts and counted once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from maturity_tui.compare import action_counts
+from maturity_tui.domain import Session
+from maturity_tui.quarters import chronological_key, team_key
+from maturity_tui.scoring import SessionScore, score_session
+from maturity_tui.storage import LoadError, scan_sessions
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryPoint:
+    period: str
+    session: str
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class TeamStanding:
+    """A team at the session the portfolio shows, with its history on the same model."""
+
+    team: str
+    """As written in the session shown (the newest spelling)."""
+    session: Session
+    path: Path
+    score: SessionScore
+    history: tuple[HistoryPoint, ...]
+    """Oldest period first, ending with the session shown."""
+    open_actions: int
+
+    @property
+    def dimension_levels(self) -> dict[str, int]:
+        return {d.id: d.standing.level for d in self.score.dimensions}
+
+    @property
+    def level_delta(self) -> int | None:
+        """The move since the previous session; None for a team's first."""
+        if len(self.history) < 2:
+            return None
+        return self.history[-1].level - self.history[-2].level
+
+
+@dataclass(frozen=True, slots=True)
+class ModelGroup:
+    """The teams assessed with one model (any of its versions), by team name."""
+
+    model_id: str
+    name: str
+    version: str
+    top_level: int
+    dimensions: tuple[tuple[str, str], ...]
+    """(id, name) of every dimension any of its teams has, in model order."""
+    teams: tuple[TeamStanding, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Conflict:
+    """Several files holding one session id: the one counted, and the others."""
+
+    session_id: str
+    counted: Path
+    others: tuple[Path, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Portfolio:
+    folder: Path
+    period: str | None
+    groups: tuple[ModelGroup, ...]
+    conflicts: tuple[Conflict, ...]
+    unreadable: tuple[LoadError, ...]
+    missing_period: tuple[str, ...]
+    """Teams with sessions, none of them in `period`."""
+
+    @property
+    def teams(self) -> list[TeamStanding]:
+        """Every team of every group, by team name, then model."""
+        every = [team for group in self.groups for team in group.teams]
+        return sorted(every, key=lambda t: (team_key(t.team), t.session.model.id))
+
+
+def gather(folder: Path) -> tuple[list[tuple[Path, Session]], list[LoadError]]:
+    """The folder's sessions and the files that failed to load: the one place the portfolio
+    reads the folder, so that it can move to an index of the folder without other changes."""
+    sessions, errors = [], []
+    for entry in scan_sessions(folder):
+        if entry.session is not None:
+            sessions.append((entry.path, entry.session))
+        elif entry.error is not None:
+            errors.append(entry.error)
+    return sessions, errors
+
+
+def build_portfolio(folder: Path, period: str | None = None) -> Portfolio:
+    loaded, errors = gather(folder)
+    return portfolio_of(folder, loaded, errors, period)
+
+
+def portfolio_of(
+    folder: Path,
+    loaded: Iterable[tuple[Path, Session]],
+    errors: Sequence[LoadError],
+    period: str | None = None,
+) -> Portfolio:
+    files, conflicts = _without_conflicts(loaded)
+    by_team: dict[tuple[str, str], list[tuple[Path, Session]]] = {}
+    for path, session in files:
+        by_team.setdefault((session.model.id, team_key(session.team)), []).append((path, session))
+    standings: dict[str, list[TeamStanding]] = {}
+    missing: set[str] = set()
+    for (model_id, _), history in by_team.items():
+        history.sort(key=lambda item: chronological_key(item[1]))
+        shown = _shown(history, period)
+        if shown is None:
+            missing.add(history[-1][1].team.strip())
+            continue
+        standings.setdefault(model_id, []).append(_standing(history[: shown + 1]))
+    groups = tuple(_group(teams) for _, teams in sorted(standings.items()))
+    present = {team_key(t.team) for group in groups for t in group.teams}
+    return Portfolio(
+        folder=folder,
+        period=period,
+        groups=groups,
+        conflicts=tuple(conflicts),
+        unreadable=tuple(errors),
+        missing_period=tuple(sorted(t for t in missing if team_key(t) not in present)),
+    )
+
+
+def _without_conflicts(
+    loaded: Iterable[tuple[Path, Session]],
+) -> tuple[list[tuple[Path, Session]], list[Conflict]]:
+    """One file per session id. The one counted is the file named after the id; failing that
+    the one changed last (the sync tool's copy is the stranger)."""
+    by_id: dict[str, list[tuple[Path, Session]]] = {}
+    for path, session in loaded:
+        by_id.setdefault(session.id, []).append((path, session))
+    kept, conflicts = [], []
+    for session_id, copies in sorted(by_id.items()):
+        copies.sort(key=lambda c: (c[0].stem != session_id, -c[1].updated_at.timestamp(), c[0]))
+        kept.append(copies[0])
+        if len(copies) > 1:
+            others = tuple(path for path, _ in copies[1:])
+            conflicts.append(Conflict(session_id, copies[0][0], others))
+    return kept, conflicts
+
+
+def _shown(history: Sequence[tuple[Path, Session]], period: str | None) -> int | None:
+    """The index of the session to show: the latest, or the latest of the period."""
+    if period is None:
+        return len(history) - 1
+    wanted = period.strip().casefold()
+    matching = [n for n, (_, s) in enumerate(history) if s.period.strip().casefold() == wanted]
+    return matching[-1] if matching else None
+
+
+def _standing(history: Sequence[tuple[Path, Session]]) -> TeamStanding:
+    scores = [score_session(session) for _, session in history]
+    path, session = history[-1]
+    return TeamStanding(
+        team=session.team.strip(),
+        session=session,
+        path=path,
+        score=scores[-1],
+        history=tuple(
+            HistoryPoint(s.period, s.id, score.level)
+            for (_, s), score in zip(history, scores, strict=True)
+        ),
+        open_actions=action_counts(session)["open"],
+    )
+
+
+def _group(teams: list[TeamStanding]) -> ModelGroup:
+    teams.sort(key=lambda t: team_key(t.team))
+    # The newest session's model names the group and orders its dimensions.
+    newest = max(teams, key=lambda t: t.session.updated_at).session.model
+    dimensions = {d.id: d.name for d in newest.dimensions}
+    for team in teams:
+        for d in team.session.model.dimensions:
+            dimensions.setdefault(d.id, d.name)
+    return ModelGroup(
+        model_id=newest.id,
+        name=newest.name,
+        version=newest.version,
+        top_level=max(t.session.model.top_level for t in teams),
+        dimensions=tuple(dimensions.items()),
+        teams=tuple(teams),
+    )
