@@ -18,6 +18,7 @@ from maturity_tui.compare import Comparison, ReadingTrend, action_counts
 from maturity_tui.domain import MaturityModel, Session
 from maturity_tui.export import _optional, _percent, _signed
 from maturity_tui.scoring import ReadingScore, score_session
+from maturity_tui.textsafe import literal
 
 if TYPE_CHECKING:
     import jinja2
@@ -36,6 +37,9 @@ def _environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        # Escaped for HTML by autoescape, and first stripped of terminal escapes and
+        # controls like every other output: `cat report.html` must not drive the terminal.
+        finalize=_literal,
     )
     environment.globals.update(
         shade=charts.shade,
@@ -47,6 +51,13 @@ def _environment() -> jinja2.Environment:
     # SVG coordinates: one decimal is finer than any screen or printer shows.
     environment.filters["px"] = lambda value: f"{value:.1f}"
     return environment
+
+
+def _literal(value: object) -> object:
+    """User text without terminal controls; markup the templates made (Markup) untouched."""
+    from markupsafe import Markup
+
+    return literal(value) if isinstance(value, str) and not isinstance(value, Markup) else value
 
 
 def _render(template: str, **context: Any) -> str:

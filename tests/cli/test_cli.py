@@ -315,3 +315,49 @@ def test_open_a_missing_session_exits_2_before_any_screen(run: Run) -> None:
 def test_new_with_an_unknown_model_exits_2(run: Run) -> None:
     stderr = refused(run("new", "--model", "no-such-model", "--team", "T", "--participants", "A"))
     assert "no-such-model" in stderr
+
+
+# --- HTML and the portfolio ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", ["report", "compare"])
+def test_html_to_a_file_is_the_stdout_byte_for_byte(
+    run: Run, q3: Path, q4: Path, tmp_path: Path, command: str
+) -> None:
+    sessions = [q4] if command == "report" else [q3, q4]
+    output = tmp_path / f"{command}.html"
+    assert ok(run(command, *sessions, "--format", "html", "-o", output)) == ""
+    page = output.read_text(encoding="utf-8")
+    assert page.startswith("<!doctype html>") and "<svg" in page and "<script" not in page
+    assert run(command, *sessions, "--format", "html").stdout == output.read_bytes()
+
+
+@pytest.mark.parametrize("command", ["report", "compare", "portfolio"])
+def test_html_never_overwrites_a_session(run: Run, q3: Path, q4: Path, command: str) -> None:
+    before = q3.read_bytes(), q4.read_bytes()
+    arguments = {"report": [q4], "compare": [q3, q4], "portfolio": []}[command]
+    folder = ["--sessions-dir", q4.parent]
+    for output in (q4, q3.with_suffix(".TOML")):
+        stderr = refused(run(command, *arguments, *folder, "--format", "html", "-o", output))
+        assert str(output) in stderr
+    assert (q3.read_bytes(), q4.read_bytes()) == before
+
+
+def test_portfolio_json_lists_each_team_at_its_latest_session(
+    run: Run, q3: Path, q4: Path, write_session: Write
+) -> None:
+    write_session(build_session("zed-2026-q4", datetime(2026, 10, 1, tzinfo=UTC), {}, team="Zed"))
+    data = json.loads(ok(run("portfolio", "--sessions-dir", q4.parent, "--format", "json")))
+    assert data["format"] == "maturity-portfolio" and data["format_version"] == 1
+    assert [(t["team"], t["session"]) for t in data["teams"]] == [
+        ("Apollo", "apollo-2026-q4"),
+        ("Zed", "zed-2026-q4"),
+    ]
+    assert [p["session"] for p in data["teams"][0]["history"]] == [
+        "apollo-2026-q3",
+        "apollo-2026-q4",
+    ]
+
+
+def test_portfolio_of_a_missing_folder_is_bad_input(run: Run, tmp_path: Path) -> None:
+    assert "no-such" in refused(run("portfolio", "--sessions-dir", tmp_path / "no-such"))

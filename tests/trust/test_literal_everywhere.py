@@ -18,7 +18,8 @@ from trustkit import NOW
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Action, MaturityModel, Session, new_session
 from maturity_tui.domain.base import NonBlank
-from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, REPORT, Subject, render
+from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, PORTFOLIO, REPORT, Subject, render
+from maturity_tui.portfolio import portfolio_of
 from maturity_tui.storage import find_model, load_session, save_session
 from maturity_tui.textsafe import CSV_TRIGGERS
 
@@ -125,6 +126,7 @@ def outputs(session: Session, *format_names: str) -> dict[str, str]:
         REPORT: session,
         ACTIONS: session,
         COMPARE: compare_sessions([session]),
+        PORTFOLIO: portfolio_of(Path("sessions"), [(Path(f"{session.id}.toml"), session)], []),
     }
     return {
         output.label: output.render(data[output.subject])

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +17,8 @@ from hypothesis import strategies as st
 from maturity_tui import export
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
-from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, REPORT, Subject
+from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, PORTFOLIO, REPORT, Subject
+from maturity_tui.portfolio import portfolio_of
 from maturity_tui.textsafe import CSV_TRIGGERS, csv_cell, literal, markdown_text
 
 ModelBuilder = Callable[..., dict[str, Any]]
@@ -240,6 +242,7 @@ def renderers(session: Session) -> dict[str, str]:
         REPORT: session,
         ACTIONS: session,
         COMPARE: compare_sessions([session]),
+        PORTFOLIO: portfolio_of(Path("sessions"), [(Path(f"{session.id}.toml"), session)], []),
     }
     return {
         f"{output.subject.name} {output.format.name}": output.render(data[output.subject])
