@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import tiny_model, tiny_session
 
 from maturity_tui.domain import Session
 from maturity_tui.export import portfolio_csv, portfolio_json, portfolio_text
@@ -20,49 +20,50 @@ DIMENSIONS = {"a": "listen", "b": "listen", "c": "measure", "d": "measure"}
 START = datetime(2026, 1, 10, 9, 0, tzinfo=UTC)
 
 
-def session(team: str, period: str, quarter: int, votes: dict[str, int], **extra: Any) -> Session:
-    model = extra.pop("model", None) or tiny_model(dimensions=DIMENSIONS)
-    started = START + timedelta(days=91 * quarter)
-    data = tiny_session(
-        model,
-        {key: [value] for key, value in votes.items()},
-        id=f"{team.strip().lower()}-{period.lower()}",
-        team=team,
-        period=period,
-        started_at=started,
-        updated_at=started,
-        **extra,
-    )
-    return Session.model_validate(data)
+Builder = Callable[..., dict[str, Any]]
 
 
-def other_model() -> dict[str, Any]:
-    model = tiny_model({"x": 1, "y": 2}, levels=2)
-    return model | {"id": "other", "name": "Other model"}
+def sessions(model: Builder, data: Builder) -> list[Session]:
+    """Apollo over three quarters (its name spelled two ways), Zephyr on another model, and
+    Mir with one session."""
+    staged = model(dimensions=DIMENSIONS)
+    other = model({"x": 1, "y": 2}, levels=2) | {"id": "other", "name": "Other model"}
+
+    def session(
+        team: str, period: str, quarter: int, votes: dict[str, int], **extra: Any
+    ) -> Session:
+        started = START + timedelta(days=91 * quarter)
+        return Session.model_validate(
+            data(
+                extra.pop("model", staged),
+                {key: [value] for key, value in votes.items()},
+                id=f"{team.strip().lower()}-{period.lower()}",
+                team=team,
+                period=period,
+                started_at=started,
+                updated_at=started,
+                **extra,
+            )
+        )
+
+    actions = [
+        {"id": 1, "title": "Ask", "status": "open"},
+        {"id": 2, "title": "Do", "status": "done"},
+    ]
+    return [
+        session("Apollo", "2026-Q1", 0, {"a": 4}),
+        session("apollo ", "2026-Q2", 1, {"a": 4, "b": 4, "c": 2}),
+        session("Apollo", "2026-Q3", 2, {"a": 5, "b": 4, "c": 4, "d": 4}, actions=actions),
+        session("Zephyr", "2026-Q2", 1, {"x": 4}, model=other),
+        session("Zephyr", "2026-Q3", 2, {"x": 2}, model=other),
+        session("Mir", "2026-Q2", 1, {}),
+    ]
 
 
 @pytest.fixture
-def folder(tmp_path: Path) -> Path:
-    """Apollo over three quarters (its name spelled two ways), Zephyr on another model, Mir
-    with one session, a conflicted copy of Apollo's Q2 and a file that does not load."""
-    sessions = [
-        session("Apollo", "2026-Q1", 0, {"a": 4}),
-        session("apollo ", "2026-Q2", 1, {"a": 4, "b": 4, "c": 2}),
-        session(
-            "Apollo",
-            "2026-Q3",
-            2,
-            {"a": 5, "b": 4, "c": 4, "d": 4},
-            actions=[
-                {"id": 1, "title": "Ask", "status": "open"},
-                {"id": 2, "title": "Do", "status": "done"},
-            ],
-        ),
-        session("Zephyr", "2026-Q2", 1, {"x": 4}, model=other_model()),
-        session("Zephyr", "2026-Q3", 2, {"x": 2}, model=other_model()),
-        session("Mir", "2026-Q2", 1, {}),
-    ]
-    for each in sessions:
+def folder(tmp_path: Path, make_model: Builder, session_data: Builder) -> Path:
+    """The sessions, a conflicted copy of Apollo's Q2 and a file that does not load."""
+    for each in sessions(make_model, session_data):
         save_session(each, tmp_path / f"{each.id}.toml")
     shutil.copyfile(
         tmp_path / "apollo-2026-q2.toml", tmp_path / "apollo-2026-q2 (conflicted copy).toml"
