@@ -796,10 +796,10 @@ def _team_data(team: TeamStanding) -> dict[str, Any]:
         "period": team.session.period,
         "model": {"id": model.id, "version": model.version},
         "scoring": "staged",
-        "level": team.score.level,
+        "level": team.level,
         "score": None,
-        "progress": team.score.progress,
-        "complete": team.score.complete,
+        "progress": team.progress,
+        "complete": team.complete,
         "dimensions": team.dimension_levels,
         "history": [
             {"period": point.period, "session": point.session, "level": point.level, "score": None}
@@ -838,7 +838,7 @@ def _group_rows(group: ModelGroup) -> list[list[str]]:
             [
                 one_line(team.team),
                 one_line(team.session.period),
-                str(team.score.level),
+                str(team.level),
                 *(_optional(levels.get(key)) for key, _ in group.dimensions),
                 _trend(team),
                 str(team.open_actions),
@@ -908,7 +908,7 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     rows: list[list[object]] = [["model", "team", "session", "period", "measure", "id", "value"]]
     for team in portfolio.teams:
         key = [team.session.model.id, team.team, team.session.id, team.session.period]
-        rows.append([*key, "level", "", team.score.level])
+        rows.append([*key, "level", "", team.level])
         rows += [[*key, "dimension", d, level] for d, level in team.dimension_levels.items()]
         rows.append([*key, "open_actions", "", team.open_actions])
     return _csv(rows)

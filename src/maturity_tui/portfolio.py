@@ -6,6 +6,10 @@ group, because levels of different models do not compare. Each team shows at its
 session (or its latest of `--period`), with its history up to there. Files a sync tool left
 beside each other ("x (conflicted copy).toml", "x (1).toml") hold the same session id: they
 are reported as conflicts and counted once.
+
+The folder is read through the library's index (`library_index`): a summary of every file,
+up to date, without parsing the files that did not change; only the session each team shows
+is read from its file.
 """
 
 from __future__ import annotations
@@ -14,11 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
+from maturity_tui.library_index import SessionSummary, library
 from maturity_tui.quarters import chronological_key, team_key
-from maturity_tui.scoring import SessionScore, score_session
-from maturity_tui.storage import LoadError, scan_sessions
+from maturity_tui.storage import LoadError, load_session
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +39,29 @@ class TeamStanding:
     """As written in the session shown (the newest spelling)."""
     session: Session
     path: Path
-    score: SessionScore
+    summary: SessionSummary
     history: tuple[HistoryPoint, ...]
     """Oldest period first, ending with the session shown."""
-    open_actions: int
+
+    @property
+    def level(self) -> int:
+        return self.summary.level
+
+    @property
+    def progress(self) -> float | None:
+        return self.summary.progress
+
+    @property
+    def complete(self) -> bool:
+        return self.summary.unrated == 0
+
+    @property
+    def open_actions(self) -> int:
+        return self.summary.actions["open"]
 
     @property
     def dimension_levels(self) -> dict[str, int]:
-        return {d.id: d.standing.level for d in self.score.dimensions}
+        return {d.id: d.level for d in self.summary.dimensions}
 
     @property
     def level_delta(self) -> int | None:
@@ -92,42 +110,50 @@ class Portfolio:
         return sorted(every, key=lambda t: (team_key(t.team), t.session.model.id))
 
 
-def gather(folder: Path) -> tuple[list[tuple[Path, Session]], list[LoadError]]:
-    """The folder's sessions and the files that failed to load: the one place the portfolio
-    reads the folder, so that it can move to an index of the folder without other changes."""
-    sessions, errors = [], []
-    for entry in scan_sessions(folder):
-        if entry.session is not None:
-            sessions.append((entry.path, entry.session))
-        elif entry.error is not None:
-            errors.append(entry.error)
-    return sessions, errors
+Summary = tuple[Path, SessionSummary]
+
+
+def gather(folder: Path) -> tuple[list[Summary], list[LoadError]]:
+    """A summary of every session of the folder, and the files that failed to load."""
+    summaries, errors = [], []
+    for row in library(folder).rows:
+        if row.summary is not None:
+            summaries.append((row.path, row.summary))
+        else:
+            errors.append(LoadError(row.path, list(row.problems)))
+    return summaries, errors
 
 
 def build_portfolio(folder: Path, period: str | None = None) -> Portfolio:
-    loaded, errors = gather(folder)
-    return portfolio_of(folder, loaded, errors, period)
+    summaries, errors = gather(folder)
+    return portfolio_of(folder, summaries, errors, period)
 
 
 def portfolio_of(
     folder: Path,
-    loaded: Iterable[tuple[Path, Session]],
+    summaries: Iterable[Summary],
     errors: Sequence[LoadError],
     period: str | None = None,
 ) -> Portfolio:
-    files, conflicts = _without_conflicts(loaded)
-    by_team: dict[tuple[str, str], list[tuple[Path, Session]]] = {}
-    for path, session in files:
-        by_team.setdefault((session.model.id, team_key(session.team)), []).append((path, session))
+    files, conflicts = _without_conflicts(summaries)
+    by_team: dict[tuple[str, str], list[Summary]] = {}
+    for path, summary in files:
+        by_team.setdefault((summary.model_id, team_key(summary.team)), []).append((path, summary))
     standings: dict[str, list[TeamStanding]] = {}
     missing: set[str] = set()
+    problems = list(errors)
     for (model_id, _), history in by_team.items():
         history.sort(key=lambda item: chronological_key(item[1]))
         shown = _shown(history, period)
         if shown is None:
             missing.add(history[-1][1].team.strip())
             continue
-        standings.setdefault(model_id, []).append(_standing(history[: shown + 1]))
+        try:
+            standing = _standing(history[: shown + 1])
+        except LoadError as error:  # changed since the index read it, and broken now
+            problems.append(error)
+            continue
+        standings.setdefault(model_id, []).append(standing)
     groups = tuple(_group(teams) for _, teams in sorted(standings.items()))
     present = {team_key(t.team) for group in groups for t in group.teams}
     return Portfolio(
@@ -135,19 +161,17 @@ def portfolio_of(
         period=period,
         groups=groups,
         conflicts=tuple(conflicts),
-        unreadable=tuple(errors),
+        unreadable=tuple(problems),
         missing_period=tuple(sorted(t for t in missing if team_key(t) not in present)),
     )
 
 
-def _without_conflicts(
-    loaded: Iterable[tuple[Path, Session]],
-) -> tuple[list[tuple[Path, Session]], list[Conflict]]:
+def _without_conflicts(summaries: Iterable[Summary]) -> tuple[list[Summary], list[Conflict]]:
     """One file per session id. The one counted is the file named after the id; failing that
     the one changed last (the sync tool's copy is the stranger)."""
-    by_id: dict[str, list[tuple[Path, Session]]] = {}
-    for path, session in loaded:
-        by_id.setdefault(session.id, []).append((path, session))
+    by_id: dict[str, list[Summary]] = {}
+    for path, summary in summaries:
+        by_id.setdefault(summary.id, []).append((path, summary))
     kept, conflicts = [], []
     for session_id, copies in sorted(by_id.items()):
         copies.sort(key=lambda c: (c[0].stem != session_id, -c[1].updated_at.timestamp(), c[0]))
@@ -158,7 +182,7 @@ def _without_conflicts(
     return kept, conflicts
 
 
-def _shown(history: Sequence[tuple[Path, Session]], period: str | None) -> int | None:
+def _shown(history: Sequence[Summary], period: str | None) -> int | None:
     """The index of the session to show: the latest, or the latest of the period."""
     if period is None:
         return len(history) - 1
@@ -167,19 +191,16 @@ def _shown(history: Sequence[tuple[Path, Session]], period: str | None) -> int |
     return matching[-1] if matching else None
 
 
-def _standing(history: Sequence[tuple[Path, Session]]) -> TeamStanding:
-    scores = [score_session(session) for _, session in history]
-    path, session = history[-1]
+def _standing(history: Sequence[Summary]) -> TeamStanding:
+    """The team at the last of `history`, whose file is read for its model's names."""
+    path, summary = history[-1]
+    session = load_session(path)
     return TeamStanding(
         team=session.team.strip(),
         session=session,
         path=path,
-        score=scores[-1],
-        history=tuple(
-            HistoryPoint(s.period, s.id, score.level)
-            for (_, s), score in zip(history, scores, strict=True)
-        ),
-        open_actions=action_counts(session)["open"],
+        summary=summary,
+        history=tuple(HistoryPoint(s.period, s.id, s.level) for _, s in history),
     )
 
 

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Action, MaturityModel, Session, new_session
 from maturity_tui.domain.base import NonBlank
 from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, PORTFOLIO, REPORT, Subject, render
-from maturity_tui.portfolio import portfolio_of
+from maturity_tui.portfolio import Portfolio, build_portfolio
 from maturity_tui.storage import find_model, load_session, save_session
 from maturity_tui.textsafe import CSV_TRIGGERS
 
@@ -120,13 +121,20 @@ def test_user_text_round_trips_byte_for_byte(session: Session, tmp_path_factory:
     assert loaded.model.indicators[0].statement == session.model.indicators[0].statement
 
 
+def portfolio_of_one(session: Session) -> Portfolio:
+    """The portfolio of a folder that holds this session alone."""
+    with tempfile.TemporaryDirectory() as folder:
+        save_session(session, Path(folder) / f"{session.id}.toml")
+        return build_portfolio(Path(folder))
+
+
 def outputs(session: Session, *format_names: str) -> dict[str, str]:
     """Every registered output in these formats, of this session (compared with itself)."""
     data: dict[Subject[Any], object] = {
         REPORT: session,
         ACTIONS: session,
         COMPARE: compare_sessions([session]),
-        PORTFOLIO: portfolio_of(Path("sessions"), [(Path(f"{session.id}.toml"), session)], []),
+        PORTFOLIO: portfolio_of_one(session),
     }
     return {
         output.label: output.render(data[output.subject])

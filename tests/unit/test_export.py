@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import tempfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -18,7 +19,8 @@ from maturity_tui import export
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
 from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, PORTFOLIO, REPORT, Subject
-from maturity_tui.portfolio import portfolio_of
+from maturity_tui.portfolio import Portfolio, build_portfolio
+from maturity_tui.storage import save_session
 from maturity_tui.textsafe import CSV_TRIGGERS, csv_cell, literal, markdown_text
 
 ModelBuilder = Callable[..., dict[str, Any]]
@@ -236,13 +238,20 @@ def hostile(make_session: SessionBuilder, make_model: ModelBuilder) -> Session:
     )
 
 
+def portfolio_of_one(session: Session) -> Portfolio:
+    """The portfolio of a folder that holds this session alone."""
+    with tempfile.TemporaryDirectory() as folder:
+        save_session(session, Path(folder) / f"{session.id}.toml")
+        return build_portfolio(Path(folder))
+
+
 def renderers(session: Session) -> dict[str, str]:
     """Every registered output of the session (a comparison of it alone), by `subject format`."""
     data: dict[Subject[Any], object] = {
         REPORT: session,
         ACTIONS: session,
         COMPARE: compare_sessions([session]),
-        PORTFOLIO: portfolio_of(Path("sessions"), [(Path(f"{session.id}.toml"), session)], []),
+        PORTFOLIO: portfolio_of_one(session),
     }
     return {
         f"{output.subject.name} {output.format.name}": output.render(data[output.subject])

@@ -80,7 +80,7 @@ def test_each_team_shows_at_its_latest_session_grouped_by_model(folder: Path) ->
     ]
     apollo = portfolio.groups[1].teams[0]
     assert apollo.session.period == "2026-Q3"
-    assert apollo.score.level == 3
+    assert apollo.level == 3
     assert apollo.dimension_levels == {"listen": 3, "measure": 3}
     assert apollo.open_actions == 1
 
