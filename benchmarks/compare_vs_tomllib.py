@@ -1,12 +1,15 @@
-"""Benchmark: load + validate + compare of many sessions against bare tomllib parsing of them.
+"""Benchmark: load + validate + compare of many sessions against bare parsing of the same files.
 
-DESIGN's speed budget: `maturity-tui compare` of 1,000 sessions of 50 x 60, cold, as a process,
-in <= 0.2x the time bare `tomllib` takes to parse the same files (the issue's floor: <= 2.0x).
-Each figure is the median of a few runs, as wall time and as CPU time (processes included):
-on a machine shared with other work the CPU ratio is the steadier one.
+DESIGN's speed budgets: `maturity-tui compare` of 1,000 sessions, cold, as a process, in
+<= 0.2x the time bare `tomllib` takes to parse the same files, and for realistic sessions
+(8 x 20) within 2x of bare toml-rs parsing (the practical floor). Figures at 100, 1,000 and
+5,000 sessions, so that cost growing faster than the work shows. Each figure is the median
+of a few runs (one at 5,000), as wall time and as CPU time (processes included): on a
+machine shared with other work the CPU ratio is the steadier one.
 
-Usage: python benchmarks/compare_vs_tomllib.py [--dir DIR] [--count 1000] [--runs 3] [--profile]
-With --dir, the sessions in DIR are reused (generated there first when it holds none).
+Usage: python benchmarks/compare_vs_tomllib.py [--participants 8] [--indicators 20]
+           [--counts 100,1000,5000] [--runs 3] [--base DIR] [--profile]
+Sessions are generated once under --base (a temp folder's `maturity-bench` by default).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import toml_rs
-from gen import write_sessions
+from gen import cached_sessions
 
 from maturity_tui import storage
 from maturity_tui.compare import compare_sessions
@@ -34,6 +37,12 @@ from maturity_tui.domain import Session
 
 AIM, FLOOR = 0.2, 2.0
 TOMLLIB_ONLY = "import sys, tomllib; [tomllib.load(open(f, 'rb')) for f in sys.argv[1:]]"
+TOML_RS_ONLY = (
+    "import sys, toml_rs; "
+    "[toml_rs.loads(open(f, 'rb').read().decode(), toml_version='1.0.0') for f in sys.argv[1:]]"
+)
+BIG = 5000
+"""From this many sessions on, one run per figure: the tomllib floor alone takes minutes."""
 LOAD_ONLY = (
     "import sys; from pathlib import Path; from maturity_tui import storage; "
     "[storage.load_session(Path(f)) for f in sys.argv[1:]]"
@@ -59,11 +68,6 @@ def measure(work: Callable[[], object], runs: int) -> Timing:
         walls.append(time.perf_counter() - wall)
         cpus.append(cpu_now() - cpu)
     return Timing(statistics.median(walls), statistics.median(cpus))
-
-
-def parse_all_tomllib(paths: Sequence[Path]) -> None:
-    for path in paths:
-        tomllib.loads(path.read_bytes().decode("utf-8"))
 
 
 def load_and_compare(paths: Sequence[Path]) -> None:
@@ -97,71 +101,68 @@ def per_file(path: Path, repeats: int = 200) -> dict[str, float]:
     return {name: measure(job, repeats).wall * 1000 for name, job in work.items()}
 
 
-def sessions_in(folder: Path | None, count: int) -> list[Path]:
-    if folder is None:
-        folder = Path(tempfile.mkdtemp(prefix="maturity-bench-"))
-    paths = sorted(folder.glob("*.toml"))
-    if not paths:
-        print(f"generating {count} sessions of 50 x 60 in {folder} ...", flush=True)
-        paths = write_sessions(folder, count, participants=50, indicators=60)
-    return paths[:count]
-
-
 def verdict(ratio: float) -> str:
     if ratio <= AIM:
         return "meets the aim"
     return "within the floor" if ratio <= FLOOR else "MISSES the floor"
 
 
-def ratio_line(label: str, ours: Timing | str, floor: Timing | str) -> str:
+def ratio_line(label: str, ours: Timing | str, floor: Timing | str, aim: float = AIM) -> str:
     if isinstance(ours, str) or isinstance(floor, str):
-        return f"  {label:<36} {ours if isinstance(ours, str) else floor}"
+        return f"  {label:<34} {ours if isinstance(ours, str) else floor}"
     wall, cpu = ours.wall / floor.wall, ours.cpu / floor.cpu
+    judged = verdict(cpu) if aim == AIM else ("within" if cpu <= aim else "OVER")
     return (
-        f"  {label:<36} wall {ours.wall:6.2f} s / {floor.wall:6.2f} s = {wall:5.3f}x"
-        f"   cpu {ours.cpu:6.2f} s / {floor.cpu:6.2f} s = {cpu:5.3f}x  ({verdict(cpu)})"
+        f"  {label:<34} wall {ours.wall:6.2f} s / {floor.wall:6.2f} s = {wall:5.3f}x"
+        f"   cpu {ours.cpu:6.2f} s / {floor.cpu:6.2f} s = {cpu:5.3f}x  ({judged})"
     )
+
+
+def cold_figures(paths: Sequence[Path], runs: int) -> None:
+    """The command line and a load-only process against bare tomllib and bare toml-rs."""
+    files = [str(path) for path in paths]
+    python = sys.executable
+    tomllib_floor = measure_process([python, "-c", TOMLLIB_ONLY, *files], runs)
+    toml_rs_floor = measure_process([python, "-c", TOML_RS_ONLY, *files], runs)
+    cli = measure_process(
+        [python, "-m", "maturity_tui", "compare", "--format", "json", *files], runs
+    )
+    load_only = measure_process([python, "-c", LOAD_ONLY, *files], runs)
+    print(ratio_line("compare --format json / tomllib", cli, tomllib_floor))
+    print(ratio_line("compare --format json / toml-rs", cli, toml_rs_floor, FLOOR))
+    print(ratio_line("load + validate only / tomllib", load_only, tomllib_floor))
+    if not isinstance(cli, str):
+        print(f"  per session: compare {cli.cpu / len(paths) * 1000:.3f} ms CPU")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dir", type=Path, help="reuse (or fill) this folder of sessions")
-    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--participants", type=int, default=8)
+    parser.add_argument("--indicators", type=int, default=20)
+    parser.add_argument("--counts", default="100,1000,5000", help="session counts, comma-separated")
     parser.add_argument("--runs", type=int, default=3, help="runs per figure; the median counts")
+    parser.add_argument("--base", type=Path, default=Path(tempfile.gettempdir()) / "maturity-bench")
     parser.add_argument("--profile", action="store_true", help="cProfile load + compare, top 15")
     args = parser.parse_args()
+    counts = [int(count) for count in args.counts.split(",")]
 
-    paths = sessions_in(args.dir, args.count)
-    size = statistics.mean(path.stat().st_size for path in paths) / 1024
-    print(f"{len(paths)} sessions, {size:.1f} KB each; median of {args.runs} runs")
-
+    shape = f"{args.participants} x {args.indicators}"
+    first = cached_sessions(counts[0], args.participants, args.indicators, args.base)
+    size = statistics.mean(path.stat().st_size for path in first) / 1024
+    print(f"sessions of {shape}, {size:.1f} KB each")
     print("per file (ms):")
-    for name, ms in per_file(paths[0]).items():
-        print(f"  {name:<36} {ms:8.3f}")
+    for name, ms in per_file(first[0]).items():
+        print(f"  {name:<34} {ms:8.3f}")
 
-    print("in process, against tomllib parsing the same files:")
-    floor = measure(lambda: parse_all_tomllib(paths), args.runs)
-    print(
-        ratio_line(
-            "load + validate + compare", measure(lambda: load_and_compare(paths), args.runs), floor
-        )
-    )
-
-    print("cold process, against `python -c` tomllib parsing the same files:")
-    files = [str(path) for path in paths]
-    python = sys.executable
-    cold_floor = measure_process([python, "-c", TOMLLIB_ONLY, *files], args.runs)
-    cli = [python, "-m", "maturity_tui", "compare", "--format", "json", *files]
-    print(
-        ratio_line(
-            "maturity-tui compare --format json", measure_process(cli, args.runs), cold_floor
-        )
-    )
-    load_only = measure_process([python, "-c", LOAD_ONLY, *files], args.runs)
-    print(ratio_line("load + validate only (python -c)", load_only, cold_floor))
-    print(f"aim <= {AIM}x bare tomllib, floor <= {FLOOR}x (the verdict follows the CPU ratio)")
+    for count in counts:
+        paths = cached_sessions(count, args.participants, args.indicators, args.base)
+        runs = 1 if count >= BIG else args.runs
+        print(f"{count} sessions, cold processes, median of {runs} run(s):")
+        cold_figures(paths, runs)
+    print(f"aim <= {AIM}x bare tomllib; <= {FLOOR}x bare toml-rs (verdicts follow CPU ratios)")
 
     if args.profile:
+        paths = cached_sessions(counts[-1], args.participants, args.indicators, args.base)
         profiler = cProfile.Profile()
         profiler.runcall(load_and_compare, paths)
         pstats.Stats(profiler).sort_stats("tottime").print_stats(15)

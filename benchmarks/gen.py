@@ -167,7 +167,11 @@ def synthetic_session(
 
 
 def write_sessions(folder: Path, count: int, participants: int, indicators: int) -> list[Path]:
-    """Save `count` sessions into `folder` (made if needed); the same files every time."""
+    """Save `count` sessions into `folder` (made if needed); the same files every time.
+
+    The text is `storage.dumps_session`'s, as every save writes it; written without the
+    atomic save's two fsyncs, which would make 5,000 files take minutes for nothing.
+    """
     folder.mkdir(parents=True, exist_ok=True)
     model = synthetic_model(indicators)
     rng = random.Random(42)
@@ -175,8 +179,18 @@ def write_sessions(folder: Path, count: int, participants: int, indicators: int)
     for number in range(1, count + 1):
         session = synthetic_session(number, model, participants, rng)
         path = storage.session_path(folder, session.id)
-        storage.save_session(session, path)
+        path.write_text(storage.dumps_session(session), encoding="utf-8", newline="\n")
         paths.append(path)
+    return paths
+
+
+def cached_sessions(count: int, participants: int, indicators: int, base: Path) -> list[Path]:
+    """`count` sessions of the shape in a folder under `base`, made the first time only."""
+    folder = base / f"{participants}x{indicators}-{count}"
+    paths = sorted(folder.glob("*.toml"))
+    if len(paths) != count:
+        print(f"generating {count} sessions of {participants} x {indicators} in {folder} ...")
+        paths = write_sessions(folder, count, participants, indicators)
     return paths
 
 

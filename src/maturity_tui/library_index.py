@@ -24,7 +24,7 @@ import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -458,15 +458,20 @@ def _upsert(db: sqlite3.Connection, records: list[tuple[Any, ...]]) -> None:
 
 
 def _summary_to_json(summary: SessionSummary) -> str:
-    data = asdict(summary)
-    data["started_at"] = summary.started_at.isoformat()
-    data["updated_at"] = summary.updated_at.isoformat()
-    return json.dumps(data)
+    # By hand: dataclasses.asdict deep-copies every value, a third of a cold scan's time.
+    values = {name: getattr(summary, name) for name in _SUMMARY_FIELDS}
+    values["started_at"] = summary.started_at.isoformat()
+    values["updated_at"] = summary.updated_at.isoformat()
+    values["dimensions"] = [[d.id, d.name, d.level] for d in summary.dimensions]
+    return json.dumps(values)
 
 
 def _summary_from_json(text: str) -> SessionSummary:
-    data = json.loads(text)
-    data["started_at"] = datetime.fromisoformat(data["started_at"])
-    data["updated_at"] = datetime.fromisoformat(data["updated_at"])
-    data["dimensions"] = tuple(DimensionSummary(**d) for d in data["dimensions"])
-    return SessionSummary(**data)
+    values = json.loads(text)
+    values["started_at"] = datetime.fromisoformat(values["started_at"])
+    values["updated_at"] = datetime.fromisoformat(values["updated_at"])
+    values["dimensions"] = tuple(DimensionSummary(*d) for d in values["dimensions"])
+    return SessionSummary(**values)
+
+
+_SUMMARY_FIELDS = [field.name for field in fields(SessionSummary)]

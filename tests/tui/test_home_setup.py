@@ -129,3 +129,27 @@ def test_open_with_a_missing_file_fails_before_the_app_starts(
 ) -> None:
     assert main(["open", str(folder / "nope.toml"), "--sessions-dir", str(folder)]) == 2
     assert "nope.toml" in capsys.readouterr().err
+
+
+async def test_home_fills_from_the_index_and_says_once_that_a_damaged_one_was_rebuilt(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from maturity_tui.library_index import index_file
+    from maturity_tui.tui.screens import home
+
+    monkeypatch.setattr(home, "FIRST_ROWS", 2)  # the rest come in the library's order at the end
+    for n, team in enumerate(["Delta", "Alpha", "Charlie", "Bravo"]):
+        saved_team(folder, team, n)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        teams = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
+        assert teams == ["Alpha", "Bravo", "Charlie", "Delta"]
+    index_file(folder).write_bytes(b"\0damaged" * 512)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications if "index" in n.message]
+        assert len(said) == 1 and "rebuilt" in said[0]
+        assert app.screen.query_one(DataTable).row_count == 4

@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 BATCH_SECONDS = 0.1
 """Rows of files read again reach the table in small batches: the list fills in while keys
 keep working (rows the library's index holds up to date come at once)."""
+FIRST_ROWS = 100
+"""While files are read, the table shows the first rows at once and the rest, in the
+library's order, when all are read: adding every batch made a cold start quadratic (each
+batch of rows had the table measure all its rows again)."""
 FILTER_DELAY = 0.15
 
 
@@ -101,32 +105,46 @@ class HomeScreen(Screen[None]):
 
         worker = get_current_worker()
         scan = LibraryScan(folder)
+        held: list[LibraryRow] = []
         try:
             for batch in scan.batches(BATCH_SECONDS):
                 if worker.is_cancelled:
                     return
-                self.post_message(RowsLoaded(batch, done=False))
+                # One batch behind, so that the last one says it is the last: a warm start's
+                # whole list then fills the table once, in the library's order, not twice.
+                if held:
+                    self.post_message(RowsLoaded(held, done=False))
+                held = batch
         finally:
             scan.close()
-        self.post_message(RowsLoaded([], done=True, notice=scan.notice))
+        self.post_message(RowsLoaded(held, done=True, notice=scan.notice))
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         from maturity_tui.tui.session_rows import row_cells
 
         table: DataTable[Text] = self.query_one(DataTable)
         first = not self._rows
+        query = self._query()
+        broken = len(self._broken)
         for row in message.rows:
             if row.summary is None:
                 self._broken.append(row)
                 continue
             key = str(row.path)
             self._rows[key] = row
-            if self._shown(row):
+            if not message.done and table.row_count < FIRST_ROWS and self._shown(row, query):
                 table.add_row(*row_cells(row), key=key)
-        if message.rows:
+        if len(self._broken) > broken:
             self._show_broken()
         if message.done:
             self._refill()
+        else:
+            status = self.query_one("#home-status", Static)
+            status.update(
+                literal(
+                    f"Reading sessions from {self.app.sessions_dir}: {len(self._rows)} so far …"
+                )
+            )
         if first or message.done:
             # DataTable widens auto-width columns when idle but keeps rows it drew before at
             # the old widths (Textual 8.2.8); restyling drops those stale lines.
@@ -164,10 +182,13 @@ class HomeScreen(Screen[None]):
 
     # --- The library -----------------------------------------------------------------
 
-    def _shown(self, row: LibraryRow) -> bool:
+    def _query(self) -> str:
+        return self.query_one("#library-filter", Input).value
+
+    @staticmethod
+    def _shown(row: LibraryRow, query: str) -> bool:
         from maturity_tui.quarters import matches
 
-        query = self.query_one("#library-filter", Input).value
         return row.summary is not None and matches(row.summary, query)
 
     def _refill(self) -> None:
@@ -178,7 +199,8 @@ class HomeScreen(Screen[None]):
         table: DataTable[Text] = self.query_one(DataTable)
         current = self._selected()
         table.clear()
-        shown = [row for row in self._rows.values() if self._shown(row)]
+        query = self._query()
+        shown = [row for row in self._rows.values() if self._shown(row, query)]
         for row in sorted(shown, key=lambda row: library_key(row.summary)):  # type: ignore[arg-type]
             table.add_row(*row_cells(row), key=str(row.path))
         if current is not None and str(current.path) in table.rows:
