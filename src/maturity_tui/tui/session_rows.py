@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 
 from maturity_tui.library_index import LibraryRow
 from maturity_tui.tui.text import literal_text
 
 LEVEL_WIDTH = 14
+
+
+def local_time(moment: datetime) -> datetime:
+    """The moment in this machine's time zone; as written where that zone would move it
+    past year 1 or 9999 (0001-01-01T00:00+01:00 is valid TOML, and astimezone overflows)."""
+    try:
+        return moment.astimezone()
+    except (OverflowError, ValueError, OSError):  # OSError: Windows' localtime, near year 1
+        return moment
 
 
 def row_cells(row: LibraryRow) -> tuple[Text, ...]:
@@ -17,7 +28,7 @@ def row_cells(row: LibraryRow) -> tuple[Text, ...]:
     if summary is None:
         problems = row.problems or ("unreadable",)
         return (literal_text(f"{row.path.name}: {problems[0]}"),)
-    changed = summary.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
+    changed = local_time(summary.updated_at).strftime("%Y-%m-%d %H:%M")
     status = (
         "complete"
         if summary.status == "complete"
