@@ -9,7 +9,7 @@ command line imports this module to parse its options.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from maturity_tui.domain import MaturityModel, Session, Voting
-    from maturity_tui.storage import SessionLock
+    from maturity_tui.storage import FileIdentity, SessionLock
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,10 @@ class Opening:
     """Taken already (before the app started), so a refusal reaches stderr plainly."""
     new: bool = False
     """Just created: the team's last open actions are carried over and reviewed first."""
+    read_as: FileIdentity | None = None
+    """The identity of the bytes the session was read from (None: not read from its file).
+    The autosave compares the file with it: an edit another program made since the read,
+    even while the app was starting, is never overwritten unasked."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +94,12 @@ def prepare(
     """Load or create the session, and lock it, before the app starts. Raises LoadError,
     SessionLocked, LookupError (no such model), ValueError or OSError."""
     from maturity_tui.domain import new_session, quarter_of
-    from maturity_tui.storage import find_model, free_session_id, load_session
+    from maturity_tui.storage import find_model, free_session_id, load_session_as_read
     from maturity_tui.workshop import utc_now
 
     if open_path is not None:
-        return locked(Opening(load_session(open_path), open_path))
+        session, read_as = load_session_as_read(open_path)
+        return locked(Opening(session, open_path, read_as=read_as))
     if new is None:
         return None
     model = find_model(new.model)
@@ -120,4 +125,4 @@ def locked(opening: Opening) -> Opening:
 
     lock = SessionLock(opening.path)
     lock.acquire()
-    return Opening(opening.session, opening.path, opening.index, lock, opening.new)
+    return replace(opening, lock=lock)

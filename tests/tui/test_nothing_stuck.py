@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import os
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from tuikit import build_session, make_app, settle
+from textual.widgets import DataTable
+from tuikit import build_session, fixed_now, make_app, settle
 
+from maturity_tui import library_index
+from maturity_tui.launch import Opening, prepare
 from maturity_tui.storage import save_session
-from maturity_tui.tui import session_rows
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.export_dialog import ExportDialog
 
 
@@ -19,10 +24,10 @@ def notified(app: object) -> str:
 async def test_a_failed_worker_is_shown_not_swallowed(
     folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(path: Path) -> float:
+    def broken(scan: object, batch_seconds: float) -> object:
         raise RuntimeError("the disk caught fire")
 
-    monkeypatch.setattr(session_rows, "modified", broken)
+    monkeypatch.setattr(library_index.LibraryScan, "batches", broken)
     save_session(build_session(), folder / "apollo-2026-q4.toml")
     app = make_app(folder)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -48,3 +53,56 @@ async def test_an_export_that_fails_unexpectedly_says_so(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert "Export failed: no room on the stick" in notified(app)
+
+
+async def test_an_edit_made_while_the_app_starts_is_not_overwritten(folder: Path) -> None:
+    """Another program replaces the file after `prepare` read it and before the app mounts:
+    the first autosave must notice, not take the new file for the one it read."""
+    path = folder / "apollo-2026-q4.toml"
+    save_session(build_session(), path)
+    opening = prepare(folder, None, path)
+    assert isinstance(opening, Opening)
+    edited = build_session(team="Edited elsewhere")
+    save_session(edited, folder / "other.toml")
+    os.replace(folder / "other.toml", path)  # what an editor or a sync tool does
+    elsewhere = path.read_bytes()
+    app = MaturityApp(sessions_dir=folder, opening=opening, now=fixed_now)
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await settle(pilot)
+            await pilot.press("1")
+            await settle(pilot)
+            assert path.read_bytes() == elsewhere
+            assert "was changed by another program" in notified(app)
+    finally:
+        assert opening.lock is not None
+        opening.lock.release()
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=1))),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-1))),
+        datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC),
+        datetime(1, 1, 1, tzinfo=UTC),
+    ],
+    ids=str,
+)
+async def test_a_date_at_the_edge_of_time_lists_with_the_others(
+    folder: Path, moment: datetime
+) -> None:
+    """astimezone() overflows for these in some zones: the row shows the time as written."""
+    edge = build_session(team="Edge")
+    edge.updated_at = edge.started_at = moment
+    save_session(edge, folder / "edge.toml")
+    save_session(build_session(team="Plain"), folder / "plain.toml")
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert sorted(str(table.get_row_at(n)[0]) for n in range(table.row_count)) == [
+            "Edge",
+            "Plain",
+        ]
+        assert not notified(app)

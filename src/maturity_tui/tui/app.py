@@ -120,7 +120,7 @@ class MaturityApp(App[int]):
         # go() picks who votes first there; setting `index` beforehand would skip that.
         workshop.go(workshop.first_unrated_index() if opening.index is None else opening.index)
         self.workshop = workshop
-        self.saver = Saver(opening.path)
+        self.saver = Saver(opening.path, opening.read_as)
         self._offered_revision = -1
         workshop.on_change.append(self._workshop_changed)
         self._autosave()

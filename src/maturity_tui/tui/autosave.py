@@ -16,7 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 
 from maturity_tui.domain import Session
-from maturity_tui.storage import SaveError, describe_errors, save_session
+from maturity_tui.storage import (
+    FileIdentity,
+    SaveError,
+    describe_errors,
+    file_identity,
+    save_session,
+)
 
 Snapshot = dict[str, Any]
 
@@ -34,22 +40,10 @@ def write_snapshot(data: Snapshot, path: Path) -> None:
     save_session(session, path)
 
 
-FileIdentity = tuple[int, int, int]
-
-
-def identity(path: Path) -> FileIdentity | None:
-    """Inode, size and modification time: what changes when anyone writes or replaces a file."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_ino, stat.st_size, stat.st_mtime_ns
-
-
 class Saver:
     """The hand-over point between the UI thread and the save worker."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, read_as: FileIdentity | None = None) -> None:
         self.path = path
         self._lock = threading.Lock()
         self._pending: tuple[Snapshot, int] | None = None
@@ -57,9 +51,10 @@ class Saver:
         self.on_saved: list[Callable[[int], None]] = []
         """Told the workshop revision just written, from the worker thread (the room waits
         for it before acknowledging a vote)."""
-        self._written = identity(path)
-        """The file as last loaded or written here: anything else was written by another
-        program, and is not replaced until the user says so (`overwrite`)."""
+        self._written = read_as or file_identity(path)
+        """The file as last read or written here: anything else was written by another
+        program, and is not replaced until the user says so (`overwrite`). Given the
+        identity of the bytes read, an edit made since the read is caught, however soon."""
 
     def overwrite(self) -> None:
         """Let the next save replace the file even if another program changed it."""
@@ -115,14 +110,14 @@ class Saver:
                 self.give_back(pending)
                 raise
             with self._lock:
-                self._written = identity(self.path)
+                self._written = file_identity(self.path)
             for listener in list(self.on_saved):
                 listener(revision)
 
     def _check_not_replaced(self) -> None:
         with self._lock:
             written = self._written
-        now = identity(self.path)
+        now = file_identity(self.path)
         if written is not None and now is not None and now != written:
             raise SaveError(
                 f"{self.path.name} was changed by another program; not overwritten "

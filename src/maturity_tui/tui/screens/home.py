@@ -23,6 +23,7 @@ COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Session
+    from maturity_tui.launch import Opening
     from maturity_tui.library_index import LibraryRow
     from maturity_tui.tui.app import MaturityApp
 
@@ -230,13 +231,15 @@ class HomeScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         return self._rows.get(key)
 
-    def _reload(self, row: LibraryRow) -> Session | None:
+    def _reload(self, row: LibraryRow) -> Opening | None:
         """The row's file read again: the row may be older than the file (another instance ran
         a workshop on it since), and the first autosave would write the old copy back."""
-        from maturity_tui.storage import LoadError, load_session
+        from maturity_tui.launch import Opening
+        from maturity_tui.storage import LoadError, load_session_as_read
 
         try:
-            return load_session(row.path)
+            session, read_as = load_session_as_read(row.path)
+            return Opening(session, row.path, read_as=read_as)
         except LoadError as error:
             self.notify(str(error), title="Not opened", severity="error", markup=False)
             return None
@@ -285,7 +288,7 @@ class HomeScreen(Screen[None]):
         if source is None:
             return
         folder = self.app.sessions_dir
-        fresh = duplicate_for_next_period(source, folder, self.app.now())
+        fresh = duplicate_for_next_period(source.session, folder, self.app.now())
         self.app.open_workshop(new_opening(fresh, folder))
 
     def action_trash(self) -> None:
@@ -327,12 +330,10 @@ class HomeScreen(Screen[None]):
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
-        from maturity_tui.launch import Opening
-
         row = self._selected()
-        session = self._reload(row) if row is not None else None
-        if row is not None and session is not None:
-            self.app.open_workshop(Opening(session, row.path))
+        opening = self._reload(row) if row is not None else None
+        if opening is not None:
+            self.app.open_workshop(opening)
 
     def action_quit(self) -> None:
         self.app.exit(0)
