@@ -164,6 +164,21 @@ def _join_code(text: str) -> str:
     return code
 
 
+def _public_url(text: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not a URL: {text!r} ({error})") from None
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise argparse.ArgumentTypeError(
+            f"give the public URL as https://host[:port]/, not {text!r}"
+        )
+    return f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
+
+
 def _add_room_options(parser: argparse.ArgumentParser) -> None:
     room = parser.add_argument_group("room (participants vote from their own devices)")
     room.add_argument("--join", action="store_true", help="open the room when the app starts")
@@ -172,18 +187,59 @@ def _add_room_options(parser: argparse.ArgumentParser) -> None:
     room.add_argument(
         "--join-code", metavar="CODE", type=_join_code, help="the join code (default: a random one)"
     )
+    room.add_argument(
+        "--public-url",
+        metavar="URL",
+        type=_public_url,
+        help="the address people join at, when a tunnel or reverse proxy serves the room",
+    )
+    room.add_argument(
+        "--behind-proxy",
+        action="store_true",
+        default=None,
+        help="trust X-Forwarded-For / Forwarded / CF-Connecting-IP from a proxy on this machine",
+    )
+    room.add_argument(
+        "--tls-cert", metavar="FILE", type=Path, help="serve HTTPS: certificate (PEM)"
+    )
+    room.add_argument("--tls-key", metavar="FILE", type=Path, help="serve HTTPS: its key (PEM)")
+
+
+ROOM_FLAGS = {
+    "host": "--host",
+    "port": "--port",
+    "join_code": "--join-code",
+    "public_url": "--public-url",
+    "behind_proxy": "--behind-proxy",
+    "tls_cert": "--tls-cert",
+    "tls_key": "--tls-key",
+}
 
 
 def _room(args: argparse.Namespace) -> RoomOptions | None:
     from maturity_tui.launch import RoomOptions
 
-    if args.join:
-        return RoomOptions(args.host, args.port, args.join_code)
-    options = {"--host": args.host, "--port": args.port, "--join-code": args.join_code}
-    given = [flag for flag, value in options.items() if value is not None]
-    if given:
-        raise BadInput(f"{', '.join(given)}: these need --join (open the room)")
-    return None
+    options = {key: getattr(args, key) for key in ROOM_FLAGS}
+    if not args.join:
+        given = [ROOM_FLAGS[key] for key, value in options.items() if value is not None]
+        if given:
+            raise BadInput(f"{', '.join(given)}: these need --join (open the room)")
+        return None
+    if (args.tls_cert is None) != (args.tls_key is None):
+        raise BadInput("--tls-cert and --tls-key go together: the certificate and its key")
+    if args.tls_cert is not None:
+        from maturity_tui.room.gate import tls_context
+
+        try:
+            tls_context(args.tls_cert, args.tls_key)
+        except (OSError, ValueError) as error:  # ssl.SSLError is an OSError
+            why = getattr(error, "strerror", None) or getattr(error, "reason", None) or error
+            raise BadInput(
+                f"--tls-cert {args.tls_cert} --tls-key {args.tls_key}: not a PEM certificate "
+                f"and its key ({why})"
+            ) from None
+    options["behind_proxy"] = bool(args.behind_proxy)
+    return RoomOptions(**options)
 
 
 def _participants(text: str) -> list[str]:

@@ -22,11 +22,16 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class RoomOptions:
-    """`--join` and its options: where the room listens and its join code (None: defaults)."""
+    """`--join` and its options: where the room listens, its join code, the address people
+    join at, and HTTPS (None: defaults)."""
 
     host: str | None = None
     port: int | None = None
     join_code: str | None = None
+    public_url: str | None = None
+    behind_proxy: bool = False
+    tls_cert: Path | None = None
+    tls_key: Path | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -308,6 +308,24 @@ def test_bad_join_code_is_a_usage_error(run: Run) -> None:
     assert "join code" in refused(run("open", "x.toml", "--join", "--join-code", "K7Q2X0"))
 
 
+def test_a_public_url_is_an_http_or_https_address(run: Run) -> None:
+    assert "https://host" in refused(run("open", "x.toml", "--join", "--public-url", "ftp://x"))
+
+
+def test_the_new_room_options_need_join_too(run: Run) -> None:
+    stderr = refused(run("new", "--team", "T", "--participants", "A", "--behind-proxy"))
+    assert "--behind-proxy" in stderr and "--join" in stderr
+
+
+def test_tls_needs_a_certificate_and_its_key_that_load(run: Run, tmp_path: Path) -> None:
+    new = ("new", "--team", "T", "--participants", "A", "--join")
+    assert "go together" in refused(run(*new, "--tls-cert", tmp_path / "cert.pem"))
+    junk = tmp_path / "junk.pem"
+    junk.write_text("not a certificate")
+    stderr = refused(run(*new, "--tls-cert", junk, "--tls-key", junk))
+    assert "junk.pem" in stderr
+
+
 def test_open_a_missing_session_exits_2_before_any_screen(run: Run) -> None:
     assert "missing.toml" in refused(run("open", "missing.toml"))
 

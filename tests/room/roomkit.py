@@ -21,6 +21,28 @@ from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
 from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
 
+# A room in a process of its own: python -c HEADLESS_ROOM FILE PORT CODE
+HEADLESS_ROOM = """
+import asyncio, sys
+from pathlib import Path
+from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
+from maturity_tui.storage import load_session
+from maturity_tui.workshop import Workshop
+
+async def main():
+    path = Path(sys.argv[1])
+    workshop = Workshop(load_session(path))
+    autosave = HeadlessAutosave(workshop, path)
+    room = await open_room(
+        workshop, autosave.on_saved, bind="127.0.0.1", port=int(sys.argv[2]), code=sys.argv[3]
+    )
+    print(room.url, flush=True)
+    await asyncio.Event().wait()
+
+asyncio.run(main())
+"""
+SERVING = "    await asyncio.Event().wait()\n"
+"""HEADLESS_ROOM's last line in main(): tests that make changes meanwhile replace it."""
 CODE = "K7Q2XM"
 NAMES = ["Ana", "Ben", "Caro"]
 STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -108,13 +130,17 @@ class Device:
 
 @asynccontextmanager
 async def serve(
-    tmp_path: Path, session: Session | None = None, limiter: RateLimiter | None = None
+    tmp_path: Path,
+    session: Session | None = None,
+    limiter: RateLimiter | None = None,
+    **options: Any,
 ) -> AsyncIterator[Served]:
+    """The room on 127.0.0.1; `options` go to `open_room` (public_url, behind_proxy, tls)."""
     workshop = Workshop(session or make_session())
     path = tmp_path / "apollo-2026-q4.toml"
     autosave = HeadlessAutosave(workshop, path)
     room = await open_room(
-        workshop, autosave.on_saved, bind="127.0.0.1", port=free_port(), code=CODE
+        workshop, autosave.on_saved, bind="127.0.0.1", port=free_port(), code=CODE, **options
     )
     room.keepalive = 0.5
     if limiter is not None:

@@ -132,7 +132,9 @@ async def test_a_flood_from_one_address_is_429_while_others_are_served(tmp_path:
         served.device("127.0.0.2") as neighbour,
     ):
         statuses = await asyncio.gather(*(flooder.join(code="AAAAAA") for _ in range(60)))
-        assert statuses.count(429) >= 30 and set(statuses) == {403, 429}
+        # 429 past the request budget; 503 past the connections one address may hold at once.
+        refused = statuses.count(429) + statuses.count(503)
+        assert refused >= 30 and set(statuses) <= {403, 429, 503}
         assert await neighbour.join(name="Ben") == 200
         assert await neighbour.vote(served.workshop.indicator.id, 3) == 204
 

@@ -7,29 +7,9 @@ import signal
 import sys
 from pathlib import Path
 
-from roomkit import CODE, NAMES, Device, free_port, make_session, run_async
+from roomkit import CODE, HEADLESS_ROOM, NAMES, Device, free_port, make_session, run_async
 
 from maturity_tui.storage import load_session, save_session
-
-HEADLESS_ROOM = """
-import asyncio, sys
-from pathlib import Path
-from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
-from maturity_tui.storage import load_session
-from maturity_tui.workshop import Workshop
-
-async def main():
-    path = Path(sys.argv[1])
-    workshop = Workshop(load_session(path))
-    autosave = HeadlessAutosave(workshop, path)
-    room = await open_room(
-        workshop, autosave.on_saved, bind="127.0.0.1", port=int(sys.argv[2]), code=sys.argv[3]
-    )
-    print(room.url, flush=True)
-    await asyncio.Event().wait()
-
-asyncio.run(main())
-"""
 
 
 @run_async

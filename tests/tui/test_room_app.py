@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 from typing import Any
 
@@ -49,13 +49,19 @@ def url_of(app: MaturityApp) -> str:
 
 
 @asynccontextmanager
-async def devices(app: MaturityApp, names: list[str]) -> AsyncIterator[list[Device]]:
-    async with ClientSession(url_of(app)) as http:
+async def devices(app: MaturityApp, names: Sequence[str | None]) -> AsyncIterator[list[Device]]:
+    """Devices that join and follow the room's events, as the page does: connected now."""
+    async with ClientSession(url_of(app)) as http, AsyncExitStack() as streams:
         joined = []
         for name in names:
             async with http.post("/api/join", json={"code": CODE, "name": name}) as reply:
                 assert reply.status == 200, await reply.text()
-                joined.append(Device(http, (await reply.json())["token"]))
+                device = Device(http, (await reply.json())["token"])
+            stream = await streams.enter_async_context(
+                http.get("/api/events", headers=device.headers)
+            )
+            await stream.content.readuntil(b"\n\n")  # the first state: it is connected
+            joined.append(device)
         yield joined
 
 
@@ -277,14 +283,10 @@ async def test_anonymous_room_counts_votes_and_auto_reveals_when_every_device_ha
     app = room_app(folder, session)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        assert "Devices joined: 0" in shown(app, "#room-joined")
+        assert "Devices connected now: 0" in shown(app, "#room-joined")
         await back_to_voting(pilot)
         await pilot.press("R")
-        async with ClientSession(url_of(app)) as http:
-            phones = []
-            for _ in range(2):
-                async with http.post("/api/join", json={"code": CODE}) as reply:
-                    phones.append(Device(http, (await reply.json())["token"]))
+        async with devices(app, [None, None]) as phones:
             assert await phones[0].vote(first, 5) == 204
             assert await phones[0].vote(first, 3) == 204, "a changed vote replaces the first"
             await settle(pilot)

@@ -5,22 +5,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import logging
 import secrets
 import socket
+import ssl
+import time
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
+from urllib.parse import urlsplit
 
-from aiohttp import web
+from aiohttp import web, web_response
 
+from maturity_tui.room.gate import Gate
 from maturity_tui.room.guard import (
     CODE_ALPHABET,
     CODE_LENGTH,
     RateLimiter,
+    client_address,
     code_matches,
+    host_allowed,
     new_join_code,
     new_token,
     normalize_code,
+    origin_allowed,
     valid_join_code,
 )
 from maturity_tui.room.host import OffScale, RoomHost, RoomState, StaleIndicator, Voter, VoteRefused
@@ -29,7 +38,24 @@ DEFAULT_PORT = 8765
 MAX_BODY = 4096
 MAX_DEVICES = 500
 KEEPALIVE_SECONDS = 15.0
+"""A comment line on every event stream this often: proxies close streams idle for 60 s
+(nginx's proxy_read_timeout) or 100 s (Cloudflare), and the page's watchdog waits 40 s."""
 SAVE_TIMEOUT_SECONDS = 10.0
+BODY_SECONDS = 10.0
+"""A request body must arrive within this: a body sent a byte a minute holds nothing."""
+STREAMS_PER_TOKEN = 2
+"""A reload opens the new stream before the old one is noticed gone; a third tab takes
+over from the oldest."""
+TLS_HANDSHAKE_SECONDS = 10.0
+
+# aiohttp names itself and its version in a Server header on every answer, its own
+# answers to malformed requests included (which no hook of ours sees): the room gives an
+# attacker no version to look up. Only servers read this name; the client has its own.
+web_response.SERVER_SOFTWARE = "maturity-tui"  # type: ignore[attr-defined]
+# aiohttp logs malformed requests at ERROR; with no handler Python would print them over
+# the app's screen.
+logging.getLogger("aiohttp").addHandler(logging.NullHandler())
+logging.getLogger("aiohttp").propagate = False
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -44,6 +70,12 @@ SAFETY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "X-Frame-Options": "DENY",
     "Cache-Control": "no-store",
+}
+STREAM_HEADERS = {
+    "Content-Type": "text/event-stream",
+    # no-transform: Cloudflare and other proxies otherwise compress, and so hold back, it.
+    "Cache-Control": "no-store, no-transform",
+    "X-Accel-Buffering": "no",  # nginx: pass each event on as it comes
 }
 
 
@@ -61,20 +93,45 @@ def lan_address() -> str:
     return "127.0.0.1" if address.startswith("0.") else address
 
 
+@dataclass
+class Timebox:
+    """The facilitator's countdown as devices see it: seconds left at `stamp`, running or not."""
+
+    remaining: int
+    running: bool
+    stamp: float = field(default_factory=time.monotonic)
+
+    def now(self) -> int:
+        elapsed = time.monotonic() - self.stamp if self.running else 0.0
+        return self.remaining - int(elapsed)
+
+
+@dataclass(eq=False)
+class _Stream:
+    """One open event stream of a device; `ending` names the event that ends it early."""
+
+    token: str
+    waker: asyncio.Event = field(default_factory=asyncio.Event)
+    ending: str | None = None
+
+
 class ApiError(Exception):
     """A refusal with DESIGN's status code; the answer is JSON: {"error": "…", …}."""
 
-    def __init__(self, status: int, message: str, **extra: Any) -> None:
+    def __init__(
+        self, status: int, message: str, headers: dict[str, str] | None = None, **extra: Any
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.headers = headers or {}
         self.body = {"error": message, **extra}
 
 
 class Room:
     """The devices in the room, their tokens, and the server that lets them vote.
 
-    `start()` and `stop()` run an aiohttp site in the current event loop; tests can also
-    serve `room.app` with aiohttp's test server.
+    `start()` and `stop()` run the server in the current event loop, behind a `Gate`; tests
+    can also serve `room.app` with aiohttp's test server.
     """
 
     def __init__(
@@ -84,6 +141,9 @@ class Room:
         code: str | None = None,
         limiter: RateLimiter | None = None,
         keepalive: float = KEEPALIVE_SECONDS,
+        public_url: str | None = None,
+        behind_proxy: bool = False,
+        gate: Gate | None = None,
     ) -> None:
         code = normalize_code(code) if code is not None else new_join_code()
         if not valid_join_code(code):
@@ -94,22 +154,38 @@ class Room:
         self.code = code
         self.limiter = limiter or RateLimiter()
         self.keepalive = keepalive
+        self.public_url = public_url
+        self.behind_proxy = behind_proxy
+        self.gate = gate or Gate()
+        self.gate.proxy_on_loopback = behind_proxy
+        self.max_streams = self.gate.max_connections * 3 // 4
+        """Event streams in all: the rest of the connections stay free for votes and pages."""
         self.on_change: list[Callable[[], None]] = []
-        """Told when a device joins or a name is released: the room screen lists them."""
+        """Told when a device joins, connects, leaves or is released: the room screen."""
+        self.on_join: list[Callable[[str | None], None]] = []
+        """Told the name (None when anonymous) of each device as it joins."""
         self.url: str | None = None
+        self.timebox: Timebox | None = None
         self._devices: dict[str, Voter] = {}
         self._names: dict[str, str] = {}
-        self._wakers: set[asyncio.Event] = set()
+        self._streams: dict[str, list[_Stream]] = {}
+        self._host_names = frozenset({"localhost"})
         self._closing = False
         self._loop: asyncio.AbstractEventLoop | None = None
         self._unsubscribe: Callable[[], None] | None = None
         # Built once per change and shared by every stream: 30 devices, one state.
         self._shared_state: RoomState | None = None
         self._runner: web.AppRunner | None = None
+        self._server: asyncio.Server | None = None
         self._pages = {route: _page_file(name) for route, name in PAGE_FILES.items()}
         self.app = self._build_app()
 
     # --- For the facilitator ----------------------------------------------------------
+
+    @property
+    def join_url(self) -> str | None:
+        """What people open: the public URL (a proxy's or tunnel's) when there is one."""
+        return (self.public_url or self.url) if self.url else None
 
     @property
     def invite_url(self) -> str | None:
@@ -117,15 +193,21 @@ class Room:
 
         A fragment never leaves the phone, so the code is not sent in any request line.
         """
-        return f"{self.url}#code={self.code}" if self.url else None
+        return f"{self.join_url}#code={self.code}" if self.join_url else None
 
     @property
     def taken_names(self) -> list[str]:
         return list(self._names)
 
     @property
+    def connected_names(self) -> list[str]:
+        """The names whose device follows the room now (an open event stream)."""
+        return [name for name, token in self._names.items() if token in self._streams]
+
+    @property
     def device_count(self) -> int:
-        return len(self._devices)
+        """Devices connected now, not tokens ever handed out."""
+        return len(self._streams)
 
     def release(self, name: str) -> bool:
         """Free a participant's name so that another device can join as them."""
@@ -133,30 +215,66 @@ class Room:
         if token is None:
             return False
         del self._devices[token]
-        self._wake_streams()
+        for stream in self._streams.get(token, []):
+            stream.ending = "revoked"
+            stream.waker.set()
         self._tell_facilitator()
         return True
 
-    async def start(self, bind: str | None = None, port: int = DEFAULT_PORT) -> str:
+    def set_timebox(self, remaining: int, running: bool) -> None:
+        """The facilitator's timer; devices hear of it when it starts, stops or jumps (a
+        restart, a longer timebox), not every second: each page counts down itself."""
+        shown = self.timebox
+        self.timebox = Timebox(remaining, running)
+        if shown is None or shown.running != running or abs(shown.now() - remaining) > 1:
+            self._wake_streams()
+
+    async def start(
+        self,
+        bind: str | None = None,
+        port: int = DEFAULT_PORT,
+        tls: ssl.SSLContext | None = None,
+    ) -> str:
         """Listen on `bind` (default: the LAN address) and return the URL to join at."""
         address = bind or lan_address()
-        runner = web.AppRunner(self.app, access_log=None, shutdown_timeout=2.0)
+        # handler_cancellation: a stream whose device went away ends at once, so the device
+        # count is the devices connected now (not at the next keep-alive).
+        runner = web.AppRunner(
+            self.app, access_log=None, shutdown_timeout=2.0, handler_cancellation=True
+        )
         await runner.setup()
+        assert runner.server is not None
+        loop = asyncio.get_running_loop()
         try:
-            await web.TCPSite(runner, address, port).start()
+            self._server = await loop.create_server(
+                self.gate.protocol_factory(runner.server),
+                address,
+                port,
+                ssl=tls,
+                ssl_handshake_timeout=TLS_HANDSHAKE_SECONDS if tls else None,
+            )
         except BaseException:
             await runner.cleanup()
             raise
         self._runner = runner
-        port = runner.addresses[0][1]  # the one the system picked, for port 0
+        self.gate.start()
+        port = self._server.sockets[0].getsockname()[1]  # the one the system picked, for 0
         shown = f"[{address}]" if ":" in address else address
-        self.url = f"http://{shown}:{port}/"
+        self.url = f"{'https' if tls else 'http'}://{shown}:{port}/"
+        names = {"localhost", address.lower()}
+        if self.public_url:
+            names.add((urlsplit(self.public_url).hostname or "").lower())
+        self._host_names = frozenset(names)
         return self.url
 
     async def stop(self) -> None:
         runner, self._runner = self._runner, None
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()  # no new connections; the open ones end with the app below
         if runner is not None:
             await runner.cleanup()
+        self.gate.stop()
         self.url = None
 
     # --- The application --------------------------------------------------------------
@@ -165,6 +283,7 @@ class Room:
         app = web.Application(client_max_size=MAX_BODY, middlewares=[self._answer])
         for route in self._pages:
             app.router.add_get(route, self._page)
+        app.router.add_get("/api/room", self._about)
         app.router.add_post("/api/join", self._join)
         app.router.add_get("/api/state", self._state)
         app.router.add_get("/api/events", self._events)
@@ -196,8 +315,9 @@ class Room:
             self._loop.call_soon_threadsafe(self._wake_streams)
 
     def _wake_streams(self) -> None:
-        for waker in self._wakers:
-            waker.set()
+        for streams in self._streams.values():
+            for stream in streams:
+                stream.waker.set()
 
     def _current_state(self) -> RoomState:
         state = self._shared_state
@@ -212,20 +332,43 @@ class Room:
     @web.middleware
     async def _answer(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Every answer carries the safety headers; every refusal is JSON."""
+        self.gate.request_started(request.protocol)
         try:
-            if not self.limiter.allow(request.remote or "?"):
-                raise ApiError(429, "too many requests: slow down")
+            self._check_caller(request)
             response = await handler(request)
         except ApiError as error:
-            response = web.json_response(error.body, status=error.status)
+            response = web.json_response(error.body, status=error.status, headers=error.headers)
+            if error.status == 408:
+                response.force_close()  # the rest of that body may still come: no next request
         except web.HTTPException as error:  # aiohttp's own: 404, 405, 413 on a chunked body
             headers = {k: v for k, v in error.headers.items() if k.lower() == "allow"}
             response = web.json_response(
                 {"error": error.reason}, status=error.status, headers=headers
             )
+        finally:
+            self.gate.request_finished(request.protocol)
         if not response.prepared:
             response.headers.update(SAFETY_HEADERS)
         return response
+
+    def _check_caller(self, request: web.Request) -> None:
+        """Host first (DNS rebinding), then the budget (never for the page's own files, so a
+        busy room still shows why), then Origin (another site's page guessing codes)."""
+        if not host_allowed(request.host, self._host_names):
+            raise ApiError(421, "this room does not answer to that host name")
+        if request.path in self._pages:
+            return
+        address = client_address(request.remote, request.headers, self.behind_proxy)
+        wait = self.limiter.wait(address)
+        if wait:
+            raise ApiError(
+                429,
+                f"too many requests from your address: try again in {wait} s",
+                retry_after=wait,
+                headers={"Retry-After": str(wait)},
+            )
+        if not origin_allowed(request.headers.get("Origin"), request.host, self.public_url):
+            raise ApiError(403, "requests from another site's page are refused")
 
     async def _page(self, request: web.Request) -> web.Response:
         body, content_type = self._pages[request.path]
@@ -234,6 +377,13 @@ class Room:
         return response
 
     # --- The API ----------------------------------------------------------------------
+
+    async def _about(self, _request: web.Request) -> web.Response:
+        """What the join page shows before anyone has the code: whose room, how long a code."""
+        state = self._current_state()
+        return web.json_response(
+            {"team": state.team, "code_length": CODE_LENGTH, "voting": state.voting}
+        )
 
     async def _join(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
@@ -256,6 +406,8 @@ class Room:
         self._devices[token] = Voter(device=secrets.token_hex(8), name=name)
         if name is not None:
             self._names[name] = token
+        for listener in list(self.on_join):
+            listener(name)
         self._tell_facilitator()
         return web.json_response({"token": token, "name": name, "voting": state.voting})
 
@@ -265,30 +417,57 @@ class Room:
     async def _events(self, request: web.Request) -> web.StreamResponse:
         token = _bearer(request)
         voter = self._voter(request)
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        response.headers.update(SAFETY_HEADERS)
-        await response.prepare(request)
-        waker = asyncio.Event()
-        self._wakers.add(waker)
-        sent = ""
+        stream = self._open_stream(token)
+        response = web.StreamResponse(headers=STREAM_HEADERS)
+        response.headers.update(
+            {k: v for k, v in SAFETY_HEADERS.items() if k not in STREAM_HEADERS}
+        )
         try:
-            while not self._closing and self._devices.get(token) is voter:
-                waker.clear()
+            await response.prepare(request)
+            sent = ""
+            while not self._closing and stream.ending is None:
+                stream.waker.clear()
                 payload = json.dumps(self._view(voter))
                 if payload != sent:
                     await response.write(f"event: state\ndata: {payload}\n\n".encode())
                     sent = payload
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(waker.wait(), self.keepalive)
-                if not waker.is_set():
+                    await asyncio.wait_for(stream.waker.wait(), self.keepalive)
+                if not stream.waker.is_set():
                     await response.write(b": keep-alive\n\n")
-            farewell = "closed" if self._closing else "revoked"
+            farewell = "closed" if self._closing else stream.ending
             await response.write(f"event: {farewell}\ndata: {{}}\n\n".encode())
         except ConnectionError:
             pass  # the device went away; nothing to tell it
         finally:
-            self._wakers.discard(waker)
+            self._close_stream(stream)
         return response
+
+    def _open_stream(self, token: str) -> _Stream:
+        """Count the stream; the token's oldest makes way past STREAMS_PER_TOKEN."""
+        streams = self._streams.get(token, [])
+        if not streams and self.device_count >= self.max_streams:
+            raise ApiError(
+                503,
+                "the room has too many devices following it: try again in 10 s",
+                headers={"Retry-After": "10"},
+            )
+        if len(streams) >= STREAMS_PER_TOKEN:
+            oldest = streams.pop(0)
+            oldest.ending = "replaced"
+            oldest.waker.set()
+        stream = _Stream(token)
+        self._streams[token] = [*streams, stream]
+        if not streams:
+            self._tell_facilitator()  # one more device connected
+        return stream
+
+    def _close_stream(self, stream: _Stream) -> None:
+        streams = [s for s in self._streams.get(stream.token, []) if s is not stream]
+        if streams:
+            self._streams[stream.token] = streams
+        elif self._streams.pop(stream.token, None) is not None:
+            self._tell_facilitator()  # one device fewer
 
     async def _vote(self, request: web.Request) -> web.Response:
         voter = self._voter(request)
@@ -333,7 +512,12 @@ class Room:
         state = self._current_state()
         current = state.indicator
         my_vote = self.host.vote_of(voter, current.id) if current else None
-        return state_json(state, voter, my_vote)
+        data = state_json(state, voter, my_vote)
+        timebox = self.timebox
+        data["timebox"] = (
+            None if timebox is None else {"remaining": timebox.now(), "running": timebox.running}
+        )
+        return data
 
 
 def state_json(state: RoomState, voter: Voter, my_vote: int | None) -> dict[str, Any]:
@@ -382,7 +566,11 @@ def _bearer(request: web.Request) -> str:
 async def _json_body(request: web.Request) -> dict[str, Any]:
     if (request.content_length or 0) > MAX_BODY:
         raise ApiError(413, f"a request body is at most {MAX_BODY} bytes")
-    raw = await request.read()  # aiohttp refuses chunked bodies past client_max_size (413)
+    try:
+        # aiohttp refuses chunked bodies past client_max_size (413).
+        raw = await asyncio.wait_for(request.read(), BODY_SECONDS)
+    except TimeoutError:
+        raise ApiError(408, f"the body did not arrive within {BODY_SECONDS:g} s") from None
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):

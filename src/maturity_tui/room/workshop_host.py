@@ -7,6 +7,7 @@ app's save worker reports the workshop revision it wrote, and where the room wai
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
@@ -59,8 +60,10 @@ class SaveTracker:
 class WorkshopHost:
     """`RoomHost` over a `Workshop`; `wait_saved(revision)` returns once that revision is saved.
 
-    In anonymous voting the session keeps bare values, so the host remembers each device's
-    value per indicator: changing a vote takes one such value back and adds the new one.
+    The host remembers what each device cast per indicator, and a device is shown only that:
+    a vote the facilitator typed for a participant is theirs, not the device's, and stays
+    hidden from it (even from a device that joins under that name later). In anonymous
+    voting the session keeps bare values, so changing a vote takes that value back first.
     """
 
     def __init__(self, workshop: Workshop, wait_saved: Callable[[int], Awaitable[None]]) -> None:
@@ -106,13 +109,13 @@ class WorkshopHost:
 
     def vote_of(self, voter: Voter, indicator_id: str) -> int | None:
         rating = self.workshop.session.rating(indicator_id)
-        if rating is None or rating.votes is None:
+        cast = self._device_votes.get((voter.device, indicator_id))
+        if rating is None or rating.votes is None or cast is None:
             return None
+        # Still there? The facilitator may have undone it, or typed another value over it.
         if isinstance(rating.votes, dict):
-            return rating.votes.get(voter.name) if voter.name is not None else None
-        value = self._device_votes.get((voter.device, indicator_id))
-        # The facilitator's undo may have taken it back meanwhile.
-        return value if value in rating.votes else None
+            return cast if rating.votes.get(voter.name or "") == cast else None
+        return cast if cast in rating.votes else None
 
     async def cast_vote(self, voter: Voter, indicator_id: str, value: int) -> None:
         self._check_current(indicator_id)
@@ -123,9 +126,9 @@ class WorkshopHost:
             else:
                 self._take_back(voter, indicator_id)
                 self.workshop.cast(value)
-                self._device_votes[voter.device, indicator_id] = value
         except WorkshopError as error:
             raise OffScale(str(error)) from None
+        self._device_votes[voter.device, indicator_id] = value
         await self._saved_since(before)
 
     async def withdraw_vote(self, voter: Voter, indicator_id: str) -> None:
@@ -133,6 +136,7 @@ class WorkshopHost:
         before = self.workshop.revision
         if voter.name is not None:
             self.workshop.withdraw(participant=voter.name)
+            self._device_votes.pop((voter.device, indicator_id), None)
         else:
             self._take_back(voter, indicator_id)
         await self._saved_since(before)
@@ -163,6 +167,9 @@ async def open_room(
     bind: str | None = None,
     port: int = DEFAULT_PORT,
     code: str | None = None,
+    public_url: str | None = None,
+    behind_proxy: bool = False,
+    tls: ssl.SSLContext | None = None,
 ) -> Room:
     """Open the room on the workshop, listening in the running loop; `room.stop()` closes it.
 
@@ -170,7 +177,12 @@ async def open_room(
     thread): a device's vote is acknowledged only once a save holding it is on disk.
     """
     tracker = SaveTracker()
-    room = Room(WorkshopHost(workshop, tracker.wait), code=code)
+    room = Room(
+        WorkshopHost(workshop, tracker.wait),
+        code=code,
+        public_url=public_url,
+        behind_proxy=behind_proxy,
+    )
 
     # Listening to the autosave only while the room is open, however often it reopens.
     async def listen(_app: object) -> None:
@@ -181,7 +193,7 @@ async def open_room(
 
     room.app.on_startup.append(listen)
     room.app.on_cleanup.append(stop_listening)
-    await room.start(bind, port)
+    await room.start(bind, port, tls)
     return room
 
 

@@ -33,6 +33,8 @@ class RoomControl:
         self.app = app
         self.room: Room | None = None
         self.auto_reveal = False
+        self.timebox: tuple[int, bool] | None = None
+        """The voting screen's countdown (seconds left, running), for devices to show."""
         self._complete = (-1, False)
         """(indicator index, everyone had voted) at the last change: auto-reveal fires when
         a vote completes an indicator, not when the facilitator moves to a complete one."""
@@ -43,9 +45,10 @@ class RoomControl:
         return self.app.workshop
 
     async def open(self) -> bool:
-        """Open the room with the app's room options (`--host`, `--port`, `--join-code`)."""
+        """Open the room with the app's room options (`--host`, `--port`, `--public-url`…)."""
         if self.room is not None:
             return True
+        from maturity_tui.room.gate import tls_context
         from maturity_tui.room.server import DEFAULT_PORT
         from maturity_tui.room.workshop_host import open_room
 
@@ -53,9 +56,17 @@ class RoomControl:
         options = self.app.room or RoomOptions()
         host = options.host
         port = DEFAULT_PORT if options.port is None else options.port
+        cert, key = options.tls_cert, options.tls_key
         try:
             room = await open_room(
-                self.workshop, self.app.saver.on_saved, bind=host, port=port, code=options.join_code
+                self.workshop,
+                self.app.saver.on_saved,
+                bind=host,
+                port=port,
+                code=options.join_code,
+                public_url=options.public_url,
+                behind_proxy=options.behind_proxy,
+                tls=tls_context(cert, key) if cert and key else None,
             )
         except (OSError, ValueError) as error:
             where = f"{host or 'this machine'}, port {port}"
@@ -68,6 +79,9 @@ class RoomControl:
             )
             return False
         room.on_change.append(self._room_changed)
+        room.on_join.append(self._joined)
+        if self.timebox is not None:
+            room.set_timebox(*self.timebox)
         self.room = room
         self._room_changed()
         return True
@@ -87,6 +101,16 @@ class RoomControl:
 
         if await self.open() and not isinstance(self.app.screen, RoomScreen):
             await self.app.push_screen(RoomScreen())
+
+    def show_timebox(self, remaining: int, running: bool) -> None:
+        self.timebox = (remaining, running)
+        if self.room is not None:
+            self.room.set_timebox(remaining, running)
+
+    def _joined(self, name: str | None) -> None:
+        """Each join as it happens, on whatever screen the facilitator is."""
+        who = f"{name} joined" if name is not None else "A device joined"
+        self.app.notify(f"{who} the room.", title="Room", timeout=4, markup=False)
 
     def _room_changed(self) -> None:
         self.workshop.set_own_devices(self.room.taken_names if self.room else ())

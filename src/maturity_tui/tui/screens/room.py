@@ -55,7 +55,7 @@ class RoomScreen(Screen[None]):
         with Horizontal(id="room-body"):
             with Vertical(id="room-info"):
                 yield Static("The room is open. Join at", classes="room-label")
-                yield Static(Content(self.room.url or ""), id="room-url")
+                yield Static(Content(self.room.join_url or ""), id="room-url")
                 yield Static(f"with the code {self.room.code}", classes="room-label")
                 yield Static(id="room-code")
                 yield Static(id="room-joined")
@@ -99,11 +99,14 @@ class RoomScreen(Screen[None]):
             return
         workshop = self.app.workshop
         assert workshop is not None
-        joined = Content(f"Devices joined: {room.device_count}")
+        joined = Content(f"Devices connected now: {room.device_count}")
         if workshop.named:
-            taken = set(room.taken_names)
+            taken, connected = set(room.taken_names), set(room.connected_names)
+            away = [name for name in room.taken_names if name not in connected]
             waiting = [name for name in workshop.session.participants if name not in taken]
-            joined += Content("\n") + names_line("In the room", room.taken_names)
+            joined += Content("\n") + names_line("In the room", room.connected_names)
+            if away:
+                joined += Content("\n") + names_line("Joined, not connected", away)
             joined += Content("\n") + names_line("Not yet", waiting)
         self.query_one("#room-joined", Static).update(joined)
         self.refresh_bindings()

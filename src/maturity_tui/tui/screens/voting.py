@@ -87,6 +87,9 @@ class VotingScreen(WorkshopScreen):
             self._keys_shown = keys
             self.refresh_bindings()
 
+    def on_timebox_changed(self, event: Timebox.Changed) -> None:
+        self.app.room_control.show_timebox(event.remaining, event.running)
+
     def _show_indicator(self) -> None:
         workshop = self.workshop
         indicator = workshop.indicator

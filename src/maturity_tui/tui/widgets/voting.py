@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.message import Message
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widget import Widget
@@ -27,6 +28,14 @@ def vote_count(workshop: Workshop) -> str:
 
 class Timebox(Static):
     """A per-indicator countdown; keeps counting past zero, flagged as over."""
+
+    class Changed(Message):
+        """Posted on every tick, start and stop: the room shows the countdown on devices."""
+
+        def __init__(self, remaining: int, running: bool) -> None:
+            super().__init__()
+            self.remaining = remaining
+            self.running = running
 
     remaining: reactive[int] = reactive(DEFAULT_TIMEBOX_SECONDS)
     running: reactive[bool] = reactive(False)
@@ -55,9 +64,11 @@ class Timebox(Static):
     def watch_running(self, running: bool) -> None:
         if self._ticker is not None:
             self._ticker.resume() if running else self._ticker.pause()
+        self.post_message(self.Changed(self.remaining, running))
 
     def watch_remaining(self, remaining: int) -> None:
         self.set_class(remaining < 0, "-over")
+        self.post_message(self.Changed(remaining, self.running))
 
     def render(self) -> Content:
         left = abs(self.remaining)
