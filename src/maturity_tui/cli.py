@@ -30,6 +30,7 @@ from maturity_tui.outputs import (
 if TYPE_CHECKING:
     from maturity_tui.domain import Session
     from maturity_tui.launch import NewWorkshop, RoomOptions
+    from maturity_tui.storage import LoadError
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
 
@@ -50,7 +51,8 @@ class BadInput(Exception):
 class LoadErrors(Exception):
     """Several files that failed to load, reported together rather than the first alone."""
 
-    def __init__(self, errors: Sequence[Exception]) -> None:
+    def __init__(self, errors: Sequence[LoadError]) -> None:
+        self.errors = list(errors)
         super().__init__("\n".join(map(str, errors)))
 
 
@@ -265,7 +267,7 @@ def run_app(
     try:
         opening = prepare(folder, new, open_path)
     except (LoadError, SessionLocked, LookupError, ValueError, OSError) as error:
-        for line in f"{PROG}: {error}".splitlines():
+        for line in describe(error)[1]:
             complain(line)
         return EXIT_BAD_INPUT
     from maturity_tui.tui.app import run
@@ -330,7 +332,7 @@ def _run_models(args: argparse.Namespace) -> int:
     ]
     write_stdout("\n".join(text_table(rows, indent="")) + "\n")
     for error in errors:
-        for line in str(error).splitlines():
+        for line in error.lines():
             complain(line)
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
@@ -350,7 +352,7 @@ def _run_validate(args: argparse.Namespace) -> int:
             loaded = load_any(Path(name))
         except LoadError as error:
             failed = True
-            for line in str(error).splitlines():
+            for line in error.lines():
                 complain(line)
             continue
         kind = "model" if isinstance(loaded, MaturityModel) else "session"
@@ -550,8 +552,10 @@ def describe(error: Exception) -> tuple[int, list[str]]:
     """The exit code for an error, and its message as lines (one per problem)."""
     from maturity_tui.storage import LoadError
 
-    if isinstance(error, LoadErrors | LoadError):
-        return EXIT_BAD_INPUT, str(error).splitlines()
+    if isinstance(error, LoadError):
+        return EXIT_BAD_INPUT, error.lines()
+    if isinstance(error, LoadErrors):
+        return EXIT_BAD_INPUT, [line for each in error.errors for line in each.lines()]
     if isinstance(error, BadInput | LookupError | ValueError):
         return EXIT_BAD_INPUT, [f"{PROG}: {error}"]
     if isinstance(error, OSError) and error.filename:

@@ -49,7 +49,12 @@ class LoadError(Exception):
     def __init__(self, path: Path, problems: list[str]) -> None:
         self.path = path
         self.problems = problems
-        super().__init__("\n".join(f"{path}: {problem}" for problem in problems))
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """One line per problem, naming the file. Never split the message itself into lines:
+        a problem may quote the file (U+2028, NEL and CR split it where no file is named)."""
+        return [f"{self.path}: {problem}" for problem in self.problems]
 
 
 class SaveError(Exception):
