@@ -1,4 +1,5 @@
-"""Several sessions side by side, oldest first: levels, ratings with deltas, readings, actions.
+"""Several sessions side by side, oldest first: levels, ratings with deltas, readings, actions;
+and how to read the trends (which way a change points, the biggest movers).
 
 Pure and quick (DESIGN's budget: load, validate and compare 1,000 sessions in a fifth of
 the time stdlib parsing alone takes). The entry point is `compare_sessions`. Sessions made
@@ -8,9 +9,9 @@ metric a session does not have is None there, never zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from maturity_tui.domain import Indicator, Metric, Session
 from maturity_tui.domain.base import Number
@@ -185,3 +186,39 @@ def _readings(columns: tuple[Column, ...]) -> tuple[ReadingTrend, ...]:
         )
         for key, row in values.items()
     )
+
+
+# --- Trends ---------------------------------------------------------------------------------
+
+Direction = Literal["better", "worse", "steady"]
+
+
+def direction(change: Number | None, better: Literal["higher", "lower"]) -> Direction | None:
+    """Whether a change is good news, judged by which way the metric's `better` points."""
+    if change is None:
+        return None
+    if change == 0:
+        return "steady"
+    return "better" if (change > 0) == (better == "higher") else "worse"
+
+
+def arrows(values: Sequence[Number | None]) -> list[str]:
+    """Per value, how it moved from the previous known value: "↑", "↓", "→", or "" (first/none)."""
+    marks, last = [], None
+    for value in values:
+        if value is None or last is None:
+            marks.append("")
+        else:
+            marks.append("↑" if value > last else "↓" if value < last else "→")
+        last = value if value is not None else last
+    return marks
+
+
+def movers(
+    trends: Iterable[IndicatorTrend], count: int
+) -> tuple[list[IndicatorTrend], list[IndicatorTrend]]:
+    """The biggest risers and fallers by delta, largest first; ties keep model order."""
+    listed = list(trends)
+    risers = sorted((t for t in listed if (t.delta or 0) > 0), key=lambda t: -(t.delta or 0))
+    fallers = sorted((t for t in listed if (t.delta or 0) < 0), key=lambda t: t.delta or 0)
+    return risers[:count], fallers[:count]

@@ -18,7 +18,7 @@ from maturity_tui.compare import Comparison, ReadingTrend, action_counts
 from maturity_tui.domain import MaturityModel, Session
 from maturity_tui.export import _optional, _percent, _signed
 from maturity_tui.scoring import ReadingScore, score_session
-from maturity_tui.textsafe import literal
+from maturity_tui.textsafe import strip_controls
 
 if TYPE_CHECKING:
     import jinja2
@@ -57,7 +57,9 @@ def _literal(value: object) -> object:
     """User text without terminal controls; markup the templates made (Markup) untouched."""
     from markupsafe import Markup
 
-    return literal(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+    return (
+        strip_controls(value) if isinstance(value, str) and not isinstance(value, Markup) else value
+    )
 
 
 def _render(template: str, **context: Any) -> str:

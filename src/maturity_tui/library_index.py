@@ -32,7 +32,7 @@ from typing import Any
 from maturity_tui import __version__
 from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
-from maturity_tui.quarters import team_key
+from maturity_tui.history import team_key
 from maturity_tui.scoring import score_session
 from maturity_tui.storage import LoadError, load_entry, parse_session, read_bytes
 

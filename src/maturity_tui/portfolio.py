@@ -1,6 +1,6 @@
 """Every team of the sessions folder side by side: where each stands, and where it is going.
 
-A team is its normalised name (`quarters.team_key`: "Apollo" and "apollo " are one team),
+A team is its normalised name (`history.team_key`: "Apollo" and "apollo " are one team),
 on one model: a team that moved to another model appears once per model, in that model's
 group, because levels of different models do not compare. Each team shows at its latest
 session (or its latest of `--period`), with its history up to there. Files a sync tool left
@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from maturity_tui.domain import Session
+from maturity_tui.history import chronological_key, team_key
 from maturity_tui.library_index import SessionSummary, library
-from maturity_tui.quarters import chronological_key, team_key
 from maturity_tui.storage import LoadError, load_session
 
 

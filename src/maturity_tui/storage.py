@@ -679,3 +679,27 @@ def find_model(id_or_path: str) -> MaturityModel:
         if source.model.id == id_or_path:
             return source.model
     raise LookupError(f"no model with id {id_or_path!r} (see `maturity-tui models`)")
+
+
+# --- Trash ----------------------------------------------------------------------------------
+
+TRASH_DIR = ".trash"
+
+
+def move_to_trash(path: Path, folder: Path) -> Path:
+    """Move a session file into `<folder>/.trash/`, never erasing anything; returns where."""
+    trash = folder / TRASH_DIR
+    trash.mkdir(exist_ok=True)
+    target, number = trash / path.name, 1
+    while target.exists():
+        number += 1
+        target = trash / f"{path.stem}-{number}{path.suffix}"
+    path.rename(target)
+    return target
+
+
+def trash_session(path: Path, folder: Path) -> Path:
+    """Move a session file to the trash, unless a live workshop has it open: that one's next
+    autosave would bring it back (storage.SessionLocked names the process)."""
+    with SessionLock(path):
+        return move_to_trash(path, folder)

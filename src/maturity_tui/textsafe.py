@@ -18,9 +18,9 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[\]PX^_][^\x07\x1b]*(?:\x07|\x1b\\)?"
     r"|\x1b[ -/]*[0-~]?"
 )
-# C0 controls but tab and newline, DEL, and C1 controls (U+0080-U+009F: U+009B is a CSI
-# on its own to some terminals).
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""C0 controls but tab and newline, DEL, and C1 controls (U+0080-U+009F: U+009B is a CSI on
+its own to some terminals): dropped from text outputs, made visible on screen."""
 
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
 # What would turn the start of a line into a heading, list item, quote or rule.
@@ -32,14 +32,15 @@ CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _JSON_UNESCAPED_CONTROL = re.compile(r"[\x7f-\x9f]")
 
 
-def literal(text: str) -> str:
-    """The text without terminal control characters; newlines and tabs stay."""
-    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+def strip_controls(text: str) -> str:
+    """The text without terminal escape sequences and control characters, for files and
+    stdout; newlines and tabs stay. (On screen, `tui.text` shows them instead.)"""
+    return CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def one_line(text: str) -> str:
     """Literal text on a single line, runs of whitespace (newlines too) as one space."""
-    return " ".join(literal(text).split())
+    return " ".join(strip_controls(text).split())
 
 
 def markdown_text(text: str) -> str:
@@ -63,7 +64,7 @@ def csv_cell(value: object) -> str | int | float:
         return "true" if value else "false"
     if isinstance(value, int | float):
         return value
-    text = literal(str(value))
+    text = strip_controls(str(value))
     if text.startswith(CSV_TRIGGERS) or text.lstrip().startswith(CSV_TRIGGERS):
         return "'" + text
     return text

@@ -96,6 +96,8 @@ def test_every_screen_and_dialog_draws_user_text_inert(tmp_path: Path) -> None:
 
 
 class ReadingsHost(App[None]):
+    CSS_PATH = MaturityApp.CSS_PATH
+
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session

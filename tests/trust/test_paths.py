@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from trustkit import NOW, ROOT, a_session
 
 from maturity_tui.domain.base import SLUG_MAX_LENGTH, SLUG_PATTERN
+from maturity_tui.history import duplicate_for_next_period
 from maturity_tui.launch import NewWorkshop, prepare
-from maturity_tui.quarters import duplicate_for_next_period
 from maturity_tui.storage import (
     WINDOWS_DEVICE_NAMES,
     free_session_id,

@@ -11,7 +11,7 @@ from tuikit import build_session, make_app, model_with, settle
 
 from maturity_tui.domain import Action, Session
 from maturity_tui.storage import find_model, save_session
-from maturity_tui.tui.text import clean, literal
+from maturity_tui.tui.text import clean, literal_content
 
 TEAM = "[bold]Apollo[/] \x1b[31mred"
 NAMES = ["[red]Ana[/]", "\x1b[2JBen", "[/]"]
@@ -36,7 +36,7 @@ def screen_text(app: App[Any]) -> str:
 
 
 def test_literal_keeps_markup_and_shows_escapes_without_obeying_them() -> None:
-    content = literal("[bold]x[/] \x1b[31m\tend\x9b")
+    content = literal_content("[bold]x[/] \x1b[31m\tend\x9b")
     assert content.plain == "[bold]x[/] ␛[31m    end\ufffd"
     assert list(content.spans) == []
     assert clean("a\nb", one_line=True) == "a ⏎ b"

@@ -23,13 +23,9 @@ from textual.widgets import DataTable, Input, Label, RadioSet, Static
 from tuikit import fixed_now, make_app, settle
 
 from maturity_tui.domain import Session, new_session
+from maturity_tui.history import carry_over, duplicate_for_next_period, team_history
 from maturity_tui.launch import NewWorkshop, prepare
-from maturity_tui.quarters import (
-    carry_over,
-    duplicate_for_next_period,
-    set_reading,
-    team_history,
-)
+from maturity_tui.readings import set_reading
 from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.carryover import CarryOverScreen, carry_over_and_review
@@ -48,6 +44,8 @@ HOSTILE = "[/] [bold]loud[/bold] \x1b[31mred"
 
 class Host(App[None]):
     """Pushes one screen and keeps what it was dismissed with."""
+
+    CSS_PATH = MaturityApp.CSS_PATH
 
     def __init__(self, make: Callable[[], Screen[Any]]) -> None:
         super().__init__()

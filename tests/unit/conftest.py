@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from maturity_tui.domain import Session
+from maturity_tui.domain import MaturityModel, Session
+from maturity_tui.storage import builtin_models
 
 STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -112,3 +113,9 @@ def make_session() -> SessionBuilder:
 def session_data() -> Callable[..., dict[str, Any]]:
     """tiny_session itself, for tests that break the data before validating it."""
     return tiny_session
+
+
+@pytest.fixture(scope="session")
+def model() -> MaturityModel:
+    """The built-in model, for tests of a team's sessions over time (teamkit)."""
+    return builtin_models()[0].model

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
-from maturity_tui.compare import compare_sessions, delta
-from maturity_tui.domain import Session
+import pytest
+from teamkit import session
+
+from maturity_tui.compare import arrows, compare_sessions, delta, direction, movers
+from maturity_tui.domain import MaturityModel, Session
 from maturity_tui.scoring import score_session
 
 ModelBuilder = Callable[..., dict[str, Any]]
@@ -143,3 +146,44 @@ def test_teams_are_listed_once_in_order(make_session: SessionBuilder) -> None:
 def test_no_sessions_compare_to_nothing() -> None:
     comparison = compare_sessions([])
     assert (comparison.columns, comparison.indicators, comparison.readings) == ((), (), ())
+
+
+# --- trends ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "better", "expected"),
+    [
+        (5, "higher", "better"),
+        (-5, "higher", "worse"),
+        (-0.5, "lower", "better"),
+        (2, "lower", "worse"),
+        (0, "higher", "steady"),
+        (None, "higher", None),
+    ],
+)
+def test_direction_follows_the_metrics_better(
+    change: float | None, better: Literal["higher", "lower"], expected: str | None
+) -> None:
+    assert direction(change, better) == expected
+
+
+def test_arrows_compare_with_the_last_known_value() -> None:
+    assert arrows([3, 4, None, 2, 2, None]) == ["", "↑", "", "↓", "→", ""]
+    assert arrows([None, 1]) == ["", ""]
+
+
+def test_movers_largest_first_ties_in_model_order(model: MaturityModel) -> None:
+    first, second = (session(model, "Apollo", p) for p in ("2026-Q3", "2026-Q4"))
+    for indicator, (before, after) in {
+        "key-customers-known": (2, 4),
+        "feedback-reaches-team": (1, 4),
+        "requests-answered": (3, 3),
+        "touchpoints-known": (5, 4),
+        "scheduled-interactions": (2, 4),
+    }.items():
+        first.rating_or_new(indicator).consensus = before
+        second.rating_or_new(indicator).consensus = after
+    risers, fallers = movers(compare_sessions([first, second]).indicators, 2)
+    assert [t.id for t in risers] == ["feedback-reaches-team", "key-customers-known"]
+    assert [t.id for t in fallers] == ["touchpoints-known"]

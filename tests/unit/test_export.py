@@ -21,7 +21,7 @@ from maturity_tui.domain import Session
 from maturity_tui.outputs import ACTIONS, COMPARE, OUTPUTS, PORTFOLIO, REPORT, Subject
 from maturity_tui.portfolio import Portfolio, build_portfolio
 from maturity_tui.storage import save_session
-from maturity_tui.textsafe import CSV_TRIGGERS, csv_cell, literal, markdown_text
+from maturity_tui.textsafe import CSV_TRIGGERS, csv_cell, markdown_text, strip_controls
 
 ModelBuilder = Callable[..., dict[str, Any]]
 SessionBuilder = Callable[..., Session]
@@ -294,7 +294,7 @@ TEXT = st.text(
 
 def shown(text: str) -> str:
     """What the Markdown should display: the literal text on one line, HTML-escaped."""
-    collapsed = " ".join(literal(text).split())
+    collapsed = " ".join(strip_controls(text).split())
     for raw, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
         collapsed = collapsed.replace(raw, entity)
     return collapsed

@@ -15,7 +15,14 @@ import pytest
 from maturity_tui import storage
 from maturity_tui.domain import MaturityModel, Session
 from maturity_tui.library_index import library
-from maturity_tui.storage import LoadError, SaveError, SessionLock, SessionLocked
+from maturity_tui.storage import (
+    LoadError,
+    SaveError,
+    SessionLock,
+    SessionLocked,
+    move_to_trash,
+    trash_session,
+)
 
 DATA = Path(__file__).parents[1] / "data"
 GOOD = DATA / "good"
@@ -425,3 +432,29 @@ def test_a_model_copy_differing_only_in_a_value_type_is_validated_on_its_own(
 def test_a_bad_model_copy_seen_twice_gives_the_same_error_twice(tmp_path: Path) -> None:
     path = BAD / "model-duplicate-indicator-ids.toml"
     assert load_error(path).problems == load_error(path).problems
+
+
+# --- trash -----------------------------------------------------------------------------------
+
+
+def test_move_to_trash_never_erases_and_suffixes_a_name_clash(tmp_path: Path) -> None:
+    first = tmp_path / "apollo-2026-q4.toml"
+    first.write_text("one")
+    moved = move_to_trash(first, tmp_path)
+    assert moved == tmp_path / ".trash" / "apollo-2026-q4.toml"
+    assert not first.exists() and moved.read_text() == "one"
+    first.write_text("two")
+    again = move_to_trash(first, tmp_path)
+    assert again == tmp_path / ".trash" / "apollo-2026-q4-2.toml"
+    assert moved.read_text() == "one" and again.read_text() == "two"
+    assert [p.name for p in tmp_path.glob("*.toml")] == []  # out of the library's sight
+
+
+def test_trash_session_refuses_a_session_open_in_a_workshop(tmp_path: Path) -> None:
+    path = tmp_path / "apollo-2026-q4.toml"
+    path.write_text("one")
+    with SessionLock(path), pytest.raises(SessionLocked):
+        trash_session(path, tmp_path)
+    assert path.read_text() == "one"
+    assert trash_session(path, tmp_path) == tmp_path / ".trash" / "apollo-2026-q4.toml"
+    assert list(tmp_path.glob("*.toml*")) == []  # no lock file left behind either

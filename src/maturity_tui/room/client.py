@@ -18,7 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
-from maturity_tui.textsafe import literal, one_line
+from maturity_tui.textsafe import one_line, strip_controls
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 HELP = "Type a digit to vote (its scale position), w to withdraw, q to quit."
@@ -232,9 +232,9 @@ def indicator_text(state: dict[str, Any]) -> str:
     where += f" {current['level_name']}" + (
         f" · {current['dimension']}" if current["dimension"] else ""
     )
-    lines = ["", one_line(where), "", literal(current["statement"])]
+    lines = ["", one_line(where), "", strip_controls(current["statement"])]
     if current["guidance"]:
-        lines += ["", f"Look for: {literal(current['guidance'])}"]
+        lines += ["", f"Look for: {strip_controls(current['guidance'])}"]
     scale = "   ".join(f"[{n}] {one_line(p['label'])}" for n, p in enumerate(state["scale"], 1))
     lines += ["", scale, voted_text(state)]
     return "\n".join(lines)

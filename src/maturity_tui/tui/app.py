@@ -38,18 +38,21 @@ class SaveFinished(Message):
 
 
 class MaturityApp(App[int]):
-    CSS_PATH = Path(__file__).parent / "app.tcss"
+    CSS_PATH = [Path(__file__).parent / name for name in ("app.tcss", "room.tcss", "history.tcss")]
+    """Every screen's styles, each rule nested under its screen: loaded once, at start."""
     TITLE = "maturity-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="save", tooltip="Write the session file now"),
-        Binding("ctrl+q", "save_quit", "Quit", id="quit", tooltip="Save and quit"),
-        Binding("f1,question_mark", "keys", "Keys", id="keys", tooltip="Every key on this screen"),
+        Binding("ctrl+s", "save", "Save", id="app.save", tooltip="Write the session file now"),
+        Binding("ctrl+q", "save_quit", "Quit", id="app.quit", tooltip="Save and quit"),
+        Binding(
+            "f1,question_mark", "keys", "Keys", id="app.keys", tooltip="Every key on this screen"
+        ),
         Binding(
             "ctrl+w",
             "close_workshop",
             "Close workshop",
             show=False,
-            id="close-workshop",
+            id="app.close-workshop",
             tooltip="Save, close the room, and go back to the list of workshops",
         ),
     ]

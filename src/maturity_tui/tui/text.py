@@ -7,7 +7,8 @@ import re
 from rich.text import Text
 from textual.content import Content
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from maturity_tui.textsafe import CONTROL
+
 _LINE_BREAK = re.compile(r"\r\n|\n")
 
 
@@ -27,7 +28,7 @@ def clean(text: str, *, one_line: bool = False) -> str:
     text = text.replace("\t", "    ")
     if one_line:
         text = _LINE_BREAK.sub(" ⏎ ", text)
-    return _CONTROL.sub(_visible, text)
+    return CONTROL.sub(_visible, text)
 
 
 def as_typed(edited: str, original: str, *, one_line: bool = False) -> str:
@@ -38,12 +39,13 @@ def as_typed(edited: str, original: str, *, one_line: bool = False) -> str:
     return original if edited == clean(original, one_line=one_line) else edited
 
 
-def literal(text: str, *, one_line: bool = False) -> Content:
-    """User text as content that no `[bold]`, `[/]` or `\\x1b[31m` can style or break."""
+def literal_content(text: str, *, one_line: bool = False) -> Content:
+    """User text as content that no `[bold]`, `[/]` or `\\x1b[31m` can style or break: every
+    control character shown (ESC as ␛), never obeyed nor dropped."""
     return Content(clean(text, one_line=one_line))
 
 
 def literal_text(text: str, *, one_line: bool = True) -> Text:
     """The same as a Rich `Text`, for widgets that take Rich renderables (DataTable cells);
-    unlike `literal`, on one line unless told otherwise: a cell holds one line."""
+    unlike `literal_content`, on one line unless told otherwise: a cell holds one line."""
     return Text(clean(text, one_line=one_line))

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Static
 from maturity_tui.domain import Action
 from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft, ConfirmDialog
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
-from maturity_tui.tui.text import literal, literal_text
+from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.session_bar import SessionBar
 
 COLUMNS = ("#", "Title", "Indicator", "Owner", "Due", "Status")
@@ -26,10 +26,10 @@ FIXED_COLUMNS = 42
 
 class ActionsScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("a,A", "add", "Add", id="add"),
-        Binding("e", "edit", "Edit", id="edit"),
-        Binding("d,delete", "delete", "Delete", id="delete"),
+        Binding("escape", "back", "Back", id="actions.back"),
+        Binding("a,A", "add", "Add", id="actions.add"),
+        Binding("e", "edit", "Edit", id="actions.edit"),
+        Binding("d,delete", "delete", "Delete", id="actions.delete"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -117,7 +117,9 @@ class ActionsScreen(WorkshopScreen):
             if yes:
                 self.workshop.delete_action(action.id)
 
-        question = Content(f"Delete action {action.id}, ") + literal(action.title, one_line=True)
+        question = Content(f"Delete action {action.id}, ") + literal_content(
+            action.title, one_line=True
+        )
         self.app.push_screen(ConfirmDialog(question + Content("?")), answered)
 
     def palette_commands(self) -> Iterator[SystemCommand]:

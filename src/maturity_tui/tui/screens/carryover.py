@@ -14,14 +14,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from maturity_tui.domain import Action, Session
-from maturity_tui.quarters import (
-    ActionStatus,
-    carried_actions,
-    carry_over,
-    previous_in_folder,
-    review_carried,
-)
-from maturity_tui.tui.text import literal, literal_text
+from maturity_tui.domain.session import ActionStatus
+from maturity_tui.history import carried_actions, carry_over, previous_in_folder, review_carried
+from maturity_tui.tui.text import literal_content, literal_text
 
 STATUS_LABELS: dict[ActionStatus, str] = {"open": "open", "done": "✓ done", "dropped": "✗ dropped"}
 COLUMNS = ("Status", "Action", "Owner", "Due", "From")
@@ -33,12 +28,11 @@ that owner and due stay in sight at 80 columns; the highlighted one shows in ful
 class CarryOverScreen(Screen[None]):
     """The carried-over actions of a new session; each verdict is stored and `on_change` told."""
 
-    CSS_PATH = "../quarters.tcss"
     BINDINGS = [
-        Binding("d", "review('done')", "Done", id="carryover.done"),
-        Binding("x", "review('dropped')", "Dropped", id="carryover.dropped"),
-        Binding("o", "review('open')", "Keep open", id="carryover.open"),
-        Binding("enter,escape", "close", "Continue", id="carryover.continue"),
+        Binding("d", "review('done')", "Done", id="carry-over.done"),
+        Binding("x", "review('dropped')", "Dropped", id="carry-over.dropped"),
+        Binding("o", "review('open')", "Keep open", id="carry-over.open"),
+        Binding("enter,escape", "close", "Continue", id="carry-over.continue"),
     ]
 
     def __init__(self, session: Session, on_change: Callable[[], None]) -> None:
@@ -49,7 +43,7 @@ class CarryOverScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         actions = carried_actions(self.session)
         title = f"Last time's open actions · {self.session.team} · {self.session.period}"
-        yield Label(literal(title, one_line=True), classes="screen-title")
+        yield Label(literal_content(title, one_line=True), classes="screen-title")
         yield Label(
             f"{len(actions)} carried over. Is each one done, dropped, or still open?"
             if actions
@@ -73,7 +67,7 @@ class CarryOverScreen(Screen[None]):
         if action is None:
             return
         linked = f"\nIndicator: {action.indicator}" if action.indicator else ""
-        self.query_one("#carried-detail", Static).update(literal(action.title + linked))
+        self.query_one("#carried-detail", Static).update(literal_content(action.title + linked))
 
     @staticmethod
     def _cells(action: Action) -> tuple[Text, ...]:

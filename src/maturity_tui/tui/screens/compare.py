@@ -13,10 +13,17 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
 
-from maturity_tui.compare import ACTION_STATUSES, Comparison, IndicatorTrend, compare_sessions
+from maturity_tui.compare import (
+    ACTION_STATUSES,
+    Comparison,
+    IndicatorTrend,
+    arrows,
+    compare_sessions,
+    movers,
+)
 from maturity_tui.domain import Session
-from maturity_tui.quarters import arrows, movers, team_history
-from maturity_tui.tui.text import literal, literal_text
+from maturity_tui.history import team_history
+from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
 
 MOVERS_SHOWN = 5
@@ -45,7 +52,6 @@ def signed(number: int | None) -> str:
 class CompareScreen(Screen[None]):
     """Sessions oldest first; every number comes from `compare.compare_sessions`."""
 
-    CSS_PATH = "../quarters.tcss"
     BINDINGS = [
         Binding("x", "export", "Export", id="compare.export", tooltip="Write the comparison"),
         Binding("escape", "close", "Back", id="compare.close"),
@@ -60,7 +66,7 @@ class CompareScreen(Screen[None]):
         columns = self.comparison.columns
         teams = ", ".join(self.comparison.teams)
         yield Label(
-            literal(f"Compare · {teams} · {len(columns)} sessions", one_line=True),
+            literal_content(f"Compare · {teams} · {len(columns)} sessions", one_line=True),
             classes="screen-title",
         )
         with TabbedContent(id="compare-tabs"):
@@ -103,7 +109,7 @@ class CompareScreen(Screen[None]):
                 yield Label("nothing", classes=f"mover empty {list_id}")
             for trend in trends:
                 line = f"{signed(trend.delta)}  {trend.indicator.statement}"
-                yield Label(literal(line, one_line=True), classes=f"mover {list_id}")
+                yield Label(literal_content(line, one_line=True), classes=f"mover {list_id}")
 
     def _indicators_table(self) -> DataTable[Text | str]:
         table: DataTable[Text | str] = DataTable(id="indicator-table", zebra_stripes=True)

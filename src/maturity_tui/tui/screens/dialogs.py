@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option
 
 from maturity_tui.domain import Action, Scale, Session
 from maturity_tui.scoring import agreed_rating
-from maturity_tui.tui.text import as_typed, clean, literal
+from maturity_tui.tui.text import as_typed, clean, literal_content
 from maturity_tui.tui.widgets.form import field
 from maturity_tui.workshop import ActionStatus
 
@@ -30,8 +30,11 @@ class ConsensusDialog(ModalScreen[int | None]):
     """The agreed rating: a scale point, or none. Escape keeps the current one."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "keep", "Cancel"),
-        *(Binding(str(d), f"pick({d})", f"pick {d}", show=False) for d in range(1, 10)),
+        Binding("escape", "keep", "Cancel", id="consensus.cancel"),
+        *(
+            Binding(str(d), f"pick({d})", f"pick {d}", show=False, id=f"consensus.pick-{d}")
+            for d in range(1, 10)
+        ),
     ]
 
     def __init__(self, scale: Scale, current: int | None) -> None:
@@ -43,7 +46,9 @@ class ConsensusDialog(ModalScreen[int | None]):
         with Vertical(classes="dialog"):
             yield Label("Consensus rating (enter picks, escape cancels)", classes="dialog-title")
             options = [
-                Option(Content(f"{n}. {p.value} ") + literal(p.label, one_line=True), id=str(n))
+                Option(
+                    Content(f"{n}. {p.value} ") + literal_content(p.label, one_line=True), id=str(n)
+                )
                 for n, p in enumerate(self.scale.points, start=1)
             ]
             options.append(Option("No consensus (use the median)", id="clear"))
@@ -75,8 +80,8 @@ class NotesDialog(ModalScreen[str | None]):
     """The indicator's notes; None when cancelled."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "keep_notes", "Save notes"),
-        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "keep_notes", "Save notes", id="notes.keep"),
+        Binding("escape", "cancel", "Cancel", id="notes.cancel"),
     ]
 
     def __init__(self, notes: str | None) -> None:
@@ -104,7 +109,7 @@ def indicator_prompt(session: Session, index: int) -> Content:
     indicator = session.model.indicators[index]
     agreed = agreed_rating(session.rating(indicator.id))
     mark = "  ·" if agreed is None else f"{agreed:>3}"
-    return Content(f"{index + 1:>2}. L{indicator.level} {mark}  ") + literal(
+    return Content(f"{index + 1:>2}. L{indicator.level} {mark}  ") + literal_content(
         indicator.statement, one_line=True
     )
 
@@ -112,7 +117,9 @@ def indicator_prompt(session: Session, index: int) -> Content:
 class JumpDialog(ModalScreen[int | None]):
     """Pick an indicator to go to (with its agreed rating so far)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="jump.cancel")
+    ]
 
     def __init__(self, session: Session, current: int) -> None:
         super().__init__()
@@ -144,7 +151,7 @@ class KeysDialog(ModalScreen[None]):
     """Every key of the screen below, including those the footer has no room for."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,f1,question_mark,q", "close", "Close"),
+        Binding("escape,f1,question_mark,q", "close", "Close", id="keys.close"),
     ]
 
     def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
@@ -191,8 +198,8 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
     """Add or edit an action item; the due date must be YYYY-MM-DD."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s", "keep", "Keep"),
+        Binding("escape", "cancel", "Cancel", id="action.cancel"),
+        Binding("ctrl+s", "keep", "Keep", id="action.keep"),
     ]
 
     def __init__(
@@ -214,7 +221,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
         action = self.action
         heading = f"Edit action {action.id}" if action else "New action"
         indicators = [
-            (Content(f"L{i.level} ") + literal(i.statement, one_line=True), i.id)
+            (Content(f"L{i.level} ") + literal_content(i.statement, one_line=True), i.id)
             for i in self.session.model.indicators
         ]
         with Vertical(classes="dialog wide", id="action-form"):
@@ -308,8 +315,8 @@ class ConfirmDialog(ModalScreen[bool]):
     """A yes/no question; y or enter confirms, n or escape declines."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,enter", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
     def __init__(self, question: Content) -> None:

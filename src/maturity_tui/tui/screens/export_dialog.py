@@ -20,7 +20,7 @@ from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
 from maturity_tui.outputs import ACTIONS, COMPARE, REPORT, Subject, outputs_of
 from maturity_tui.storage import atomic_write, slugify
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import literal_content
 
 EXPORTS_DIR = "exports"
 REFUSED_SUFFIXES = (".toml",)
@@ -70,7 +70,6 @@ def target_problem(path: Path) -> str | None:
 class ExportDialog(ModalScreen[Path | None]):
     """Returns the path written, or None when cancelled."""
 
-    CSS_PATH = "../quarters.tcss"
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="export.cancel"),
         Binding("ctrl+s", "write", "Write", id="export.write"),
@@ -101,7 +100,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
-            yield Label(literal(self.heading, one_line=True), classes="screen-title")
+            yield Label(literal_content(self.heading, one_line=True), classes="screen-title")
             with RadioSet(id="export-kind"):
                 for n, choice in enumerate(self.choices):
                     yield RadioButton(choice.label, value=n == 0)
@@ -166,7 +165,7 @@ class ExportDialog(ModalScreen[Path | None]):
     def _status(self, text: str, *, error: bool) -> None:
         status = self.query_one("#export-status", Static)
         status.set_class(error, "-error")
-        status.update(literal(text))
+        status.update(literal_content(text))
 
     @on(Button.Pressed, "#export-cancel")
     def action_cancel(self) -> None:

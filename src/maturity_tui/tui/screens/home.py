@@ -17,7 +17,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import literal_content
 
 COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
 
@@ -48,13 +48,17 @@ class RowsLoaded(Message):
 
 class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "new", "New workshop", id="new"),
-        Binding("o", "open", "Open", id="open"),
-        Binding("slash", "filter", "Filter", id="filter", show=False),
-        Binding("c", "compare", "Compare", id="compare", tooltip="All of this team's sessions"),
-        Binding("d", "duplicate", "Next period", id="duplicate", tooltip="Same team, no votes"),
-        Binding("delete", "trash", "Delete", id="trash", tooltip="Move to .trash/"),
-        Binding("q", "quit", "Quit", id="quit-home"),
+        Binding("n", "new", "New workshop", id="home.new"),
+        Binding("o", "open", "Open", id="home.open"),
+        Binding("slash", "filter", "Filter", id="home.filter", show=False),
+        Binding(
+            "c", "compare", "Compare", id="home.compare", tooltip="All of this team's sessions"
+        ),
+        Binding(
+            "d", "duplicate", "Next period", id="home.duplicate", tooltip="Same team, no votes"
+        ),
+        Binding("delete", "trash", "Delete", id="home.trash", tooltip="Move to .trash/"),
+        Binding("q", "quit", "Quit", id="home.quit"),
     ]
 
     app: MaturityApp
@@ -69,7 +73,9 @@ class HomeScreen(Screen[None]):
             table.add_column(column, key=column)
         yield table
         yield Static(id="load-errors")
-        yield Static(literal(f"Loading sessions from {self.app.sessions_dir} …"), id="home-status")
+        yield Static(
+            literal_content(f"Loading sessions from {self.app.sessions_dir} …"), id="home-status"
+        )
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -142,7 +148,7 @@ class HomeScreen(Screen[None]):
         else:
             status = self.query_one("#home-status", Static)
             status.update(
-                literal(
+                literal_content(
                     f"Reading sessions from {self.app.sessions_dir}: {len(self._rows)} so far …"
                 )
             )
@@ -157,7 +163,9 @@ class HomeScreen(Screen[None]):
         status = self.query_one("#home-status", Static)
         count = len(self._rows)
         status.update(
-            literal(f"{count} session{'s' if count != 1 else ''} in {self.app.sessions_dir}")
+            literal_content(
+                f"{count} session{'s' if count != 1 else ''} in {self.app.sessions_dir}"
+            )
             if count
             else "No workshops yet: press n to start one."
         )
@@ -177,7 +185,7 @@ class HomeScreen(Screen[None]):
         heading = Content.styled(f"Cannot load {len(self._broken)} file(s):", "bold")
         shown.update(
             Content("\n").join(
-                [heading, *(literal(str(row_cells(row)[0])) for row in self._broken)]
+                [heading, *(literal_content(str(row_cells(row)[0])) for row in self._broken)]
             )
         )
 
@@ -188,13 +196,13 @@ class HomeScreen(Screen[None]):
 
     @staticmethod
     def _shown(row: LibraryRow, query: str) -> bool:
-        from maturity_tui.quarters import matches
+        from maturity_tui.history import matches
 
         return row.summary is not None and matches(row.summary, query)
 
     def _refill(self) -> None:
         """The library's order (by team, each team oldest period first), filtered."""
-        from maturity_tui.quarters import library_key
+        from maturity_tui.history import library_key
         from maturity_tui.tui.session_rows import row_cells
 
         table: DataTable[Text] = self.query_one(DataTable)
@@ -247,7 +255,7 @@ class HomeScreen(Screen[None]):
     def action_compare(self) -> None:
         """The selected row's team, all its sessions: their files read off the UI thread (the
         index says which files; the comparison needs the votes)."""
-        from maturity_tui.quarters import same_team
+        from maturity_tui.history import same_team
 
         row = self._selected()
         if row is None or row.summary is None:
@@ -266,7 +274,7 @@ class HomeScreen(Screen[None]):
         )
 
     def _read_team(self, paths: list[Path], team: str) -> None:
-        from maturity_tui.quarters import team_history
+        from maturity_tui.history import team_history
         from maturity_tui.storage import SessionEntry, load_entry
 
         entries: list[SessionEntry] = [load_entry(path) for path in paths]
@@ -280,8 +288,8 @@ class HomeScreen(Screen[None]):
             self.app.push_screen(CompareScreen(sessions, self.app.sessions_dir))
 
     def action_duplicate(self) -> None:
+        from maturity_tui.history import duplicate_for_next_period
         from maturity_tui.launch import new_opening
-        from maturity_tui.quarters import duplicate_for_next_period
 
         row = self._selected()
         source = self._reload(row) if row is not None else None
@@ -305,14 +313,13 @@ class HomeScreen(Screen[None]):
 
         question = Content.assemble(
             "Delete ",
-            literal(f"{summary.team} {summary.period}", one_line=True),
+            literal_content(f"{summary.team} {summary.period}", one_line=True),
             f" ({row.path.name})? It moves to .trash/ in the sessions folder.",
         )
         self.app.push_screen(ConfirmDialog(question), answered)
 
     def _trash(self, row: LibraryRow) -> None:
-        from maturity_tui.quarters import trash_session
-        from maturity_tui.storage import SessionLocked
+        from maturity_tui.storage import SessionLocked, trash_session
 
         try:
             moved = trash_session(row.path, self.app.sessions_dir)

@@ -12,8 +12,8 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from maturity_tui.domain import Metric, Session
-from maturity_tui.quarters import ReadingError, reading_value, set_reading
-from maturity_tui.tui.text import as_typed, clean, literal
+from maturity_tui.readings import ReadingError, reading_value, set_reading
+from maturity_tui.tui.text import as_typed, clean, literal_content
 
 
 def metric_details(metric: Metric) -> str:
@@ -47,8 +47,8 @@ class MetricRow(Vertical):
     def compose(self) -> ComposeResult:
         with Horizontal(classes="metric-line"):
             with Vertical(classes="metric-name"):
-                yield Label(literal(self.metric.name, one_line=True), classes="name")
-                yield Label(literal(metric_details(self.metric)), classes="details")
+                yield Label(literal_content(self.metric.name, one_line=True), classes="name")
+                yield Label(literal_content(metric_details(self.metric)), classes="details")
             placeholder = "text" if self.metric.kind == "qualitative" else "number"
             value, note = clean(self._value, one_line=True), clean(self._note, one_line=True)
             yield Input(value, placeholder=placeholder, compact=True, classes="value")
@@ -77,7 +77,7 @@ class MetricRow(Vertical):
     def show_problem(self) -> str | None:
         problem = self.problem()
         self.set_class(problem is not None, "-invalid")
-        self.query_one(".problem", Static).update(literal(problem or ""))
+        self.query_one(".problem", Static).update(literal_content(problem or ""))
         return problem
 
 
@@ -88,7 +88,6 @@ class ReadingsScreen(Screen[None]):
     tab, or closing the screen), so a half-typed number is never saved.
     """
 
-    CSS_PATH = "../quarters.tcss"
     BINDINGS = [
         Binding("escape", "close", "Back", id="readings.close"),
     ]
@@ -101,7 +100,9 @@ class ReadingsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         title = f"KPI readings · {self.session.team} · {self.session.period}"
-        yield Label(literal(title, one_line=True), id="readings-title", classes="screen-title")
+        yield Label(
+            literal_content(title, one_line=True), id="readings-title", classes="screen-title"
+        )
         yield Label(
             "enter or tab stores an entry · an empty value clears the reading", id="readings-hint"
         )

@@ -18,7 +18,7 @@ from maturity_tui.domain import MaturityModel
 from maturity_tui.scoring import Objective, SessionScore, Standing, score_session
 from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import literal_content
 from maturity_tui.tui.widgets.session_bar import SessionBar
 
 LADDER_NAME = 22
@@ -40,7 +40,7 @@ def ladder(model: MaturityModel, placed: Standing) -> Content:
     for level in reversed(model.levels):
         gate = "✓ passed" if placed.gates_passed[level.number - 1] else "· open"
         here = level.number == placed.level
-        name = literal(level.name, one_line=True).truncate(LADDER_NAME, ellipsis=True)
+        name = literal_content(level.name, one_line=True).truncate(LADDER_NAME, ellipsis=True)
         line = Content(f"{'▶' if here else ' '} {level.number} ") + name
         line = line.pad_right(LADDER_NAME + 4 - line.cell_length) + Content(f" {gate}")
         lines.append(line.stylize("bold reverse") if here else line)
@@ -51,7 +51,9 @@ def dimension_grid(score: SessionScore, model: MaturityModel) -> Content:
     """Dimensions by levels: ● gate passed, ○ not yet; the dimension's level in the last column."""
     if not score.dimensions:
         return Content("")
-    names = [literal(d.name, one_line=True).truncate(16, ellipsis=True) for d in score.dimensions]
+    names = [
+        literal_content(d.name, one_line=True).truncate(16, ellipsis=True) for d in score.dimensions
+    ]
     width = max(name.cell_length for name in names)
     header = Content(" " * width + "  " + " ".join(str(n) for n in range(1, model.top_level + 1)))
     lines = [header.stylize("bold")]
@@ -68,26 +70,34 @@ def dimension_grid(score: SessionScore, model: MaturityModel) -> Content:
 
 def objective_prompt(objective: Objective) -> Content:
     if objective.indicator is None:
-        return Content("→ ") + literal(objective.text, one_line=True)
+        return Content("→ ") + literal_content(objective.text, one_line=True)
     scored = objective.indicator
     agreed = "unrated" if scored.agreed is None else f"{scored.agreed}"
-    return Content.assemble((f"L{scored.level} {agreed}→{objective.target} ", "bold")) + literal(
-        objective.text, one_line=True
-    )
+    return Content.assemble(
+        (f"L{scored.level} {agreed}→{objective.target} ", "bold")
+    ) + literal_content(objective.text, one_line=True)
 
 
 class ResultsScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,v", "back", "Back to voting", id="back"),
-        Binding("a", "objective_action", "Action for objective", id="objective-action"),
-        Binding("A", "actions", "Actions", id="actions"),
-        Binding("x", "export", "Export", id="export", tooltip="Action list or report to a file"),
-        Binding("c", "compare", "Compare", id="compare", tooltip="This team's sessions over time"),
+        Binding("escape,v", "back", "Back to voting", id="results.back"),
+        Binding("a", "objective_action", "Action for objective", id="results.objective-action"),
+        Binding("A", "actions", "Actions", id="results.actions"),
+        Binding(
+            "x", "export", "Export", id="results.export", tooltip="Action list or report to a file"
+        ),
+        Binding(
+            "c",
+            "compare",
+            "Compare",
+            id="results.compare",
+            tooltip="This team's sessions over time",
+        ),
         Binding(
             "m",
             "mark_complete",
             "Complete on/off",
-            id="mark-complete",
+            id="results.mark-complete",
             tooltip="The facilitator's mark: this workshop is finished (or not)",
         ),
     ]
@@ -121,7 +131,7 @@ class ResultsScreen(WorkshopScreen):
         mark = "  ✓ marked complete" if session.status == "complete" else "  in progress"
         self.query_one("#placed", Static).update(
             Content.assemble(("Level ", "bold"), (str(level.number), "bold"), " ")
-            + literal(level.title, one_line=True)
+            + literal_content(level.title, one_line=True)
             + Content.styled(mark, "dim")
         )
         self.query_one("#ladder", Static).update(ladder(model, score.standing))
@@ -151,7 +161,7 @@ class ResultsScreen(WorkshopScreen):
                 [Content.styled("Contested", "bold")]
                 + [
                     Content(f"{s.position + 1}. spread {s.stats.spread}  ")
-                    + literal(s.indicator.statement, one_line=True)
+                    + literal_content(s.indicator.statement, one_line=True)
                     for s in contested
                 ]
             )

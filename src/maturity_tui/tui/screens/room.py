@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -18,7 +17,7 @@ from textual.widgets.option_list import Option
 
 from maturity_tui.room.qr import qr_lines
 from maturity_tui.tui.big_code import big_code_lines, big_code_width
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import literal_content
 from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.voting import vote_count
 
@@ -35,12 +34,11 @@ SIDES = 4
 class RoomScreen(Screen[None]):
     """Shown while the room is open; escape goes back to voting, `j` closes the room."""
 
-    CSS_PATH = Path(__file__).parent.parent / "room.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back to voting", id="room-back"),
-        Binding("j", "close_room", "Close the room", id="room-close"),
-        Binding("x", "release", "Release a name", id="room-release"),
-        Binding("f1,question_mark", "app.keys", "Keys", id="keys-room"),
+        Binding("escape", "back", "Back to voting", id="room.back"),
+        Binding("j", "close_room", "Close the room", id="room.close"),
+        Binding("x", "release", "Release a name", id="room.release"),
+        Binding("f1,question_mark", "app.keys", "Keys", id="room.keys"),
     ]
 
     app: MaturityApp
@@ -155,14 +153,16 @@ class RoomScreen(Screen[None]):
 
 
 def names_line(title: str, names: list[str]) -> Content:
-    listed = Content(", ").join(literal(name, one_line=True) for name in names)
+    listed = Content(", ").join(literal_content(name, one_line=True) for name in names)
     return Content.assemble((f"{title}: ", "bold"), listed if names else "nobody")
 
 
 class ReleaseDialog(ModalScreen[str | None]):
     """Whose device to let go, so that the participant can join again from another one."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="release.cancel")
+    ]
 
     def __init__(self, names: list[str]) -> None:
         super().__init__()
@@ -173,7 +173,7 @@ class ReleaseDialog(ModalScreen[str | None]):
             yield Label("Release whose device? They can then join again.", classes="dialog-title")
             yield OptionList(
                 *(
-                    Option(literal(name, one_line=True), id=str(n))
+                    Option(literal_content(name, one_line=True), id=str(n))
                     for n, name in enumerate(self.names)
                 )
             )

@@ -16,7 +16,7 @@ from maturity_tui.domain import new_session, quarter_of
 from maturity_tui.domain.base import duplicates
 from maturity_tui.launch import SetupDraft, new_opening, split_names
 from maturity_tui.storage import ModelSource, builtin_models, free_session_id, local_models
-from maturity_tui.tui.text import clean, literal
+from maturity_tui.tui.text import clean, literal_content
 from maturity_tui.tui.widgets.form import field
 
 if TYPE_CHECKING:
@@ -26,8 +26,8 @@ if TYPE_CHECKING:
 
 class SetupScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Back", id="back"),
-        Binding("ctrl+n", "create", "Create", id="create"),
+        Binding("escape", "back", "Back", id="setup.back"),
+        Binding("ctrl+n", "create", "Create", id="setup.create"),
     ]
 
     app: MaturityApp
@@ -53,7 +53,7 @@ class SetupScreen(Screen[None]):
             with field("Model"):
                 yield Select(
                     [
-                        (literal(f"{s.model.name} ({s.origin})", one_line=True), n)
+                        (literal_content(f"{s.model.name} ({s.origin})", one_line=True), n)
                         for n, s in enumerate(self.sources)
                     ],
                     value=chosen,
@@ -63,7 +63,7 @@ class SetupScreen(Screen[None]):
                 )
             if problems:
                 yield Static(
-                    Content("\n").join(literal(str(p), one_line=True) for p in problems),
+                    Content("\n").join(literal_content(str(p), one_line=True) for p in problems),
                     classes="error",
                 )
             with field("Team"):

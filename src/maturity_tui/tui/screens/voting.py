@@ -14,7 +14,7 @@ from textual.widgets import Footer, Static
 from maturity_tui.scoring import agreed_rating
 from maturity_tui.tui.screens.dialogs import ConsensusDialog, JumpDialog, NotesDialog
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import literal_content
 from maturity_tui.tui.widgets.room_badge import RoomBadge
 from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.voting import ParticipantList, Tally, Timebox
@@ -26,25 +26,34 @@ AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 
 class VotingScreen(WorkshopScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(str(d), f"vote({d})", f"vote {d}", show=False) for d in DIGITS),
+        *(
+            Binding(str(d), f"vote({d})", f"vote {d}", show=False, id=f"voting.vote-{d}")
+            for d in DIGITS
+        ),
         # First in the footer: at 80 columns its right end is cut, and f1 lists every key.
-        Binding("f1,question_mark", "app.keys", "Keys", id="keys-voting"),
-        Binding("r", "reveal", "Reveal", id="reveal", tooltip="Show or hide the votes"),
-        Binding("backspace", "undo", "Undo", id="undo", tooltip="Take back the last vote"),
-        Binding("n,right", "next", "Next", id="next"),
-        Binding("p,left", "previous", "Prev", id="previous"),
-        Binding("c", "consensus", "Consensus", id="consensus"),
-        Binding("e", "notes", "Notes", id="notes"),
-        Binding("v", "results", "Results", id="results"),
-        Binding("a,A", "actions", "Actions", id="actions"),
-        Binding("g", "jump", "Go to", id="jump"),
-        Binding("k", "readings", "KPIs", id="readings", tooltip="This period's KPI readings"),
-        Binding("t", "timer", "Timer", id="timer", tooltip="Start or pause the timebox"),
-        Binding("j", "room", "Room", id="room", tooltip="Open the room: people vote from devices"),
-        Binding("R", "auto_reveal", "Auto-reveal", id="auto-reveal", tooltip=AUTO_REVEAL),
-        Binding("x", "not_applicable", "Not applicable on/off", id="not-applicable", show=False),
-        Binding("up", "pick(-1)", "Previous person", id="pick-up", show=False),
-        Binding("down", "pick(1)", "Next person", id="pick-down", show=False),
+        Binding("f1,question_mark", "app.keys", "Keys", id="voting.keys"),
+        Binding("r", "reveal", "Reveal", id="voting.reveal", tooltip="Show or hide the votes"),
+        Binding("backspace", "undo", "Undo", id="voting.undo", tooltip="Take back the last vote"),
+        Binding("n,right", "next", "Next", id="voting.next"),
+        Binding("p,left", "previous", "Prev", id="voting.previous"),
+        Binding("c", "consensus", "Consensus", id="voting.consensus"),
+        Binding("e", "notes", "Notes", id="voting.notes"),
+        Binding("v", "results", "Results", id="voting.results"),
+        Binding("a,A", "actions", "Actions", id="voting.actions"),
+        Binding("g", "jump", "Go to", id="voting.jump"),
+        Binding(
+            "k", "readings", "KPIs", id="voting.readings", tooltip="This period's KPI readings"
+        ),
+        Binding("t", "timer", "Timer", id="voting.timer", tooltip="Start or pause the timebox"),
+        Binding(
+            "j", "room", "Room", id="voting.room", tooltip="Open the room: people vote from devices"
+        ),
+        Binding("R", "auto_reveal", "Auto-reveal", id="voting.auto-reveal", tooltip=AUTO_REVEAL),
+        Binding(
+            "x", "not_applicable", "Not applicable on/off", id="voting.not-applicable", show=False
+        ),
+        Binding("up", "pick(-1)", "Previous person", id="voting.pick-up", show=False),
+        Binding("down", "pick(1)", "Next person", id="voting.pick-down", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -98,18 +107,19 @@ class VotingScreen(WorkshopScreen):
         where = Content.assemble(
             (f"Indicator {workshop.index + 1} of {len(workshop.indicators)}", "bold"),
             f" · Level {level.number} ",
-        ) + literal(level.title, one_line=True)
+        ) + literal_content(level.title, one_line=True)
         dimension = model.dimension_name(indicator.dimension)
         if dimension:
-            where += Content(" · ") + literal(dimension, one_line=True)
+            where += Content(" · ") + literal_content(dimension, one_line=True)
         self.query_one("#where", Static).update(where)
-        self.query_one("#statement", Static).update(literal(indicator.statement))
+        self.query_one("#statement", Static).update(literal_content(indicator.statement))
         guidance = self.query_one("#guidance", Static)
-        guidance.update(literal(indicator.guidance or ""))
+        guidance.update(literal_content(indicator.guidance or ""))
         guidance.display = bool(indicator.guidance)
         points = model.scale.points
         scale = Content(f"Vote 1-{len(points)}:  ") + Content("   ").join(
-            Content.assemble((str(n), "bold reverse"), " ") + literal(p.label, one_line=True)
+            Content.assemble((str(n), "bold reverse"), " ")
+            + literal_content(p.label, one_line=True)
             for n, p in enumerate(points, start=1)
         )
         self.query_one("#scale", Static).update(scale)
@@ -123,12 +133,12 @@ class VotingScreen(WorkshopScreen):
         if rating is not None and rating.consensus is not None:
             parts.append(
                 Content(f"consensus {rating.consensus} ")
-                + literal(scale.label(rating.consensus), one_line=True)
+                + literal_content(scale.label(rating.consensus), one_line=True)
             )
         elif self.workshop.revealed and (agreed := agreed_rating(rating)) is not None:
             parts.append(Content(f"agreed (median) {agreed}"))
         if rating is not None and rating.notes:
-            parts.append(Content("notes: ") + literal(rating.notes, one_line=True))
+            parts.append(Content("notes: ") + literal_content(rating.notes, one_line=True))
         line = Content(" · ").join(parts)
         if line != self._agreed_shown:
             self._agreed_shown = line

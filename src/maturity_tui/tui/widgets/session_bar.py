@@ -7,7 +7,7 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from maturity_tui.domain import Session
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import literal_content
 
 
 class SessionBar(Horizontal):
@@ -18,7 +18,9 @@ class SessionBar(Horizontal):
     def compose(self) -> ComposeResult:
         session = self.session
         yield Static(
-            literal(f"{session.team} · {session.period} · {session.model.name}", one_line=True),
+            literal_content(
+                f"{session.team} · {session.period} · {session.model.name}", one_line=True
+            ),
             id="session-name",
         )
         yield Static(id="save-state")
@@ -28,5 +30,5 @@ class SessionBar(Horizontal):
 
     def _show_save_state(self, state: str) -> None:
         shown = self.query_one("#save-state", Static)
-        shown.update(literal(state, one_line=True))
+        shown.update(literal_content(state, one_line=True))
         shown.set_class(state.startswith("NOT SAVED"), "-failed")

@@ -6,9 +6,8 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Label, Sparkline
 
-from maturity_tui.compare import ReadingTrend
-from maturity_tui.quarters import Direction, direction
-from maturity_tui.tui.text import literal
+from maturity_tui.compare import Direction, ReadingTrend, direction
+from maturity_tui.tui.text import literal_content
 
 DIRECTION_LABELS: dict[Direction, str] = {
     "better": "↑ better",
@@ -31,10 +30,10 @@ class SparklineRow(Horizontal):
     def compose(self) -> ComposeResult:
         metric = self.trend.metric
         unit = f" ({metric.unit})" if metric.unit else ""
-        yield Label(literal(metric.name + unit, one_line=True), classes="kpi-name")
+        yield Label(literal_content(metric.name + unit, one_line=True), classes="kpi-name")
         if metric.kind == "qualitative":
             newest = next((v for v in reversed(self.trend.values) if v is not None), None)
-            yield Label(literal(value_text(newest), one_line=True), classes="kpi-text")
+            yield Label(literal_content(value_text(newest), one_line=True), classes="kpi-text")
             return
         values = " · ".join(value_text(v) for v in self.trend.values)
         yield Label(values, classes="kpi-values", markup=False)

@@ -10,7 +10,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from maturity_tui.scoring import vote_stats
-from maturity_tui.tui.text import literal
+from maturity_tui.tui.text import literal_content
 from maturity_tui.workshop import Workshop
 
 DEFAULT_TIMEBOX_SECONDS = 180
@@ -90,7 +90,7 @@ class ParticipantList(Static):
         for name in workshop.session.participants:
             mark = "✓" if name in voted else "·"
             pointer = "▶ " if name == workshop.highlighted else "  "
-            line = Content(f"{pointer}{mark} ") + literal(name, one_line=True)
+            line = Content(f"{pointer}{mark} ") + literal_content(name, one_line=True)
             lines.append(line.stylize("reverse") if name == workshop.highlighted else line)
         # One line per participant: the height never changes, so no layout pass is needed.
         self.update(Content("\n").join(lines), layout=not self._shown_once)
@@ -119,7 +119,7 @@ class Tally(Static):
             return
         stats = vote_stats(votes, scale)
         most = max(stats.histogram.values(), default=0) or 1
-        labels = [literal(point.label, one_line=True) for point in scale.points]
+        labels = [literal_content(point.label, one_line=True) for point in scale.points]
         width = max(label.cell_length for label in labels)
         lines = [Content.assemble((count, "bold"), " · revealed")]
         longest = min(max(self.content_size.width - width - 10, BAR_WIDTH[0]), BAR_WIDTH[1])

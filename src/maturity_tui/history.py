@@ -1,21 +1,17 @@
-"""Work across quarters: a team's history, carried-over actions, next period, trash, readings."""
+"""A team's sessions over time: their order, the next period, and the open actions carried
+from one period into the next."""
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Protocol
 
-from maturity_tui.compare import IndicatorTrend
-from maturity_tui.domain import Action, Metric, Reading, Session, new_session, quarter_of
-from maturity_tui.domain.base import Number
-from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
-from maturity_tui.storage import SessionLock, free_session_id
-
-TRASH_DIR = ".trash"
+from maturity_tui.domain import Action, Session, new_session, quarter_of
+from maturity_tui.domain.session import ActionStatus
+from maturity_tui.storage import free_session_id
 
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _HALF = re.compile(r"^(\d{4})-H([12])$")
@@ -180,128 +176,3 @@ def duplicate_for_next_period(session: Session, folder: Path, now: datetime) -> 
     )
     carry_over(fresh, session)
     return fresh
-
-
-# --- Trash ----------------------------------------------------------------------------------
-
-
-def move_to_trash(path: Path, folder: Path) -> Path:
-    """Move a session file into `<folder>/.trash/`, never erasing anything; returns where."""
-    trash = folder / TRASH_DIR
-    trash.mkdir(exist_ok=True)
-    target, number = trash / path.name, 1
-    while target.exists():
-        number += 1
-        target = trash / f"{path.stem}-{number}{path.suffix}"
-    path.rename(target)
-    return target
-
-
-def trash_session(path: Path, folder: Path) -> Path:
-    """Move a session file to the trash, unless a live workshop has it open: that one's next
-    autosave would bring it back (storage.SessionLocked names the process)."""
-    with SessionLock(path):
-        return move_to_trash(path, folder)
-
-
-# --- Readings -------------------------------------------------------------------------------
-
-
-class ReadingError(ValueError):
-    """An entry that cannot be a reading of this metric; the message says why, for people."""
-
-
-def parse_number(text: str) -> Number | None:
-    """An int when integral ("32", "32.0"), else a float; None for anything not a finite number."""
-    try:
-        value = float(text.strip())
-    except ValueError:
-        return None
-    if not math.isfinite(value):
-        return None
-    # TOML integers are 64-bit: a huge integral value stays a float rather than break the file.
-    return int(value) if value.is_integer() and abs(value) < 2**63 else value
-
-
-def bounds_text(metric: Metric) -> str:
-    if metric.min is not None and metric.max is not None:
-        return f"between {metric.min} and {metric.max}"
-    if metric.min is not None:
-        return f"at least {metric.min}"
-    return f"at most {metric.max}"
-
-
-def reading_value(metric: Metric, text: str) -> Number | str:
-    """The value an entry stands for, or a ReadingError naming the metric and the problem."""
-    if metric.kind == "qualitative":
-        return text
-    value = parse_number(text)
-    if value is None:
-        raise ReadingError(f"{metric.name}: {text.strip()!r} is not a number")
-    if not metric.in_range(value):
-        raise ReadingError(f"{metric.name}: {value} is not {bounds_text(metric)}")
-    return value
-
-
-def set_reading(session: Session, metric_id: str, text: str, note: str = "") -> Reading | None:
-    """Record this period's value of a metric from what was typed; an empty entry clears it.
-
-    Qualitative text is kept exactly as typed. A recalibrated target already on the reading
-    stays. Returns the reading, or None when it was cleared.
-    """
-    metric = session.model.metric(metric_id)
-    if metric is None:
-        raise LookupError(f"the model has no metric {metric_id!r}")
-    current = session.reading(metric_id)
-    if not text.strip():
-        if current is not None:
-            session.readings.remove(current)
-        return None
-    reading = Reading(
-        metric=metric_id,
-        value=reading_value(metric, text),
-        target=current.target if current is not None else None,
-        note=note or None,
-    )
-    order = [m.id for m in session.model.metrics]
-    session.readings = sorted(
-        [r for r in session.readings if r.metric != metric_id] + [reading],
-        key=lambda r: order.index(r.metric),
-    )
-    return reading
-
-
-# --- Trends ---------------------------------------------------------------------------------
-
-Direction = Literal["better", "worse", "steady"]
-
-
-def direction(change: Number | None, better: Literal["higher", "lower"]) -> Direction | None:
-    """Whether a change is good news, judged by which way the metric's `better` points."""
-    if change is None:
-        return None
-    if change == 0:
-        return "steady"
-    return "better" if (change > 0) == (better == "higher") else "worse"
-
-
-def arrows(values: Sequence[Number | None]) -> list[str]:
-    """Per value, how it moved from the previous known value: "↑", "↓", "→", or "" (first/none)."""
-    marks, last = [], None
-    for value in values:
-        if value is None or last is None:
-            marks.append("")
-        else:
-            marks.append("↑" if value > last else "↓" if value < last else "→")
-        last = value if value is not None else last
-    return marks
-
-
-def movers(
-    trends: Iterable[IndicatorTrend], count: int
-) -> tuple[list[IndicatorTrend], list[IndicatorTrend]]:
-    """The biggest risers and fallers by delta, largest first; ties keep model order."""
-    listed = list(trends)
-    risers = sorted((t for t in listed if (t.delta or 0) > 0), key=lambda t: -(t.delta or 0))
-    fallers = sorted((t for t in listed if (t.delta or 0) < 0), key=lambda t: t.delta or 0)
-    return risers[:count], fallers[:count]
