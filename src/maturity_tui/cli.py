@@ -41,6 +41,9 @@ EXIT_INTERRUPTED = 130
 
 PROG = "maturity-tui"
 
+UTF8_BOM = "\ufeff"
+"""What `--bom` puts first: Excel on Windows reads a CSV as UTF-8 only after it."""
+
 Handler = Callable[[argparse.Namespace], int]
 
 
@@ -377,7 +380,7 @@ def add_report(commands: Commands) -> None:
     )
     parser.add_argument("session", metavar="SESSION.toml")
     _format_option(parser, REPORT)
-    _output_option(parser)
+    _output_option(parser, REPORT)
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -393,16 +396,24 @@ def _run_export(args: argparse.Namespace) -> int:
     return _deliver(args, render(ACTIONS, args.format, session), [source])
 
 
-def _output_option(parser: argparse.ArgumentParser) -> None:
+def _output_option(parser: argparse.ArgumentParser, subject: Subject[Any]) -> None:
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically); - or none: stdout"
     )
+    if any(name.startswith("csv") for name in format_names(subject)):
+        parser.add_argument(
+            "--bom",
+            action="store_true",
+            help="start CSV with a UTF-8 byte-order mark (for spreadsheets that need one)",
+        )
 
 
 def _deliver(args: argparse.Namespace, text: str, sources: Sequence[Path]) -> int:
     """The output on stdout, or written atomically to --output: never over a session."""
     from maturity_tui.storage import atomic_write
 
+    if getattr(args, "bom", False) and args.format.startswith("csv"):
+        text = UTF8_BOM + text
     if args.output in (None, "-"):
         write_stdout(text)
         return EXIT_OK
@@ -425,7 +436,7 @@ def add_export(commands: Commands) -> None:
     parser = _add_command(commands, "export", _run_export, "a session's action list")
     parser.add_argument("session", metavar="SESSION.toml")
     _format_option(parser, ACTIONS)
-    _output_option(parser)
+    _output_option(parser, ACTIONS)
 
 
 def _run_compare(args: argparse.Namespace) -> int:
@@ -441,7 +452,7 @@ def add_compare(commands: Commands) -> None:
     parser = _add_command(commands, "compare", _run_compare, "sessions side by side, oldest first")
     parser.add_argument("sessions", nargs="+", metavar="SESSION.toml")
     _format_option(parser, COMPARE)
-    _output_option(parser)
+    _output_option(parser, COMPARE)
 
 
 def _run_portfolio(args: argparse.Namespace) -> int:
@@ -460,7 +471,7 @@ def add_portfolio(commands: Commands) -> None:
     )
     parser.add_argument("--period", metavar="P", help="each team at its session of period P")
     _format_option(parser, PORTFOLIO)
-    _output_option(parser)
+    _output_option(parser, PORTFOLIO)
 
 
 def _run_schema(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ from maturity_tui.scoring import (
     Standing,
     score_session,
 )
+from maturity_tui.storage import slugify
 from maturity_tui.textsafe import csv_cell, json_text, markdown_text, one_line
 
 WIDTH = 80
@@ -506,6 +507,35 @@ def actions_csv(session: Session) -> str:
     return _csv([ACTION_CSV_COLUMNS, *rows])
 
 
+TRACKER_CSV_COLUMNS = ("Summary", "Description", "Assignee", "Due date", "Labels")
+"""What issue trackers' CSV imports map without editing (Jira, Linear, GitLab, YouTrack…)."""
+
+
+def actions_tracker_csv(session: Session) -> str:
+    """The open actions as issues to import: done and dropped ones are not work to track."""
+    labels = " ".join(
+        dict.fromkeys(["maturity", slugify(session.team, "team"), slugify(session.period, "")])
+    ).strip()
+    rows = [
+        [action.title, _tracker_description(session, action), action.owner, action.due, labels]
+        for action in session.actions
+        if action.status == "open"
+    ]
+    return _csv([TRACKER_CSV_COLUMNS, *rows])
+
+
+def _tracker_description(session: Session, action: Action) -> str:
+    lines = []
+    if action.indicator is not None:
+        indicator = session.model.indicator(action.indicator)
+        statement = f": {indicator.statement}" if indicator is not None else ""
+        lines.append(f"Indicator {action.indicator}{statement}")
+    lines.append(f"From the maturity workshop {session.id} ({session.team}, {session.period})")
+    if action.carried_from:
+        lines.append(f"Carried over from {action.carried_from}")
+    return "\n".join(lines)
+
+
 def actions_json(session: Session) -> str:
     return json_text(
         {
@@ -911,4 +941,35 @@ def portfolio_csv(portfolio: Portfolio) -> str:
         rows.append([*key, "level", "", team.level])
         rows += [[*key, "dimension", d, level] for d, level in team.dimension_levels.items()]
         rows.append([*key, "open_actions", "", team.open_actions])
+    return _csv(rows)
+
+
+def compare_long_csv(comparison: Comparison) -> str:
+    """Long (tidy): one value per session and measure, numbers alone in `value` (text readings
+    in `text`), so pandas and spreadsheets load it with a numeric column."""
+    rows: list[list[object]] = [
+        ["session", "team", "period", "started_at", "measure", "id", "name", "value", "text"]
+    ]
+    for n, column in enumerate(comparison.columns):
+        session, score = column.session, column.score
+        key = [session.id, session.team, session.period, _timestamp(session.started_at)]
+        rows.append([*key, "level", "", column.level_name, score.level, None])
+        rows.append([*key, "progress", "", "", score.progress, None])
+        rows += [
+            [*key, "dimension", d.id, d.name, d.levels[n], None] for d in comparison.dimensions
+        ]
+        rows += [
+            [*key, "indicator", t.id, t.indicator.statement, t.ratings[n], None]
+            for t in comparison.indicators
+        ]
+        for trend in comparison.readings:
+            value = trend.values[n]
+            text = value if isinstance(value, str) else None
+            rows.append(
+                [*key, "reading", trend.id, trend.metric.name, None if text else value, text]
+            )
+        rows += [
+            [*key, "actions", status, "", column.actions[status], None]
+            for status in ACTION_STATUSES
+        ]
     return _csv(rows)

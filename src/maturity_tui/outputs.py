@@ -62,8 +62,10 @@ class Output(Generic[Data]):
         return f"{self.subject.label} · {self.format.label}"
 
     def filename(self, stem: str) -> str:
-        """The default file name: `stem-subject.suffix`."""
-        return f"{stem}-{self.subject.name}{self.format.suffix}"
+        """The default file name: `stem-subject.suffix`, and `stem-subject-tracker.csv` for a
+        variant (`csv-tracker`), so that two formats never default to one file."""
+        variant = self.format.name.partition("-")[2]
+        return f"{stem}-{self.subject.name}{'-' + variant if variant else ''}{self.format.suffix}"
 
     def render(self, data: Data) -> str:
         module, _, function = self.renderer.partition(":")
@@ -76,6 +78,8 @@ MARKDOWN = Format("markdown", "Markdown", ".md")
 CSV = Format("csv", "CSV", ".csv")
 JSON = Format("json", "JSON", ".json")
 HTML = Format("html", "HTML", ".html")
+TRACKER_CSV = Format("csv-tracker", "CSV for issue trackers", ".csv")
+LONG_CSV = Format("csv-long", "CSV, long (one value a row)", ".csv")
 
 REPORT: Subject[Session] = Subject("report", "report", "Session report", default="text")
 ACTIONS: Subject[Session] = Subject("actions", "export", "Action list", default="markdown")
@@ -95,11 +99,13 @@ OUTPUTS: tuple[Output[Any], ...] = (
     Output(ACTIONS, CSV, f"{_EXPORT}:actions_csv"),
     Output(ACTIONS, MARKDOWN, f"{_EXPORT}:actions_markdown"),
     Output(ACTIONS, JSON, f"{_EXPORT}:actions_json"),
+    Output(ACTIONS, TRACKER_CSV, f"{_EXPORT}:actions_tracker_csv"),
     Output(COMPARE, TEXT, f"{_EXPORT}:compare_text", in_app=False),
     Output(COMPARE, MARKDOWN, f"{_EXPORT}:compare_markdown"),
     Output(COMPARE, CSV, f"{_EXPORT}:compare_csv"),
     Output(COMPARE, JSON, f"{_EXPORT}:compare_json"),
     Output(COMPARE, HTML, f"{_HTML}:render_compare"),
+    Output(COMPARE, LONG_CSV, f"{_EXPORT}:compare_long_csv"),
     Output(PORTFOLIO, TEXT, f"{_EXPORT}:portfolio_text", in_app=False),
     Output(PORTFOLIO, MARKDOWN, f"{_EXPORT}:portfolio_markdown"),
     Output(PORTFOLIO, CSV, f"{_EXPORT}:portfolio_csv"),

@@ -379,3 +379,31 @@ def test_portfolio_json_lists_each_team_at_its_latest_session(
 
 def test_portfolio_of_a_missing_folder_is_bad_input(run: Run, tmp_path: Path) -> None:
     assert "no-such" in refused(run("portfolio", "--sessions-dir", tmp_path / "no-such"))
+
+
+def test_tracker_csv_lists_the_open_actions_as_issues(run: Run, q4: Path) -> None:
+    header, *rows = csv.reader(io.StringIO(ok(run("export", q4, "--format", "csv-tracker"))))
+    assert header == ["Summary", "Description", "Assignee", "Due date", "Labels"]
+    assert [row[0] for row in rows] == ["'" + title for title in FORMULA_TITLES], "open only"
+    assert "apollo-2026-q4 (Apollo, 2026-Q4)" in rows[0][1]
+    assert rows[0][3] == "2027-01-31" and rows[0][4] == "maturity apollo 2026-q4"
+
+
+def test_bom_starts_csv_only_when_asked(run: Run, q3: Path, q4: Path, tmp_path: Path) -> None:
+    bom = "\ufeff".encode()
+    assert run("export", q4, "--format", "csv", "--bom").stdout.startswith(bom)
+    assert not run("export", q4, "--format", "csv").stdout.startswith(bom)
+    assert not run("export", q4, "--format", "json", "--bom").stdout.startswith(bom)
+    output = tmp_path / "long.csv"
+    ok(run("compare", q3, q4, "--format", "csv-long", "--bom", "-o", output))
+    assert output.read_bytes().startswith(bom + b"session,team,period")
+
+
+def test_long_compare_csv_has_one_numeric_value_a_row(run: Run, q3: Path, q4: Path) -> None:
+    out = ok(run("compare", q3, q4, "--format", "csv-long"))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    levels = [(r["session"], r["value"]) for r in rows if r["measure"] == "level"]
+    assert levels == [("apollo-2026-q3", "1"), ("apollo-2026-q4", "1")]
+    nps = [r["value"] for r in rows if r["measure"] == "reading" and r["id"] == "nps"]
+    assert nps == ["-12", "8"], "numbers stay numbers, negative ones too"
+    assert all(r["value"] == "" or float(r["value"]) == float(r["value"]) for r in rows)
