@@ -450,7 +450,7 @@ async def test_export_dialog_format_choice_changes_only_the_file_name(folder: Pa
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         app.screen.query_one("#export-path", Input).value = str(elsewhere / "x.csv")
-        path, _ = await write_export(pilot, 3)
+        path, _ = await write_export(pilot, 4)
     assert path == str(elsewhere / "apollo-2026-q4-report.md")
     assert app.results == [elsewhere / "apollo-2026-q4-report.md"]
 
@@ -459,7 +459,9 @@ SESSION_EXPORTS = [
     (0, "export", "csv"),
     (1, "export", "markdown"),
     (2, "export", "json"),
-    (3, "report", "markdown"),
+    (3, "export", "csv-tracker"),
+    (4, "report", "markdown"),
+    (5, "report", "html"),
 ]
 
 
@@ -484,7 +486,9 @@ async def test_session_exports_are_the_command_lines_bytes(
         assert [row[1] for row in rows[1:3]] == ['\'=HYPERLINK("http://x")', "'+1 [/] "]
 
 
-@pytest.mark.parametrize(("choice", "fmt"), [(0, "markdown"), (1, "csv"), (2, "json")])
+@pytest.mark.parametrize(
+    ("choice", "fmt"), [(0, "markdown"), (1, "csv"), (2, "json"), (3, "html"), (4, "csv-long")]
+)
 async def test_compare_exports_are_the_command_lines_bytes(
     folder: Path, choice: int, fmt: str
 ) -> None:
