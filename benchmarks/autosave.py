@@ -4,7 +4,8 @@ UI never waits for the disk.
 Usage: python benchmarks/autosave.py [--saves 100] [--keys 40] [--slow-fsync-ms 200]
 
 1. Without Textual, `--saves` times, median and worst against one 16 ms frame:
-   - UI side: `snapshot` (the session's `model_dump`) and `Saver.offer`, what a keystroke pays;
+   - UI side: a snapshot (`Saver.snapshots.take`: the ratings that changed since the last
+     one, here one vote each time, as a keystroke makes) and `Saver.offer`;
    - worker: validating the snapshot and dumping it as TOML, then the atomic write (temp
      file, fsync, rename, fsync of the folder); this runs in a thread, off the UI.
 2. The app (headless Pilot, 120x40) on that session with every fsync slowed to
@@ -32,7 +33,7 @@ from maturity_tui.domain import Session
 from maturity_tui.launch import Opening
 from maturity_tui.storage import load_session, session_path
 from maturity_tui.tui.app import MaturityApp
-from maturity_tui.tui.autosave import Saver, snapshot, write_snapshot
+from maturity_tui.tui.autosave import Saver
 
 FRAME_MS = 16.0
 
@@ -57,13 +58,17 @@ def measure_one_save(saves: int, folder: Path) -> dict[str, list[float]]:
     saver = Saver(path)
     times: dict[str, list[float]] = {"UI: snapshot + offer": [], "worker: validate + dump": []}
     times["worker: atomic write"] = []
+    voter = session.participants[0]
     for revision in range(saves):
+        rating = session.ratings[revision % len(session.ratings)]
+        assert isinstance(rating.votes, dict)
+        rating.votes[voter] = revision % 5 + 1  # a vote, as a keystroke casts it
         started = time.perf_counter()
-        data = snapshot(session)
+        data = saver.snapshots.take(session)
         saver.offer(data, revision)
         handed = time.perf_counter()
         saver.take()
-        text = storage.dumps_session(Session.model_validate(data))
+        text = storage.dumps_session_data(data)
         dumped = time.perf_counter()
         storage.atomic_write(path, text)
         written = time.perf_counter()
@@ -71,7 +76,7 @@ def measure_one_save(saves: int, folder: Path) -> dict[str, list[float]]:
         times["worker: validate + dump"].append((dumped - handed) * 1000)
         times["worker: atomic write"].append((written - dumped) * 1000)
     # The worker's whole path once more, as the app runs it, to check it writes what it should.
-    write_snapshot(snapshot(session), path)
+    storage.save_session_data(saver.snapshots.take(session), path)
     assert load_session(path) == session
     return times
 

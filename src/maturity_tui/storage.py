@@ -314,9 +314,16 @@ def validate_session(data: dict[str, Any], path: Path) -> Session:
     is reused validated, so the per-session work is its ratings, readings and actions. Its
     first sighting is validated as part of the session, so errors read exactly as ever.
     """
+    try:
+        return _validate_session(data)
+    except ValidationError as error:
+        raise LoadError(path, describe_errors(error)) from None
+
+
+def _validate_session(data: dict[str, Any]) -> Session:
     key = _model_key(data.get("model"))
     known = _VALIDATED_MODELS.get(key) if key is not None else None
-    session = validate_as(Session, data if known is None else {**data, "model": known}, path)
+    session = Session.model_validate(data if known is None else {**data, "model": known})
     if key is not None and known is None:
         with _VALIDATED_MODELS_LOCK:
             while len(_VALIDATED_MODELS) >= _VALIDATED_MODELS_KEPT:
@@ -336,8 +343,13 @@ def load_any(path: Path) -> MaturityModel | Session:
 
 def dumps_session(session: Session) -> str:
     """The session as TOML, validated again first: edits in memory skip validation."""
-    data = session.model_dump(mode="python", exclude_none=True)
-    Session.model_validate(data)
+    return dumps_session_data(session.model_dump(mode="python", exclude_none=True))
+
+
+def dumps_session_data(data: dict[str, Any]) -> str:
+    """A session's `model_dump(mode="python", exclude_none=True)` as TOML, validated first
+    (its model copy once per distinct copy, as on load); raises ValidationError."""
+    _validate_session(data)
     return tomli_w.dumps(data)
 
 
@@ -419,8 +431,14 @@ def atomic_write(path: Path, text: str) -> None:
 
 def save_session(session: Session, path: Path) -> None:
     """Write the session, unless the file would be one the reader refuses (over the limit)."""
+    save_session_data(session.model_dump(mode="python", exclude_none=True), path)
+
+
+def save_session_data(data: dict[str, Any], path: Path) -> None:
+    """Write a session's `model_dump(mode="python", exclude_none=True)` (an autosave's
+    snapshot), validated once on the way."""
     try:
-        text = dumps_session(session)
+        text = dumps_session_data(data)
     except ValidationError as error:
         raise SaveError("; ".join(describe_errors(error))) from None
     size = len(text.encode("utf-8"))

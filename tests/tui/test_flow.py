@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static
 from tuikit import build_session, make_app, model_with, settle
 
-from maturity_tui.domain import Session
 from maturity_tui.launch import NewWorkshop, prepare
 from maturity_tui.scoring import score_session
-from maturity_tui.storage import SaveError, load_session, save_session
+from maturity_tui.storage import SaveError, load_session, save_session_data
 from maturity_tui.tui import app as app_module
 from maturity_tui.tui import autosave
 from maturity_tui.tui.screens.actions import ActionsScreen
@@ -207,16 +207,16 @@ class FullDisk:
     def __init__(self) -> None:
         self.full = True
 
-    def __call__(self, session: Session, path: Path) -> None:
+    def __call__(self, data: dict[str, Any], path: Path) -> None:
         if self.full:
             raise SaveError(f"{path}: No space left on device")
-        save_session(session, path)
+        save_session_data(data, path)
 
 
 @pytest.fixture
 def full_disk(monkeypatch: pytest.MonkeyPatch) -> FullDisk:
     disk = FullDisk()
-    monkeypatch.setattr(autosave, "save_session", disk)
+    monkeypatch.setattr(autosave, "save_session_data", disk)
     return disk
 
 

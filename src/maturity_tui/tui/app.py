@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -128,6 +129,10 @@ class MaturityApp(App[int]):
         workshop.on_change.append(self._workshop_changed)
         self._autosave()
         self.push_screen(VotingScreen())
+        # The session and the screens live as long as the workshop: out of the collector's
+        # way once drawn, so its full collections (up to ~90 ms at 50 x 60, each one a key
+        # that missed its frame) walk only what keys allocate since.
+        self.call_after_refresh(gc.freeze)
         if opening.new:
             from maturity_tui.tui.screens.carryover import carry_over_and_review
 
@@ -150,11 +155,10 @@ class MaturityApp(App[int]):
 
     def _autosave(self) -> None:
         """Hand the newest state to the save worker; never waits for the disk."""
-        from maturity_tui.tui.autosave import snapshot
-
         assert self.workshop is not None and self.saver is not None
         self._offered_revision = self.workshop.revision
-        if self.saver.offer(snapshot(self.workshop.session), self.workshop.revision):
+        data = self.saver.snapshots.take(self.workshop.session)
+        if self.saver.offer(data, self.workshop.revision):
             self._save_worker()
 
     @work(thread=True, group="save", exit_on_error=False, name="Saving the session")

@@ -13,16 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from maturity_tui.domain import Session
-from maturity_tui.storage import (
-    FileIdentity,
-    SaveError,
-    describe_errors,
-    file_identity,
-    save_session,
-)
+from maturity_tui.domain import Rating, Session
+from maturity_tui.storage import FileIdentity, SaveError, file_identity, save_session_data
 
 Snapshot = dict[str, Any]
 
@@ -32,12 +24,41 @@ def snapshot(session: Session) -> Snapshot:
     return session.model_dump(mode="python", exclude_none=True)
 
 
-def write_snapshot(data: Snapshot, path: Path) -> None:
-    try:
-        session = Session.model_validate(data)
-    except ValidationError as error:
-        raise SaveError("; ".join(describe_errors(error))) from None
-    save_session(session, path)
+class Snapshots:
+    """Snapshots equal to `snapshot(session)` that share the parts not changed since the last.
+
+    A vote changes one rating, but dumping the whole session (every vote, the model copy)
+    took 3 ms at 50 x 60 and 10 ms at 50 x 200, on the UI thread at every key. Here the
+    model copy is dumped once (it never changes during a workshop) and a rating only when
+    it differs from its last dump. Sharing is safe: a snapshot is only ever read once taken.
+    """
+
+    def __init__(self) -> None:
+        self._model: object = None
+        self._model_dump: Snapshot = {}
+        self._ratings: dict[str, Snapshot] = {}
+
+    def take(self, session: Session) -> Snapshot:
+        rest = session.model_dump(mode="python", exclude_none=True, exclude=_SHARED)
+        if session.model is not self._model:
+            self._model = session.model
+            self._model_dump = session.model.model_dump(mode="python", exclude_none=True)
+        ratings = [self._rating(rating) for rating in session.ratings]
+        self._ratings = {dumped["indicator"]: dumped for dumped in ratings}
+        rest["model"], rest["ratings"] = self._model_dump, ratings
+        # In the fields' order, as model_dump has them: the saved file's order of keys.
+        return {name: rest[name] for name in Session.model_fields if name in rest}
+
+    def _rating(self, rating: Rating) -> Snapshot:
+        last = self._ratings.get(rating.indicator)
+        # A rating's fields are plain values (text, numbers, a dict or list of votes), so its
+        # dump is its non-None fields: equal to the last dump means unchanged.
+        if last is not None and last == {k: v for k, v in rating.__dict__.items() if v is not None}:
+            return last
+        return rating.model_dump(mode="python", exclude_none=True)
+
+
+_SHARED = {"model", "ratings"}
 
 
 class Saver:
@@ -45,6 +66,8 @@ class Saver:
 
     def __init__(self, path: Path, read_as: FileIdentity | None = None) -> None:
         self.path = path
+        self.snapshots = Snapshots()
+        """Where the UI thread takes the snapshots it offers (cheaply, sharing old parts)."""
         self._lock = threading.Lock()
         self._pending: tuple[Snapshot, int] | None = None
         self._running = False
@@ -104,7 +127,8 @@ class Saver:
             data, revision = pending
             try:
                 self._check_not_replaced()
-                write_snapshot(data, self.path)
+                # Validated once, on the way to TOML (no Session built first to save).
+                save_session_data(data, self.path)
             except Exception:
                 # Any failure, not only SaveError: the data stays queued for the retry.
                 self.give_back(pending)
