@@ -1,13 +1,31 @@
-"""Every test's app and command line keep the library's index in a temp folder, never in the
-user's own cache folder (subprocesses inherit the variable)."""
+"""Every test, and every process a test starts, sees empty per-user folders of its own.
+
+The app keeps sessions, models and its config in the user's folders (platformdirs) and the
+library's index in the user's cache: a test run must neither read a developer's real config
+nor write into their library or cache (subprocesses inherit the variables).
+"""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 from maturity_tui.library_index import CACHE_ENV
+from maturity_tui.places import CONFIG_ENV, ENVIRONMENT, MODELS_ENV
+
+_USER_FOLDERS = tempfile.mkdtemp(prefix="maturity-tui-test-user-")
+
+
+def pytest_configure() -> None:
+    for variable in (*ENVIRONMENT.values(), MODELS_ENV, CONFIG_ENV):
+        os.environ.pop(variable, None)
+    # platformdirs follows these on Linux; the config path is given outright for every OS.
+    os.environ["XDG_DATA_HOME"] = os.path.join(_USER_FOLDERS, "data")
+    os.environ["XDG_CONFIG_HOME"] = os.path.join(_USER_FOLDERS, "config")
+    os.environ[CONFIG_ENV] = os.path.join(_USER_FOLDERS, "config", "maturity-tui", "config.toml")
 
 
 @pytest.fixture(autouse=True)

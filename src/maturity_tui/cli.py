@@ -30,6 +30,7 @@ from maturity_tui.outputs import (
 if TYPE_CHECKING:
     from maturity_tui.domain import Session
     from maturity_tui.launch import NewWorkshop, RoomOptions
+    from maturity_tui.places import Resolved
     from maturity_tui.storage import LoadError
 
     Commands = argparse._SubParsersAction[argparse.ArgumentParser]
@@ -87,6 +88,15 @@ def _common_options() -> argparse.ArgumentParser:
     return common
 
 
+def _add_app_settings(parser: argparse.ArgumentParser, default: Any) -> None:
+    """The app's settings a flag can override (flag > environment > config > default)."""
+    parser.add_argument("--theme", default=default, help="the app's colour theme")
+    parser.add_argument(
+        "--timebox", type=int, metavar="SECONDS", default=default, help="time per indicator"
+    )
+    parser.add_argument("--facilitator", metavar="NAME", default=default, help="who facilitates")
+
+
 def _add_command(
     commands: Commands, name: str, handler: Handler, summary: str
 ) -> argparse.ArgumentParser:
@@ -97,10 +107,30 @@ def _add_command(
     return parser
 
 
-def _folder(args: argparse.Namespace) -> Path:
-    from maturity_tui.storage import sessions_dir
+def _resolved(args: argparse.Namespace) -> Resolved:
+    """The settings in force for this run: flags, then environment, config file, defaults."""
+    from maturity_tui.places import resolve
 
-    return sessions_dir(args.sessions_dir)
+    if getattr(args, "resolved", None) is None:
+        args.resolved = resolve(
+            {
+                "sessions_dir": args.sessions_dir,
+                "theme": getattr(args, "theme", None),
+                "timebox_seconds": getattr(args, "timebox", None),
+                "facilitator": getattr(args, "facilitator", None),
+                "default_model": getattr(args, "model", None),
+                "room.host": getattr(args, "host", None),
+                "room.port": getattr(args, "port", None),
+            }
+        )
+    resolved: Resolved = args.resolved
+    return resolved
+
+
+def _folder(args: argparse.Namespace) -> Path:
+    from maturity_tui.places import sessions_folder
+
+    return sessions_folder(_resolved(args).settings)
 
 
 def session_file(name: str, folder: Path) -> Path:
@@ -244,6 +274,9 @@ def _room(args: argparse.Namespace) -> RoomOptions | None:
                 f"and its key ({why})"
             ) from None
     options["behind_proxy"] = bool(args.behind_proxy)
+    # Where the room listens: a flag, else the environment, else the config file.
+    room = _resolved(args).settings.room
+    options["host"], options["port"] = room.host, room.port
     return RoomOptions(**options)
 
 
@@ -275,7 +308,7 @@ def run_app(
         return EXIT_BAD_INPUT
     from maturity_tui.tui.app import run
 
-    return run(folder, opening, room)
+    return run(folder, opening, room, _resolved(args).settings)
 
 
 def _run_home(args: argparse.Namespace) -> int:
@@ -288,7 +321,14 @@ def _run_new(args: argparse.Namespace) -> int:
     if args.voting == "anonymous" and args.participants:
         raise BadInput("anonymous voting takes no --participants: votes are not named")
     # Without a team (or named participants) the app opens its setup screen, filled in.
-    new = NewWorkshop(args.model, args.team, args.participants or [], args.voting or "named")
+    settings = _resolved(args).settings
+    new = NewWorkshop(
+        settings.default_model,
+        args.team,
+        args.participants or [],
+        args.voting or "named",
+        facilitator=settings.facilitator,
+    )
     return run_app(args, new=new, room=_room(args))
 
 
@@ -300,18 +340,20 @@ def _run_open(args: argparse.Namespace) -> int:
 def add_new(commands: Commands) -> None:
     parser = _add_command(commands, "new", _run_new, "start a new workshop in the app")
     parser.add_argument(
-        "--model", default="customer-engagement", metavar="ID|FILE", help="model id or file"
+        "--model", metavar="ID|FILE", help="model id or file (default: customer-engagement)"
     )
     parser.add_argument("--team", help="the team assessed")
     parser.add_argument("--participants", type=_participants, metavar="A,B,C")
     parser.add_argument("--voting", choices=["named", "anonymous"])
     _add_room_options(parser)
+    _add_app_settings(parser, argparse.SUPPRESS)
 
 
 def add_open(commands: Commands) -> None:
     parser = _add_command(commands, "open", _run_open, "resume a workshop in the app")
     parser.add_argument("session", metavar="SESSION.toml")
     _add_room_options(parser)
+    _add_app_settings(parser, argparse.SUPPRESS)
 
 
 # --- Scriptable commands --------------------------------------------------------------------
@@ -502,6 +544,110 @@ def add_join(commands: Commands) -> None:
     parser.add_argument("--name", help="your name in named voting (else picked from a list)")
 
 
+# --- Where things are, settings, the demo, completion ----------------------------------------
+
+
+def where_lines(args: argparse.Namespace) -> list[str]:
+    """The folders and file in use, and why: what `--where` prints."""
+    from maturity_tui.places import (
+        MODELS_ENV,
+        config_file,
+        default_folder_origin,
+        models_folder,
+        sessions_folder,
+    )
+
+    resolved = _resolved(args)
+    sessions, models, config = sessions_folder(resolved.settings), models_folder(), config_file()
+    sessions_origin = resolved.origins["sessions_dir"]
+    if sessions_origin == "default":
+        sessions_origin = default_folder_origin(sessions)
+    models_origin = default_folder_origin(models)
+    if os.environ.get(MODELS_ENV):
+        models_origin = f"${MODELS_ENV}"
+    rows = [
+        ("sessions", sessions, sessions_origin),
+        ("models", models, models_origin),
+        ("config", config, "exists" if config.exists() else "not written yet"),
+    ]
+    return [f"{name}: {path} ({why})" for name, path, why in rows]
+
+
+def _run_where(args: argparse.Namespace) -> int:
+    from maturity_tui.textsafe import one_line
+
+    write_stdout("".join(one_line(line) + "\n" for line in where_lines(args)))
+    return EXIT_OK
+
+
+def _run_config(args: argparse.Namespace) -> int:
+    from maturity_tui.places import config_file, set_setting
+    from maturity_tui.textsafe import one_line
+
+    if args.action in ("set", "unset"):
+        if args.key is None or (args.action == "set") != (args.value is not None):
+            raise BadInput("use: config set KEY VALUE, or config unset KEY")
+        path = set_setting(args.key, args.value if args.action == "set" else None)
+        write_stdout(f"{one_line(str(path))}: {args.action} {one_line(args.key)}\n")
+        return EXIT_OK
+    if args.action == "path":
+        write_stdout(f"{one_line(str(config_file()))}\n")
+        return EXIT_OK
+    resolved = _resolved(args)
+    data = resolved.settings.model_dump()
+    lines = [f"# {one_line(str(config_file()))}"]
+    for key, origin in resolved.origins.items():
+        value: Any = data
+        for part in key.split("."):
+            value = value[part]
+        shown = "(not set)" if value is None else repr(value)
+        lines.append(f"{key} = {one_line(shown)}  # {one_line(origin)}")
+    write_stdout("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def add_config(commands: Commands) -> None:
+    summary = "show the settings in force and where each comes from, or change the config file"
+    parser = _add_command(commands, "config", _run_config, summary)
+    parser.add_argument("action", nargs="?", choices=["show", "set", "unset", "path"])
+    parser.add_argument("key", nargs="?", help="sessions_dir, theme, room.port, keymap.ID …")
+    parser.add_argument("value", nargs="?")
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    from maturity_tui.places import copy_demo
+    from maturity_tui.textsafe import one_line
+
+    folder = Path(args.folder)
+    copied, kept = copy_demo(folder)
+    lines = [f"copied {one_line(str(path))}" for path in copied]
+    lines += [f"kept {one_line(str(path))} (already there)" for path in kept]
+    lines.append(f"try it: maturity-tui --sessions-dir {one_line(str(folder))}")
+    write_stdout("\n".join(lines) + "\n")
+    return EXIT_OK
+
+
+def add_demo(commands: Commands) -> None:
+    parser = _add_command(
+        commands, "demo", _run_demo, "copy the demo history (four quarters of one team) to try"
+    )
+    parser.add_argument("folder", nargs="?", default="sessions", metavar="FOLDER")
+
+
+def _run_completion(args: argparse.Namespace) -> int:
+    from argcomplete.shell_integration import shellcode
+
+    write_stdout(shellcode([PROG], shell=args.shell))
+    return EXIT_OK
+
+
+def add_completion(commands: Commands) -> None:
+    parser = _add_command(
+        commands, "completion", _run_completion, "the shell completion script (see the README)"
+    )
+    parser.add_argument("shell", choices=["bash", "zsh", "fish"])
+
+
 SUBCOMMANDS: list[Callable[[Commands], None]] = [
     add_new,
     add_open,
@@ -513,6 +659,9 @@ SUBCOMMANDS: list[Callable[[Commands], None]] = [
     add_portfolio,
     add_schema,
     add_join,
+    add_config,
+    add_demo,
+    add_completion,
 ]
 """Each registers one subcommand; a new one is a function that adds its parser and handler."""
 
@@ -524,15 +673,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Run live maturity workshops in the terminal. With no command: the app.",
-        epilog="Exit codes: 0 ok, 2 bad input, 1 any other failure.",
+        epilog="`maturity-tui --where` shows the folders in use. "
+        "Exit codes: 0 ok, 2 bad input, 1 any other failure.",
     )
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument(
+        "--where", action="store_true", help="show the sessions and models folders and the config"
+    )
     parser.add_argument(
         "--sessions-dir",
         metavar="DIR",
         default=None,
-        help="the sessions folder (default: $MATURITY_TUI_SESSIONS, else ./sessions)",
+        help="the sessions folder (default: $MATURITY_TUI_SESSIONS, the config's sessions_dir, "
+        "./sessions when here, else the user's data folder)",
     )
+    _add_app_settings(parser, None)
     parser.set_defaults(handler=_run_home)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
     for add in SUBCOMMANDS:
@@ -542,9 +697,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    if "_ARGCOMPLETE" in os.environ:  # the shell asks for completions, then we exit
+        import argcomplete
+
+        argcomplete.autocomplete(parser)
     args = parser.parse_args(argv)
     try:
-        handler: Handler = args.handler
+        handler: Handler = _run_where if args.where else args.handler
         return handler(args)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
@@ -561,12 +720,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def describe(error: Exception) -> tuple[int, list[str]]:
     """The exit code for an error, and its message as lines (one per problem)."""
+    from maturity_tui.places import ConfigError
     from maturity_tui.storage import LoadError
 
     if isinstance(error, LoadError):
         return EXIT_BAD_INPUT, error.lines()
     if isinstance(error, LoadErrors):
         return EXIT_BAD_INPUT, [line for each in error.errors for line in each.lines()]
+    if isinstance(error, ConfigError):
+        return EXIT_BAD_INPUT, str(error).splitlines()
     if isinstance(error, BadInput | LookupError | ValueError):
         return EXIT_BAD_INPUT, [f"{PROG}: {error}"]
     if isinstance(error, OSError) and error.filename:

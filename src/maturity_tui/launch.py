@@ -44,6 +44,7 @@ class NewWorkshop:
     participants: list[str] = field(default_factory=list)
     voting: Voting = "named"
     period: str | None = None
+    facilitator: str | None = None
     """None: the quarter it starts in."""
 
 
@@ -119,6 +120,7 @@ def prepare(
         participants=list(new.participants) if new.voting == "named" else None,
         voting=new.voting,
         period=new.period,
+        facilitator=new.facilitator,
         now=now,
     )
     return locked(new_opening(session, sessions_dir))

@@ -36,9 +36,6 @@ from maturity_tui.domain.base import NON_BLANK_PATTERN, SLUG_MAX_LENGTH, SLUG_PA
 MAX_FILE_BYTES = 4 * 1024 * 1024
 """A 50-person, 60-indicator session is about 32 KB; anything this big is not ours."""
 
-SESSIONS_ENV = "MATURITY_TUI_SESSIONS"
-DEFAULT_SESSIONS_DIR = Path("sessions")
-LOCAL_MODELS_DIR = Path("models")
 
 Loaded = TypeVar("Loaded", bound=BaseModel)
 
@@ -636,10 +633,6 @@ def free_session_id(folder: Path, team: str, period: str) -> str:
     return candidate
 
 
-def sessions_dir(explicit: str | None = None) -> Path:
-    return Path(explicit or os.environ.get(SESSIONS_ENV) or DEFAULT_SESSIONS_DIR)
-
-
 @dataclass(frozen=True, slots=True)
 class SessionEntry:
     """A file in the sessions folder: the session, or why it could not be loaded."""
@@ -677,7 +670,11 @@ def builtin_models() -> list[ModelSource]:
     return sources
 
 
-def local_models(folder: Path = LOCAL_MODELS_DIR) -> tuple[list[ModelSource], list[LoadError]]:
+def local_models(folder: Path | None = None) -> tuple[list[ModelSource], list[LoadError]]:
+    """The models in `folder`, by default the models folder in use (places.models_folder)."""
+    from maturity_tui.places import models_folder
+
+    folder = folder or models_folder()
     sources, errors = [], []
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else []:
         try:

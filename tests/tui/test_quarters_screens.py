@@ -22,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, RadioSet, Static
 from tuikit import fixed_now, make_app, settle
 
+import maturity_tui
 from maturity_tui.domain import Session, new_session
 from maturity_tui.history import carry_over, duplicate_for_next_period, team_history
 from maturity_tui.launch import NewWorkshop, prepare
@@ -37,7 +38,7 @@ from maturity_tui.tui.screens.results import ResultsScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
 
-DEMO = Path(__file__).parents[2] / "sessions"
+DEMO = Path(maturity_tui.__file__).parent / "demo"
 NEXT_QUARTER = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
 HOSTILE = "[/] [bold]loud[/bold] \x1b[31mred"
 

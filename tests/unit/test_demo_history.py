@@ -1,4 +1,5 @@
-"""The demo history in sessions/ loads, and tells the quarter-over-quarter story it is meant to."""
+"""The demo history (package data, `maturity-tui demo`) loads, and tells the
+quarter-over-quarter story it is meant to."""
 
 from __future__ import annotations
 
@@ -7,11 +8,12 @@ from pathlib import Path
 
 import pytest
 
+import maturity_tui
 from maturity_tui import storage
 from maturity_tui.domain import Session
 from maturity_tui.scoring import agreed_rating, score_session
 
-SESSIONS = Path(__file__).resolve().parents[2] / "sessions"
+SESSIONS = Path(maturity_tui.__file__).parent / "demo"
 QUARTERS = [f"apollo-2026-q{n}" for n in range(1, 5)]
 
 

@@ -315,16 +315,6 @@ def test_free_session_id_numbers_taken_names(tmp_path: Path) -> None:
     assert storage.free_session_id(tmp_path, "Apollo", "2026-Q4") == "apollo-2026-q4-3"
 
 
-def test_sessions_dir_prefers_the_option_then_the_environment(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setenv(storage.SESSIONS_ENV, "/from/env")
-    assert storage.sessions_dir("given") == Path("given")
-    assert storage.sessions_dir() == Path("/from/env")
-    monkeypatch.delenv(storage.SESSIONS_ENV)
-    assert storage.sessions_dir() == Path("sessions")
-
-
 def test_the_library_lists_sessions_and_errors_but_not_locks_or_temp_files(
     saved: Path, tmp_path: Path
 ) -> None:

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
+from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
 from maturity_tui.launch import Opening, RoomOptions, SetupDraft
@@ -21,6 +22,7 @@ from maturity_tui.tui.room_control import RoomControl
 
 if TYPE_CHECKING:
     # The domain, storage and workshop load after the first paint (app start budget).
+    from maturity_tui.places import Settings
     from maturity_tui.storage import SessionLock
     from maturity_tui.tui.autosave import Saver
     from maturity_tui.workshop import Workshop
@@ -75,9 +77,13 @@ class MaturityApp(App[int]):
         opening: Opening | SetupDraft | None = None,
         room: RoomOptions | None = None,
         now: Callable[[], datetime] | None = None,
+        settings: Settings | None = None,
     ) -> None:
+        from maturity_tui.places import Settings
+
         super().__init__()
         self.sessions_dir = sessions_dir
+        self.settings = settings or Settings()
         self.opening = opening
         self.room = room
         self.now = now or (lambda: datetime.now(UTC))
@@ -97,12 +103,34 @@ class MaturityApp(App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
+        self.set_keymap(self.settings.keymap)
+        if self.settings.theme in self.available_themes:
+            self.theme = self.settings.theme
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
         if isinstance(self.opening, SetupDraft):
             from maturity_tui.tui.screens.setup import SetupScreen
 
             self.push_screen(SetupScreen(self.opening))
         elif self.opening is not None:
             self.open_workshop(self.opening)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        """A theme picked in the palette is the next start's theme too."""
+        if theme.name != self.settings.theme:
+            self.settings.theme = theme.name
+            self._remember_theme(theme.name)
+
+    @work(thread=True, group="config", exit_on_error=False)
+    def _remember_theme(self, theme: str) -> None:
+        from maturity_tui.places import ConfigError, remember_theme
+        from maturity_tui.storage import LoadError
+
+        try:
+            remember_theme(theme)
+        except (ConfigError, LoadError, OSError) as error:
+            self.call_from_thread(
+                self.notify, f"Theme not remembered: {error}", severity="warning", markup=False
+            )
 
     # --- The open session -------------------------------------------------------------
 
@@ -278,9 +306,14 @@ class MaturityApp(App[int]):
             yield from commands()
 
 
-def run(sessions_dir: Path, opening: Opening | SetupDraft | None, room: RoomOptions | None) -> int:
+def run(
+    sessions_dir: Path,
+    opening: Opening | SetupDraft | None,
+    room: RoomOptions | None,
+    settings: Settings | None = None,
+) -> int:
     """The `maturity-tui` app on what the command line prepared (and locked)."""
-    app = MaturityApp(sessions_dir=sessions_dir, opening=opening, room=room)
+    app = MaturityApp(sessions_dir=sessions_dir, opening=opening, room=room, settings=settings)
     try:
         app.run()
     finally:

@@ -74,7 +74,12 @@ class SetupScreen(Screen[None]):
             with field("Title"):
                 yield Input(placeholder="optional", id="title", compact=True)
             with field("Facilitator"):
-                yield Input(placeholder="optional", id="facilitator", compact=True)
+                yield Input(
+                    self.app.settings.facilitator or "",
+                    placeholder="optional",
+                    id="facilitator",
+                    compact=True,
+                )
             with field("Period"):
                 yield Input(quarter_of(now), id="period", compact=True)
             yield Static(id="period-error", classes="error")

@@ -61,7 +61,7 @@ class VotingScreen(WorkshopScreen):
         with Horizontal(id="where-bar"):
             yield Static(id="where")
             yield RoomBadge(id="room-badge")
-            yield Timebox(id="timebox")
+            yield Timebox(self.app.settings.timebox_seconds, id="timebox")
         yield Static(id="statement")
         yield Static(id="guidance")
         yield Static(id="scale")

@@ -9,11 +9,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from maturity_tui.places import DEFAULT_TIMEBOX_SECONDS
 from maturity_tui.scoring import vote_stats
 from maturity_tui.tui.text import literal_content
 from maturity_tui.workshop import Workshop
 
-DEFAULT_TIMEBOX_SECONDS = 180
 BAR_WIDTH = (12, 60)
 """The histogram's longest bar: at least, and at most, this many cells."""
 
