@@ -1,7 +1,7 @@
 """The voting page in headless Chromium: two devices join, vote by click and key, see the reveal.
-
-It runs in CI (which installs Debian's chromium): a missing browser fails the test, it never
-skips. The phone-size screenshot is kept in tests/room/artifacts/ for a person to look at.
+Chromium is found or installed (browser.py); without it the tests skip with one line saying
+how to enable them, except under CI=true, where they fail. The phone-size screenshot is kept
+in tests/room/artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from browser import chromium_path
 from roomkit import CODE, make_session, run_async, serve
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).parent / "artifacts"
 HOSTILE_NAME = "<img src=x onerror=alert('name')>"
 HOSTILE_STATEMENT = "<script>alert('statement')</script><b>We</b> listen & <i>act</i>"
@@ -41,13 +41,12 @@ except ImportError:  # pragma: no cover - the test extra installs it
 async def chromium() -> AsyncIterator[BrowserContext]:
     if async_playwright is None:
         pytest.fail("playwright is missing: pip install '.[test]'")
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium chromium-driver")
+    executable = chromium_path()
     profile = tempfile.mkdtemp(prefix="room-browser-")
     try:
         async with async_playwright() as driver:
             context = await driver.chromium.launch_persistent_context(
-                profile, executable_path=str(CHROMIUM), headless=True, args=FLAGS
+                profile, executable_path=str(executable), headless=True, args=FLAGS
             )
             try:
                 yield context
