@@ -31,7 +31,7 @@ def app_with(folder: Path, settings: Settings) -> MaturityApp:
 
 
 async def test_timebox_theme_and_keymap_come_from_the_settings(folder: Path, config: Path) -> None:
-    settings = Settings(timebox_seconds=90, theme="nord", keymap={"timer": "T"})
+    settings = Settings(timebox_seconds=90, theme="nord", keymap={"voting.timer": "T"})
     app = app_with(folder, settings)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -73,12 +73,12 @@ def test_the_sessions_folder_follows_the_same_order(
 
 def test_config_set_writes_toml_that_reads_back_and_unset_removes(config: Path) -> None:
     set_setting("room.port", "9000")
-    set_setting("keymap.timer", "T")
+    set_setting("keymap.voting.timer", "T")
     set_setting("theme", "nord")
     written = storage.read_toml(config)
-    assert written == {"theme": "nord", "keymap": {"timer": "T"}, "room": {"port": 9000}}
+    assert written == {"theme": "nord", "keymap": {"voting.timer": "T"}, "room": {"port": 9000}}
     set_setting("theme", None)
-    set_setting("keymap.timer", None)
+    set_setting("keymap.voting.timer", None)
     assert resolve().settings == Settings(room={"port": 9000})  # type: ignore[arg-type]
     assert b"\r\n" not in config.read_bytes()
 
