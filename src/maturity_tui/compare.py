@@ -92,6 +92,33 @@ class Comparison:
         """The teams compared, each once, in order of first appearance."""
         return list(dict.fromkeys(column.session.team for column in self.columns))
 
+    @property
+    def scales(self) -> list[Scale]:
+        """The vote scales (their values) of the sessions, each once, oldest first."""
+        return list(dict.fromkeys(scale_of(column.session) for column in self.columns))
+
+    @property
+    def scale_changed(self) -> bool:
+        """Ratings on 0..3 and on 1..5 are different numbers: no delta spans the change."""
+        return len(self.scales) > 1
+
+
+Scale = tuple[int, ...]
+
+
+def scale_of(session: Session) -> Scale:
+    return tuple(session.model.scale.values)
+
+
+def rating_delta(ratings: Iterable[int | None], scales: Iterable[Scale]) -> int | None:
+    """Last minus first known rating, when both were given on the same scale."""
+    known = [
+        (rating, scale) for rating, scale in zip(ratings, scales, strict=True) if rating is not None
+    ]
+    if len(known) < 2 or known[0][1] != known[-1][1]:
+        return None
+    return known[-1][0] - known[0][0]
+
 
 def delta(values: Iterable[Value | None]) -> Value | None:
     """Last minus first known value; None with fewer than two, where nothing moved yet."""
@@ -157,8 +184,9 @@ def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
             latest[score.id] = score.indicator
             _row(ratings, score.id, width)[n] = score.agreed if score.applicable else None
             _row(applicable, score.id, width)[n] = score.applicable
+    scales = [scale_of(column.session) for column in columns]
     return tuple(
-        IndicatorTrend(latest[key], tuple(row), tuple(applicable[key]), delta(row))
+        IndicatorTrend(latest[key], tuple(row), tuple(applicable[key]), rating_delta(row, scales))
         for key, row in ratings.items()
     )
 

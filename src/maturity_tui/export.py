@@ -22,6 +22,7 @@ from maturity_tui.compare import (
     Comparison,
     ReadingTrend,
     action_counts,
+    scale_of,
 )
 from maturity_tui.domain import Action, MaturityModel, Metric, Session
 from maturity_tui.domain.base import Number
@@ -556,6 +557,7 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
     return {
         **output_header("maturity-compare"),
         "teams": comparison.teams,
+        "scale_changed": comparison.scale_changed,
         "sessions": [_column_data(column) for column in comparison.columns],
         "indicators": [
             {
@@ -581,6 +583,7 @@ def _column_data(column: Column) -> dict[str, Any]:
         "period": session.period,
         "started_at": _timestamp(session.started_at),
         "model": {"id": session.model.id, "version": session.model.version},
+        "scale": session.model.scale.values,
         "level": score.level,
         "level_name": column.level_name,
         "next_level": score.next_level,
@@ -670,9 +673,27 @@ def _qualitative(comparison: Comparison) -> list[tuple[ReadingTrend, list[tuple[
     ]
 
 
+def scale_change_note(comparison: Comparison) -> str | None:
+    """What to say when the sessions were rated on different scales; None when they were not."""
+    if not comparison.scale_changed:
+        return None
+    first_use: dict[tuple[int, ...], str] = {}
+    for column in comparison.columns:
+        first_use.setdefault(scale_of(column.session), column.session.period)
+    used = ", ".join(f"{scale[0]}..{scale[-1]} in {period}" for scale, period in first_use.items())
+    return (
+        f"The vote scale changed ({one_line(used)}): ratings on different scales are not "
+        "compared, so no indicator's Δ spans the change."
+    )
+
+
 def compare_text(comparison: Comparison) -> str:
     headings = _headings(comparison)
-    lines = [*_wrap(_title(comparison)), "", "Sessions"]
+    lines = [*_wrap(_title(comparison))]
+    note = scale_change_note(comparison)
+    if note:
+        lines += ["", *_wrap(note)]
+    lines += ["", "Sessions"]
     lines += text_table(
         [
             [
@@ -721,7 +742,11 @@ def compare_markdown(comparison: Comparison) -> str:
     headings = [markdown_text(h) for h in plain_headings]
     # With #1, #2… as column headings, the sessions table says which period each one is.
     by_period = plain_headings == [one_line(c.session.period) for c in comparison.columns]
-    lines = [f"# {markdown_text(_title(comparison))}", "", "## Sessions", ""]
+    lines = [f"# {markdown_text(_title(comparison))}", ""]
+    note = scale_change_note(comparison)
+    if note:
+        lines += [markdown_text(note), ""]
+    lines += ["## Sessions", ""]
     lines += _markdown_table(
         [
             "Period" if by_period else "#",

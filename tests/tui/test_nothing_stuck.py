@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable
-from tuikit import build_session, fixed_now, make_app, settle
+from tuikit import build_session, fixed_now, make_app, model_with, settle
 
 from maturity_tui import library_index
 from maturity_tui.launch import Opening, prepare
@@ -106,3 +106,32 @@ async def test_a_date_at_the_edge_of_time_lists_with_the_others(
             "Plain",
         ]
         assert not notified(app)
+
+
+async def test_compare_across_a_change_of_scale_says_so(folder: Path) -> None:
+    from textual.widgets import Label
+
+    from maturity_tui.tui.screens.compare import CompareScreen
+
+    old = build_session(
+        model=model_with(
+            scale={
+                "achieved_at": 2,
+                "contested_spread": 2,
+                "points": [{"value": v, "label": f"point {v}"} for v in range(4)],
+            }
+        )
+    )
+    new = build_session()
+    new.id, new.period, new.started_at = (
+        "apollo-2027-q1",
+        "2027-Q1",
+        new.started_at.replace(year=2027),
+    )
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        app.push_screen(CompareScreen([old, new], folder))
+        await settle(pilot)
+        note = str(app.screen.query_one("#scale-changed", Label).render())
+        assert note.startswith("The vote scale changed (0..3 in 2026-Q4, 1..5 in 2027-Q1)")

@@ -187,3 +187,45 @@ def test_movers_largest_first_ties_in_model_order(model: MaturityModel) -> None:
     risers, fallers = movers(compare_sessions([first, second]).indicators, 2)
     assert [t.id for t in risers] == ["feedback-reaches-team", "key-customers-known"]
     assert [t.id for t in fallers] == ["touchpoints-known"]
+
+
+def zero_to_three(make_model: ModelBuilder) -> dict[str, Any]:
+    model = make_model(achieved_at=2)
+    model["scale"]["points"] = [{"value": v, "label": f"point {v}"} for v in range(4)]
+    return model
+
+
+def test_a_change_of_scale_is_said_and_not_mixed_into_deltas(
+    make_session: SessionBuilder, make_model: ModelBuilder
+) -> None:
+    """0..3 one quarter, 1..5 the next: a 3 then a 4 is no rise of one."""
+    old = at(make_session, 0, zero_to_three(make_model), {"a": [3]})
+    new = at(make_session, 1, make_model(), {"a": [4]})
+    later = at(make_session, 2, make_model(), {"a": [5]})
+    comparison = compare_sessions([old, new])
+    assert comparison.scales == [(0, 1, 2, 3), (1, 2, 3, 4, 5)]
+    assert comparison.scale_changed
+    (trend,) = (t for t in comparison.indicators if t.id == "a")
+    assert trend.ratings == (3, 4)
+    assert trend.delta is None
+    same_scale = compare_sessions([old, new, later])
+    assert next(t for t in same_scale.indicators if t.id == "a").delta is None
+    assert next(t for t in compare_sessions([new, later]).indicators if t.id == "a").delta == 1
+    assert not compare_sessions([new, later]).scale_changed
+
+
+def test_every_comparison_output_says_when_the_scale_changed(
+    make_session: SessionBuilder, make_model: ModelBuilder
+) -> None:
+    from maturity_tui.export import compare_data, compare_markdown, compare_text
+
+    old = at(make_session, 0, zero_to_three(make_model), {"a": [3]})
+    new = at(make_session, 1, make_model(), {"a": [4]})
+    comparison = compare_sessions([old, new])
+    note = "The vote scale changed (0..3 in P0, 1..5 in P1)"
+    assert note in compare_text(comparison)
+    assert note in compare_markdown(comparison)
+    data = compare_data(comparison)
+    assert data["scale_changed"] is True
+    assert [s["scale"] for s in data["sessions"]] == [[0, 1, 2, 3], [1, 2, 3, 4, 5]]
+    assert "scale" not in compare_text(compare_sessions([new]))

@@ -22,6 +22,7 @@ from maturity_tui.compare import (
     movers,
 )
 from maturity_tui.domain import Session
+from maturity_tui.export import scale_change_note
 from maturity_tui.history import team_history
 from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
@@ -30,12 +31,12 @@ MOVERS_SHOWN = 5
 ABSENT = "—"
 
 
-def rating_cells(trend: IndicatorTrend) -> list[str]:
-    """Each session's agreed rating with its move since the last known one; absent is "—"."""
+def rating_cells(trend: IndicatorTrend, *, moves: bool = True) -> list[str]:
+    """Each session's agreed rating with its move since the last known one; absent is "—".
+    No moves across a change of scale: a 3 on 0..3 then a 4 on 1..5 is no rise."""
+    marks = arrows(trend.ratings) if moves else [""] * len(trend.ratings)
     cells = []
-    for rating, applicable, arrow in zip(
-        trend.ratings, trend.applicable, arrows(trend.ratings), strict=True
-    ):
+    for rating, applicable, arrow in zip(trend.ratings, trend.applicable, marks, strict=True):
         if applicable is False:
             cells.append("n/a")
         else:
@@ -69,6 +70,9 @@ class CompareScreen(Screen[None]):
             literal_content(f"Compare · {teams} · {len(columns)} sessions", one_line=True),
             classes="screen-title",
         )
+        note = scale_change_note(self.comparison)
+        if note:
+            yield Label(literal_content(note, one_line=True), id="scale-changed")
         with TabbedContent(id="compare-tabs"):
             with TabPane("Overview", id="overview"), VerticalScroll():
                 yield self._sessions_table()
@@ -122,7 +126,7 @@ class CompareScreen(Screen[None]):
             table.add_row(
                 Text(trend.id),
                 str(trend.indicator.level),
-                *rating_cells(trend),
+                *rating_cells(trend, moves=not self.comparison.scale_changed),
                 signed(trend.delta),
                 key=trend.id,
             )
