@@ -11,6 +11,8 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from maturity_tui import storage
 from maturity_tui.domain import MaturityModel, Session
@@ -184,6 +186,27 @@ def test_plain_files_are_parsed_by_toml_rs_and_deep_ones_by_tomllib() -> None:
     assert not storage.safe_for_toml_rs(NESTS["closers in strings"])
     assert storage.safe_for_toml_rs("x = " + "[" * 60 + "]" * 60)
     assert not storage.safe_for_toml_rs("x = " + "[" * 65 + "]" * 65)
+
+
+def nesting_verdict_on_the_whole_text(text: str) -> bool:
+    """safe_for_toml_rs's passes over every character (the reference for its shortcut)."""
+    passes = 0
+    while passes < storage.TOML_RS_NESTING:
+        text, removed = storage._PLAIN_PAIR.subn("", text)
+        if not removed:
+            break
+        passes += 1
+    return passes + len(storage._OPENER.findall(text)) <= storage.TOML_RS_NESTING
+
+
+@given(st.text(alphabet=st.sampled_from("[]{}\"'#\n a=é𝄞"), max_size=400))
+def test_scanning_only_brackets_quotes_and_hashes_gives_the_same_verdict(text: str) -> None:
+    assert storage.safe_for_toml_rs(text) == nesting_verdict_on_the_whole_text(text)
+
+
+def test_the_nesting_shortcut_agrees_on_deep_files() -> None:
+    for text in [*NESTS.values(), "x = " + "[" * 64 + "]" * 64, "x = " + "{a=" * 70 + "}" * 70]:
+        assert storage.safe_for_toml_rs(text) == nesting_verdict_on_the_whole_text(text)
 
 
 def test_brackets_inside_strings_and_comments_are_not_nesting(tmp_path: Path) -> None:
