@@ -337,7 +337,11 @@ def _validate_session(data: dict[str, Any]) -> Session:
 
 def load_any(path: Path) -> MaturityModel | Session:
     """A model or a session, told apart by its `format` key."""
-    data = read_bytes(path)
+    return parse_any(read_bytes(path), path)
+
+
+def parse_any(data: bytes, path: Path) -> MaturityModel | Session:
+    """The bytes read from `path` as a model or a session, told apart by its `format` key."""
     parsed = parse_toml(data, path)
     if parsed.get("format") == "maturity-model":
         return validate_as(MaturityModel, parsed, path)
