@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from maturity_tui.domain import Action, Indicator, Rating, Session
+from maturity_tui import history, readings
+from maturity_tui.domain import Action, Indicator, Rating, Reading, Session
 from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
 from maturity_tui.domain.session import session_datetime
 from maturity_tui.scoring import agreed_rating
@@ -317,10 +318,27 @@ class Workshop:
         self.session.status = status
         self._changed()
 
-    def record_change(self) -> None:
-        """A change made by another module's rules (KPI readings, the review of carried-over
-        actions): saved and shown like any other."""
+    # --- Readings and last period's actions -----------------------------------------
+
+    def set_reading(self, metric_id: str, text: str, note: str = "") -> Reading | None:
+        """This period's value of a metric from what was typed; an empty entry clears it.
+        The rules are `readings.set_reading`'s (ReadingError for a value they refuse)."""
+        reading = readings.set_reading(self.session, metric_id, text, note)
         self._changed()
+        return reading
+
+    def carry_over(self, previous: Session) -> list[Action]:
+        """The previous session's open actions, copied in once (`history.carry_over`)."""
+        added = history.carry_over(self.session, previous)
+        if added:
+            self._changed()
+        return added
+
+    def review_carried(self, action_id: int, status: ActionStatus) -> Action:
+        """The facilitator's verdict on a carried-over action: done, dropped or still open."""
+        action = history.review_carried(self.session, action_id, status)
+        self._changed()
+        return action
 
     # --- Internals --------------------------------------------------------------------
 

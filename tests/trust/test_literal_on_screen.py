@@ -95,35 +95,29 @@ def test_every_screen_and_dialog_draws_user_text_inert(tmp_path: Path) -> None:
     assert "[bold]Apollo[/]" in seen["home"]
 
 
-class ReadingsHost(App[None]):
-    CSS_PATH = MaturityApp.CSS_PATH
-
-    def __init__(self, session: Session) -> None:
-        super().__init__()
-        self.session = session
-        self.changes = 0
-
-    def on_mount(self) -> None:
-        self.push_screen(ReadingsScreen(self.session, self.changed))
-
-    def changed(self) -> None:
-        self.changes += 1
-
-
-def test_readings_draw_hostile_values_inert_and_keep_them_when_left_unchanged() -> None:
+def test_readings_draw_hostile_values_inert_and_keep_them_when_left_unchanged(
+    tmp_path: Path,
+) -> None:
     session = hostile_session()
     value, note = "\x1b[31m[bold]loved it[/]\x07", "\x1b]8;;http://x\x07see\x1b]8;;\x07"
     session.readings.append(Reading(metric="testimonials", value=value, note=note))
+    path = session_path(tmp_path, session.id)
+    save_session(session, path)
     seen: dict[str, str] = {}
 
     async def scenario() -> None:
-        app = ReadingsHost(session)
+        app = MaturityApp(sessions_dir=tmp_path, opening=Opening(session, path, 0))
         async with app.run_test(size=(140, 100)) as pilot:
             await pilot.pause()
+            await pilot.press("k")
+            await pilot.pause()
+            assert isinstance(app.screen, ReadingsScreen)
+            assert app.workshop is not None
+            before = app.workshop.revision
             seen["readings"] = drawn(app)
             await pilot.press("escape")  # leaving stores every row that changed
             await pilot.pause()
-            assert app.changes == 0
+            assert app.workshop.revision == before
 
     run(scenario)
     assert CONTROL.findall(seen["readings"].replace("\n", "")) == []

@@ -18,6 +18,7 @@ import pytest
 from textual import events
 from textual.app import App
 from textual.pilot import Pilot
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, RadioSet, Static
 from tuikit import fixed_now, make_app, settle
@@ -37,6 +38,7 @@ from maturity_tui.tui.screens.readings import MetricRow, ReadingsScreen
 from maturity_tui.tui.screens.results import ResultsScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
+from maturity_tui.workshop import Workshop
 
 DEMO = Path(maturity_tui.__file__).parent / "demo"
 NEXT_QUARTER = datetime(2027, 1, 12, 9, 0, tzinfo=UTC)
@@ -47,14 +49,34 @@ class Host(App[None]):
     """Pushes one screen and keeps what it was dismissed with."""
 
     CSS_PATH = MaturityApp.CSS_PATH
+    workshop: Workshop | None = None
 
-    def __init__(self, make: Callable[[], Screen[Any]]) -> None:
+    def __init__(self, make: Callable[[], Screen[Any]] | None) -> None:
         super().__init__()
         self.make = make
         self.results: list[object] = []
 
     def on_mount(self) -> None:
-        self.push_screen(self.make(), self.results.append)
+        if self.make is not None:
+            self.push_screen(self.make(), self.results.append)
+
+
+class WorkshopHost(Host):
+    """A host over a workshop, as the app is: the screen takes it from `app.workshop`, the
+    session bar shows `save_state`, and `saved` (when given) hears every change."""
+
+    save_state: var[str] = var("saved 10:42:07")
+
+    def __init__(
+        self,
+        make: Callable[[], Screen[Any]] | None,
+        session: Session,
+        saved: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(make)
+        self.workshop = Workshop(session, now=lambda: NEXT_QUARTER)
+        if saved is not None:
+            self.workshop.on_change.append(saved)
 
 
 @pytest.fixture
@@ -115,7 +137,7 @@ async def enter(pilot: Pilot[Any], metric: str, field: str, text: str) -> None:
 async def test_readings_reject_a_bad_number_with_a_message(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
-    app = Host(lambda: ReadingsScreen(session, saved))
+    app = WorkshopHost(ReadingsScreen, session, saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         for text, message in (
@@ -137,7 +159,7 @@ async def test_readings_reject_a_bad_number_with_a_message(folder: Path) -> None
 async def test_readings_keep_qualitative_text_literally_and_show_it_so(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
-    app = Host(lambda: ReadingsScreen(session, saved))
+    app = WorkshopHost(ReadingsScreen, session, saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         await enter(pilot, "testimonials", "value", HOSTILE)
@@ -152,7 +174,7 @@ async def test_readings_keep_qualitative_text_literally_and_show_it_so(folder: P
 async def test_readings_an_empty_value_clears_and_a_note_alone_is_refused(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
-    app = Host(lambda: ReadingsScreen(session, saved))
+    app = WorkshopHost(ReadingsScreen, session, saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         await enter(pilot, "csat", "value", "")
@@ -167,7 +189,7 @@ async def test_readings_an_empty_value_clears_and_a_note_alone_is_refused(folder
 async def test_readings_escape_stops_once_at_an_invalid_entry(folder: Path) -> None:
     session = demo(folder)[-1]
     saved = recorder(folder, session)
-    app = Host(lambda: ReadingsScreen(session, saved))
+    app = WorkshopHost(ReadingsScreen, session, saved)
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.pause()
         row(pilot, "csat").query_one(".value", Input).value = "101"
@@ -195,7 +217,7 @@ def next_quarter(folder: Path) -> tuple[Session, Recorder]:
 async def test_carry_over_review_lands_each_choice_in_the_file(folder: Path) -> None:
     fresh, saved = next_quarter(folder)
     assert [a.carried_id for a in fresh.actions] == [3, 4]
-    app = Host(lambda: CarryOverScreen(fresh, saved))
+    app = WorkshopHost(CarryOverScreen, fresh, saved)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await pilot.press("d", "x")
@@ -214,7 +236,7 @@ async def test_resuming_a_new_session_does_not_duplicate_carried_actions(folder:
     resumed = saved.on_disk()
     previous = load_session(session_path(folder, "apollo-2026-q4"))
     assert carry_over(resumed, previous) == []
-    app = Host(lambda: CarryOverScreen(resumed, saved))
+    app = WorkshopHost(CarryOverScreen, resumed, saved)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         assert app.screen.query_one(DataTable).row_count == 2
@@ -222,7 +244,7 @@ async def test_resuming_a_new_session_does_not_duplicate_carried_actions(folder:
 
 async def test_carry_over_keys_typed_fast_all_land_before_enter_continues(folder: Path) -> None:
     fresh, saved = next_quarter(folder)
-    app = Host(lambda: CarryOverScreen(fresh, saved))
+    app = WorkshopHost(CarryOverScreen, fresh, saved)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         for key in ("d", "x", "enter"):  # typed at once: enter must not jump the queue
@@ -237,7 +259,7 @@ async def test_carry_over_shows_hostile_titles_literally(folder: Path) -> None:
     fresh, saved = next_quarter(folder)
     fresh.actions[0].title = HOSTILE
     fresh.actions[0].owner = "[b]Ben"
-    app = Host(lambda: CarryOverScreen(fresh, saved))
+    app = WorkshopHost(CarryOverScreen, fresh, saved)
     async with app.run_test(size=(140, 30)) as pilot:
         await pilot.pause()
         table = app.screen.query_one(DataTable)
@@ -246,15 +268,16 @@ async def test_carry_over_shows_hostile_titles_literally(folder: Path) -> None:
         assert cells[2] == "[b]Ben"
 
 
-class Opener(App[None]):
+class Opener(WorkshopHost):
     """Starts a new session the way the app does: carry-over found in the background."""
 
     def __init__(self, session: Session, folder: Path, saved: Recorder) -> None:
-        super().__init__()
-        self.session, self.folder, self.saved = session, folder, saved
+        super().__init__(None, session, saved)
+        self.folder = folder
 
     def on_mount(self) -> None:
-        carry_over_and_review(self, self.session, self.folder, self.saved)
+        assert self.workshop is not None
+        carry_over_and_review(self, self.workshop, self.folder)  # type: ignore[arg-type]
 
 
 async def test_a_new_session_reviews_the_previous_sessions_open_actions(folder: Path) -> None:
@@ -288,7 +311,7 @@ async def test_a_first_session_has_nothing_to_review(folder: Path) -> None:
 
 async def test_carry_over_with_nothing_carried_says_so(folder: Path) -> None:
     first = demo(folder)[0]
-    app = Host(lambda: CarryOverScreen(first, lambda: None))
+    app = WorkshopHost(CarryOverScreen, first)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert plain(app.screen.query_one("#carryover-hint", Label)) == (
@@ -529,7 +552,7 @@ def test_snapshot_compare_kpis(snap_compare: Any, size: tuple[int, int]) -> None
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_readings(snap_compare: Any, size: tuple[int, int]) -> None:
-    app = Host(lambda: ReadingsScreen(demo(DEMO)[-1], lambda: None))
+    app = WorkshopHost(ReadingsScreen, demo(DEMO)[-1])
     assert snap_compare(app, terminal_size=size, run_before=no_blink)
 
 
@@ -539,13 +562,13 @@ def test_snapshot_readings_with_a_bad_number(snap_compare: Any, size: tuple[int,
         await pilot.press("1", "5", "0", "enter")
         await no_blink(pilot)
 
-    app = Host(lambda: ReadingsScreen(demo(DEMO)[-1], lambda: None))
+    app = WorkshopHost(ReadingsScreen, demo(DEMO)[-1])
     assert snap_compare(app, terminal_size=size, run_before=type_bad_number)
 
 
 def test_snapshot_carry_over(snap_compare: Any, tmp_path: Path) -> None:
     fresh = duplicate_for_next_period(demo(DEMO)[-1], tmp_path, NEXT_QUARTER)
-    app = Host(lambda: CarryOverScreen(fresh, lambda: None))
+    app = WorkshopHost(CarryOverScreen, fresh)
     assert snap_compare(app, terminal_size=(80, 24), press=["x"])
 
 

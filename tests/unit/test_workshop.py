@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from maturity_tui.domain import MaturityModel, Session, new_session
+from maturity_tui.domain import Action, MaturityModel, Session, new_session
 from maturity_tui.storage import dumps_session, find_model
 from maturity_tui.workshop import Workshop, WorkshopError
 
@@ -238,3 +238,40 @@ def test_withdraw_takes_back_one_anonymous_value() -> None:
     assert sorted(w.votes()) == [2, 3]
     w.undo_last()
     assert w.votes() == [2]
+
+
+# --- Readings and carried-over actions go through the workshop too --------------------------
+
+
+def heard(w: Workshop) -> list[int]:
+    """The revisions listeners were told about, as the app's autosave hears them."""
+    told: list[int] = []
+    w.on_change.append(lambda: told.append(w.revision))
+    return told
+
+
+def test_a_reading_is_a_change_saved_like_a_vote_and_a_bad_one_is_none() -> None:
+    w = workshop()
+    told = heard(w)
+    reading = w.set_reading("nps", "32", "after the launch")
+    assert reading is not None and (reading.value, reading.note) == (32, "after the launch")
+    assert w.session.reading("nps") == reading and told == [1]
+    assert w.session.updated_at > START
+    with pytest.raises(ValueError, match="not a number"):
+        w.set_reading("nps", "lots")
+    assert told == [1] and w.session.reading("nps") == reading
+    assert w.set_reading("nps", "") is None and told == [1, 2]
+
+
+def test_carry_over_and_its_review_are_changes_of_the_workshop() -> None:
+    previous = session().model_copy(update={"id": "t-2026-q3"})
+    previous.actions.append(Action(id=7, title="Call Ana"))
+    w = workshop()
+    told = heard(w)
+    (copy,) = w.carry_over(previous)
+    assert (copy.carried_from, copy.carried_id) == ("t-2026-q3", 7) and told == [1]
+    assert w.carry_over(previous) == [] and told == [1], "nothing new: no change to save"
+    assert w.review_carried(copy.id, "done").status == "done" and told == [1, 2]
+    with pytest.raises(LookupError):
+        w.review_carried(99, "done")
+    assert told == [1, 2]

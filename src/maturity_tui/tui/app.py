@@ -165,7 +165,7 @@ class MaturityApp(App[int]):
             from maturity_tui.tui.screens.carryover import carry_over_and_review
 
             folder = opening.path.parent
-            carry_over_and_review(self, workshop.session, folder, workshop.record_change)
+            carry_over_and_review(self, workshop, folder)
         if self.room is not None:  # --join
             self.call_later(self.room_control.show)
         return True

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from maturity_tui.domain import Action, Session
 from maturity_tui.domain.session import ActionStatus
-from maturity_tui.history import carried_actions, carry_over, previous_in_folder, review_carried
+from maturity_tui.history import carried_actions, previous_in_folder
+from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content, literal_text
+from maturity_tui.tui.widgets.session_bar import SessionBar
+from maturity_tui.workshop import Workshop
+
+if TYPE_CHECKING:
+    from maturity_tui.tui.app import MaturityApp
 
 STATUS_LABELS: dict[ActionStatus, str] = {"open": "open", "done": "✓ done", "dropped": "✗ dropped"}
 COLUMNS = ("Status", "Action", "Owner", "Due", "From")
@@ -25,8 +30,8 @@ WIDTHS = {"Status": max(map(len, STATUS_LABELS.values())), "Action": 36}
 that owner and due stay in sight at 80 columns; the highlighted one shows in full below."""
 
 
-class CarryOverScreen(Screen[None]):
-    """The carried-over actions of a new session; each verdict is stored and `on_change` told."""
+class CarryOverScreen(WorkshopScreen):
+    """The carried-over actions of a new session; each verdict goes to the workshop."""
 
     BINDINGS = [
         Binding("d", "review('done')", "Done", id="carry-over.done"),
@@ -35,12 +40,12 @@ class CarryOverScreen(Screen[None]):
         Binding("enter,escape", "close", "Continue", id="carry-over.continue"),
     ]
 
-    def __init__(self, session: Session, on_change: Callable[[], None]) -> None:
-        super().__init__()
-        self.session = session
-        self.on_change = on_change
+    @property
+    def session(self) -> Session:
+        return self.workshop.session
 
     def compose(self) -> ComposeResult:
+        yield SessionBar(self.session)
         actions = carried_actions(self.session)
         title = f"Last time's open actions · {self.session.team} · {self.session.period}"
         yield Label(literal_content(title, one_line=True), classes="screen-title")
@@ -85,9 +90,8 @@ class CarryOverScreen(Screen[None]):
             return
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         assert row_key.value is not None  # every row was added with its action id
-        action = review_carried(self.session, int(row_key.value), status)
+        action = self.workshop.review_carried(int(row_key.value), status)
         table.update_cell(row_key, "Status", Text(STATUS_LABELS[action.status]))
-        self.on_change()
         table.move_cursor(row=table.cursor_row + 1)
 
     def on_data_table_row_selected(self) -> None:
@@ -103,20 +107,20 @@ class CarryOverScreen(Screen[None]):
         yield SystemCommand("Continue to the workshop", "enter", self.action_close)
 
 
-def carry_over_and_review(
-    app: App[Any], session: Session, folder: Path, on_change: Callable[[], None]
-) -> None:
+def carry_over_and_review(app: MaturityApp, workshop: Workshop, folder: Path) -> None:
     """For a new session: find the team's latest earlier session off the UI thread, carry its
     open actions over, and put the review screen up when there is anything to review."""
 
     def review(previous: Session | None) -> None:
-        if previous is not None and carry_over(session, previous):
-            on_change()
-        if carried_actions(session):
-            app.push_screen(CarryOverScreen(session, on_change))
+        if app.workshop is not workshop:
+            return  # closed (ctrl+w) before the folder was read
+        if previous is not None:
+            workshop.carry_over(previous)
+        if carried_actions(workshop.session):
+            app.push_screen(CarryOverScreen())
 
     def find() -> None:
-        app.call_from_thread(review, previous_in_folder(folder, session))
+        app.call_from_thread(review, previous_in_folder(folder, workshop.session))
 
     app.run_worker(
         find, name="Finding last period's actions", thread=True, group="io", exit_on_error=False

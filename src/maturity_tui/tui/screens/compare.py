@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
@@ -25,7 +25,11 @@ from maturity_tui.domain import Session
 from maturity_tui.export import scale_change_note
 from maturity_tui.history import team_history
 from maturity_tui.tui.text import literal_content, literal_text
+from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
+
+if TYPE_CHECKING:
+    from maturity_tui.tui.app import MaturityApp
 
 MOVERS_SHOWN = 5
 ABSENT = "—"
@@ -58,12 +62,16 @@ class CompareScreen(Screen[None]):
         Binding("escape", "close", "Back", id="compare.close"),
     ]
 
+    app: MaturityApp
+
     def __init__(self, sessions: Sequence[Session], sessions_dir: Path) -> None:
         super().__init__()
         self.comparison: Comparison = compare_sessions(sessions)
         self.sessions_dir = sessions_dir
 
     def compose(self) -> ComposeResult:
+        if self.app.workshop is not None:  # opened from results: the workshop is still live
+            yield SessionBar(self.app.workshop.session)
         columns = self.comparison.columns
         teams = ", ".join(self.comparison.teams)
         yield Label(

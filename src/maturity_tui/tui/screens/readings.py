@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Static
 
 from maturity_tui.domain import Metric, Session
-from maturity_tui.readings import ReadingError, reading_value, set_reading
+from maturity_tui.readings import ReadingError, reading_value
+from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import as_typed, clean, literal_content
+from maturity_tui.tui.widgets.session_bar import SessionBar
 
 
 def metric_details(metric: Metric) -> str:
@@ -81,8 +80,9 @@ class MetricRow(Vertical):
         return problem
 
 
-class ReadingsScreen(Screen[None]):
-    """Enter this period's KPI readings; every accepted entry is stored and `on_change` is told.
+class ReadingsScreen(WorkshopScreen):
+    """Enter this period's KPI readings; every accepted entry goes to the workshop (and so to
+    the autosave).
 
     Entries are checked as they are typed; a value is stored when its row is left (enter,
     tab, or closing the screen), so a half-typed number is never saved.
@@ -92,13 +92,16 @@ class ReadingsScreen(Screen[None]):
         Binding("escape", "close", "Back", id="readings.close"),
     ]
 
-    def __init__(self, session: Session, on_change: Callable[[], None]) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self.session = session
-        self.on_change = on_change
         self._warned = False
 
+    @property
+    def session(self) -> Session:
+        return self.workshop.session
+
     def compose(self) -> ComposeResult:
+        yield SessionBar(self.session)
         title = f"KPI readings · {self.session.team} · {self.session.period}"
         yield Label(
             literal_content(title, one_line=True), id="readings-title", classes="screen-title"
@@ -152,8 +155,7 @@ class ReadingsScreen(Screen[None]):
         reading = self.session.reading(row.metric.id)
         stored = ("", "") if reading is None else (str(reading.value), reading.note or "")
         if (row.value_text, row.note_text) != stored:
-            set_reading(self.session, row.metric.id, row.value_text, row.note_text)
-            self.on_change()
+            self.workshop.set_reading(row.metric.id, row.value_text, row.note_text)
         return True
 
     def action_close(self) -> None:

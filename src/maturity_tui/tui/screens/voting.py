@@ -235,7 +235,7 @@ class VotingScreen(WorkshopScreen):
     def action_readings(self) -> None:
         from maturity_tui.tui.screens.readings import ReadingsScreen
 
-        self.app.push_screen(ReadingsScreen(self.workshop.session, self.workshop.record_change))
+        self.app.push_screen(ReadingsScreen())
 
     def action_actions(self) -> None:
         from maturity_tui.tui.screens.actions import ActionsScreen
