@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
 
+from browserkit import HOW_TO_ENABLE
 from maturity_tui.library_index import CACHE_ENV
 from maturity_tui.places import CONFIG_ENV, ENVIRONMENT, MODELS_ENV
 
@@ -35,3 +37,16 @@ def private_cache(
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv(CACHE_ENV, str(cache))
     return cache
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item,
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Every browser test skipped for want of Chromium folds into one summary line, whether
+    it skipped in its body or in a fixture (pytest gives those the test's own place)."""
+    report = yield
+    longrepr = report.longrepr
+    if report.skipped and isinstance(longrepr, tuple) and HOW_TO_ENABLE in longrepr[2]:
+        report.longrepr = (str(Path(__file__).with_name("browserkit.py")), None, longrepr[2])
+    return report

@@ -1,5 +1,5 @@
 """The voting page in headless Chromium: two devices join, vote by click and key, see the reveal.
-Chromium is found or installed (browser.py); without it the tests skip with one line saying
+Chromium is found or installed (tests/browserkit.py); without it the tests skip with one line saying
 how to enable them, except under CI=true, where they fail. The phone-size screenshot is kept
 in tests/room/artifacts/ for a person to look at.
 """
@@ -13,8 +13,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
-from browser import chromium_path
 from roomkit import CODE, make_session, run_async, serve
+
+from browserkit import chromium_path
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 HOSTILE_NAME = "<img src=x onerror=alert('name')>"

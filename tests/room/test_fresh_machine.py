@@ -9,8 +9,9 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
-import browser
 import pytest
+
+import browserkit as browser
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -57,7 +58,7 @@ def test_the_readmes_test_command_in_a_fresh_clone_without_chromium(tmp_path: Pa
     environment = {k: v for k, v in os.environ.items() if k != "CI"} | {
         browser.HIDE_CHROMIUM_ENV: "1",
         # The README's command as it is; only the browser tests, not the whole suite again.
-        "PYTEST_ADDOPTS": "-p no:cacheprovider tests/room/test_browser.py",
+        "PYTEST_ADDOPTS": "-p no:cacheprovider tests/room/test_browser.py tests/html",
     }
     done = subprocess.run(
         ["bash", "-c", command],
