@@ -84,23 +84,40 @@ class ParticipantList(Static):
 
     _shown_once = False
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._shown: tuple[tuple[bool, bool], ...] | None = None
+        self._lines: dict[tuple[str, bool, bool], Content] = {}
+
     def show(self, workshop: Workshop) -> None:
-        voted = set(workshop.voted_participants())
-        lines = []
-        for name in workshop.session.participants:
-            mark = "✓" if name in voted else "·"
-            pointer = "▶ " if name == workshop.highlighted else "  "
-            line = Content(f"{pointer}{mark} ") + literal_content(name, one_line=True)
-            lines.append(line.stylize("reverse") if name == workshop.highlighted else line)
-        # One line per participant: the height never changes, so no layout pass is needed.
-        self.update(Content("\n").join(lines), layout=not self._shown_once)
-        self._shown_once = True
         names = workshop.session.participants
+        voted = set(workshop.voted_participants())
+        state = tuple((name in voted, name == workshop.highlighted) for name in names)
+        if state != self._shown:
+            # Redrawn only when a mark or the pointer moved (not for a consensus, a note, the
+            # tally's reveal), from lines kept per participant and state: a key at 100
+            # participants no longer builds 100 lines.
+            self._shown = state
+            lines = [self._line(name, *shown) for name, shown in zip(names, state, strict=True)]
+            # One line per participant: the height never changes, so no layout pass is needed.
+            self.update(Content("\n").join(lines), layout=not self._shown_once)
+            self._shown_once = True
         box = self.parent
         if workshop.highlighted in names and isinstance(box, Widget):
             row = names.index(workshop.highlighted)
             if not box.scroll_y <= row < box.scroll_y + box.scrollable_content_region.height:
                 box.scroll_to(y=max(0, row - 2), animate=False)
+
+    def _line(self, name: str, voted: bool, highlighted: bool) -> Content:
+        line = self._lines.get((name, voted, highlighted))
+        if line is None:
+            mark = "✓" if voted else "·"
+            pointer = "▶ " if highlighted else "  "
+            line = Content(f"{pointer}{mark} ") + literal_content(name, one_line=True)
+            line = self._lines[name, voted, highlighted] = (
+                line.stylize("reverse") if highlighted else line
+            )
+        return line
 
 
 class Tally(Static):
