@@ -125,12 +125,15 @@ def summarize(session: Session) -> SessionSummary:
 
 
 def read_row(path: Path, data: bytes | None = None) -> LibraryRow:
-    """A file's row, from its bytes when already read."""
+    """A file's row, from its bytes when already read; a file that fails in any way is a
+    row naming the problem, so that one bad file never hides the others."""
     try:
         raw = read_bytes(path) if data is None else data
         return LibraryRow(path, summarize(parse_session(raw, path)))
     except LoadError as error:
         return LibraryRow(path, None, tuple(error.problems))
+    except Exception as error:  # a valid file that scoring or summing up cannot take: a bug
+        return LibraryRow(path, None, (f"cannot be listed ({type(error).__name__}: {error})",))
 
 
 def session_files(folder: Path) -> list[os.DirEntry[str]]:

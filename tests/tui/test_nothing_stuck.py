@@ -7,10 +7,11 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 from tuikit import build_session, fixed_now, make_app, model_with, settle
 
 from maturity_tui import library_index
+from maturity_tui.domain import Session
 from maturity_tui.launch import Opening, prepare
 from maturity_tui.storage import save_session
 from maturity_tui.tui.app import MaturityApp
@@ -135,3 +136,27 @@ async def test_compare_across_a_change_of_scale_says_so(folder: Path) -> None:
         await settle(pilot)
         note = str(app.screen.query_one("#scale-changed", Label).render())
         assert note.startswith("The vote scale changed (0..3 in 2026-Q4, 1..5 in 2027-Q1)")
+
+
+async def test_a_file_that_fails_unexpectedly_does_not_hide_the_others(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = library_index.summarize
+
+    def summarize(session: Session) -> library_index.SessionSummary:
+        if session.team == "Cursed":
+            raise OverflowError("date value out of range")
+        return real(session)
+
+    monkeypatch.setattr(library_index, "summarize", summarize)
+    cursed = build_session(team="Cursed")
+    cursed.id = "cursed"
+    save_session(cursed, folder / "cursed.toml")
+    save_session(build_session(team="Plain"), folder / "plain.toml")
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == ["Plain"]
+        broken = str(app.screen.query_one("#load-errors", Static).render())
+        assert "cursed.toml: cannot be listed (OverflowError: date value out of range)" in broken

@@ -224,8 +224,8 @@ class MaturityApp(App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """The one place a failed worker is told, so none fails silently (as harlequin does).
 
-        A worker's messages go only to the node that started it: screens start their
-        workers on the app (`self.app.run_worker`) for their failures to arrive here.
+        A worker's messages go only to the node that started it: screens start theirs on
+        the app (`workers.run_in_thread`) for their failures to arrive here.
         """
         if event.state is not WorkerState.ERROR:
             return

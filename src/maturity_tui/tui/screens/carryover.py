@@ -18,6 +18,7 @@ from maturity_tui.history import carried_actions, previous_in_folder
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.session_bar import SessionBar
+from maturity_tui.tui.workers import run_in_thread
 from maturity_tui.workshop import Workshop
 
 if TYPE_CHECKING:
@@ -122,6 +123,4 @@ def carry_over_and_review(app: MaturityApp, workshop: Workshop, folder: Path) ->
     def find() -> None:
         app.call_from_thread(review, previous_in_folder(folder, workshop.session))
 
-    app.run_worker(
-        find, name="Finding last period's actions", thread=True, group="io", exit_on_error=False
-    )
+    run_in_thread(app, find, name="Finding last period's actions", exclusive=False)

@@ -27,6 +27,7 @@ from maturity_tui.history import team_history
 from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
+from maturity_tui.tui.workers import run_in_thread
 
 if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
@@ -166,6 +167,4 @@ def compare_with_history(app: App[Any], session: Session, folder: Path) -> None:
         others = [s for s in team_sessions(folder, session.team) if s.id != session.id]
         app.call_from_thread(show, team_history([*others, session], session.team))
 
-    app.run_worker(
-        load, name="Reading the team's sessions", thread=True, group="io", exit_on_error=False
-    )
+    run_in_thread(app, load, name="Reading the team's sessions", exclusive=False)

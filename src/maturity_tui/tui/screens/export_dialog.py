@@ -21,6 +21,7 @@ from maturity_tui.domain import Session
 from maturity_tui.outputs import ACTIONS, COMPARE, REPORT, Subject, outputs_of
 from maturity_tui.storage import atomic_write, slugify
 from maturity_tui.tui.text import literal_content
+from maturity_tui.tui.workers import run_in_thread
 
 EXPORTS_DIR = "exports"
 REFUSED_SUFFIXES = (".toml",)
@@ -135,14 +136,7 @@ class ExportDialog(ModalScreen[Path | None]):
         # Rendered here, not in the worker: with the room open a device's vote may change the
         # session at any moment, and only the UI thread changes it.
         text = self.choice.render()
-        self.app.run_worker(
-            lambda: self._write(path, text),
-            name="Export",
-            group="io",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
-        )
+        run_in_thread(self.app, lambda: self._write(path, text), name="Export")
 
     def _write(self, path: Path, text: str) -> None:
         problem: str | None = None

@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import get_current_worker
 
 from maturity_tui.tui.text import literal_content
+from maturity_tui.tui.workers import run_in_thread
 
 COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
 
@@ -95,13 +96,8 @@ class HomeScreen(Screen[None]):
 
     def _load(self) -> None:
         folder = self.app.sessions_dir
-        self.app.run_worker(
-            lambda: self._scan(folder),
-            name="Reading the sessions folder",
-            group="scan",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
+        run_in_thread(
+            self.app, lambda: self._scan(folder), name="Reading the sessions folder", group="scan"
         )
 
     def _scan(self, folder: Path) -> None:
@@ -264,13 +260,8 @@ class HomeScreen(Screen[None]):
         paths = [
             r.path for r in self._rows.values() if r.summary and same_team(r.summary.team, team)
         ]
-        self.app.run_worker(
-            lambda: self._read_team(paths, team),
-            name="Reading the team's sessions",
-            group="io",
-            thread=True,
-            exclusive=True,
-            exit_on_error=False,
+        run_in_thread(
+            self.app, lambda: self._read_team(paths, team), name="Reading the team's sessions"
         )
 
     def _read_team(self, paths: list[Path], team: str) -> None:
