@@ -16,6 +16,7 @@ from maturity_tui.launch import Opening, prepare
 from maturity_tui.storage import save_session
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.export_dialog import ExportDialog
+from maturity_tui.tui.session_rows import local_time
 
 
 def notified(app: object) -> str:
@@ -105,6 +106,10 @@ async def test_a_date_at_the_edge_of_time_lists_with_the_others(
         assert sorted(str(table.get_row_at(n)[0]) for n in range(table.row_count)) == [
             "Edge",
             "Plain",
+        ]
+        shown = local_time(moment)
+        assert f"{shown.year:04d}-{shown:%m-%d %H:%M}" in [
+            str(table.get_row_at(n)[-1]) for n in range(table.row_count)
         ]
         assert not notified(app)
 

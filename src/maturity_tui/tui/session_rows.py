@@ -28,7 +28,8 @@ def row_cells(row: LibraryRow) -> tuple[Text, ...]:
     if summary is None:
         problems = row.problems or ("unreadable",)
         return (literal_text(f"{row.path.name}: {problems[0]}"),)
-    changed = local_time(summary.updated_at).strftime("%Y-%m-%d %H:%M")
+    shown = local_time(summary.updated_at)
+    changed = f"{shown.year:04d}-{shown:%m-%d %H:%M}"  # %Y gives "1", not "0001", on glibc
     status = (
         "complete"
         if summary.status == "complete"
