@@ -1,9 +1,24 @@
 """The live workshop as a state machine: votes, reveal, consensus and actions on one session.
 
 Both the Textual app and the room server drive a `Workshop`; neither edits the session
-directly, so the rules (votes on the scale, hidden until revealed, one undo stack per
-indicator) live in one place. Listeners in `on_change` hear about every mutation, which
-is how the app autosaves and the room pushes state.
+directly, so the rules live in one place. Listeners in `on_change` hear about every
+mutation, which is how the app autosaves and the room pushes state.
+
+The rules (DESIGN, "Non-negotiables"):
+- **Hidden until the reveal.** While the current indicator's votes are hidden
+  (`voting_on`), nothing shows any value of them or anything derived from them. Screens,
+  dialogs, exports and the room ask `shown_session()` (the session without those votes)
+  and `voting_on` (to mark that indicator "voting"); only the voting screen's count and
+  who-has-voted read the live votes.
+- **Locked after the reveal.** `reveal()` locks the current indicator's votes: casting,
+  undoing or withdrawing raises `VotesLocked` until `revote()` clears the round (votes and
+  consensus) and hides again. Moving on from an indicator that has votes reveals it (the
+  room has moved on); of the votes read from a file, a round that looks finished counts
+  as revealed and an unfinished one (a crash mid-vote) resumes hidden.
+- **No vote replaces another's.** A vote from the keyboard goes to the highlighted
+  participant; the highlight moves only to those who have not voted, and is None once
+  everyone at the keyboard has: then a digit raises `NobodyChosen`, until the facilitator
+  picks someone (`highlight`, `move_highlight`), whose vote the next digit then changes.
 """
 
 from __future__ import annotations
@@ -22,6 +37,21 @@ from maturity_tui.scoring import agreed_rating
 
 class WorkshopError(ValueError):
     """A request the workshop refuses (a vote off the scale, an unknown participant…)."""
+
+
+class VotesLocked(WorkshopError):
+    """The current indicator's votes are revealed: they stay as cast until `revote()`."""
+
+    def __init__(self) -> None:
+        super().__init__("the votes are revealed: they are locked until a re-vote")
+
+
+class NobodyChosen(WorkshopError):
+    """Named voting from the keyboard once everyone there has voted: a vote goes nowhere
+    until the facilitator picks whose vote to change."""
+
+    def __init__(self) -> None:
+        super().__init__("everyone has voted: pick a participant to change a vote")
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +81,11 @@ class Workshop:
         self.now = now
         self.on_change: list[Callable[[], None]] = []
         self.index = 0
-        self.revealed = False
+        self._revealed = {r.indicator for r in session.ratings if self._finished(r)}
+        """Indicators whose votes are revealed, so locked until a re-vote."""
         self.highlighted: str | None = None
+        """Who a vote from the keyboard is for: someone who has not voted, unless the
+        facilitator picked them; None once everyone at the keyboard has voted."""
         self.on_own_device: frozenset[str] = frozenset()
         """Participants voting from their own device in the room: the keyboard's highlight
         skips them, so a device's vote never moves the highlight under the facilitator's key."""
@@ -80,8 +113,34 @@ class Workshop:
         return self.session.voting == "named"
 
     def votes(self) -> list[int]:
+        """The current indicator's votes, hidden or not: for the voting screen's own count,
+        never to be shown as values before the reveal (ask `shown_session`)."""
         rating = self.rating
         return rating.vote_values if rating else []
+
+    @property
+    def revealed(self) -> bool:
+        """The current indicator's votes are revealed (and locked until a re-vote)."""
+        return self.indicator.id in self._revealed
+
+    @property
+    def voting_on(self) -> str | None:
+        """The indicator being voted on while its votes are hidden, or None.
+
+        The one rule of hiding: no screen, dialog, export or device shows any value of its
+        votes or anything derived from them; they show it as "voting".
+        """
+        return None if self.revealed else self.indicator.id
+
+    def shown_session(self) -> Session:
+        """The session as every screen, dialog, export and device may see it now: the
+        indicator being voted on has no votes in it (its consensus, applicability and notes,
+        which the room decides aloud, stay). Not a copy to edit or save."""
+        hidden = self.voting_on
+        rating = self.session.rating(hidden) if hidden else None
+        if rating is None or not rating.votes:
+            return self.session
+        return self.session.with_rating(rating.model_copy(update={"votes": None}))
 
     def voted_participants(self) -> list[str]:
         """Who has voted on the current indicator: names only, never values."""
@@ -91,12 +150,25 @@ class Workshop:
         return [name for name in self.session.participants if name in rating.votes]
 
     def first_unrated_index(self) -> int:
-        """The first indicator with neither votes nor consensus (not applicable ones skipped)."""
+        """The first indicator with no agreed rating yet, or with a round still hidden (not
+        applicable ones skipped): where a resumed workshop goes on."""
         for position, indicator in enumerate(self.indicators):
             rating = self.session.rating(indicator.id)
-            if (rating is None or rating.applicable) and agreed_rating(rating) is None:
+            if rating is not None and not rating.applicable:
+                continue
+            hidden = indicator.id not in self._revealed
+            if agreed_rating(rating) is None or (hidden and rating and rating.consensus is None):
                 return position
         return 0
+
+    def _finished(self, rating: Rating) -> bool:
+        """Whether a round read from a file looks finished: a consensus, or in named voting a
+        vote from every participant (nothing tells how many an anonymous round expected)."""
+        if not rating.votes:
+            return False
+        if rating.consensus is not None or not isinstance(rating.votes, dict):
+            return True
+        return all(name in rating.votes for name in self.session.participants)
 
     # --- Moving -----------------------------------------------------------------------
 
@@ -104,8 +176,9 @@ class Workshop:
         if not 0 <= index < len(self.indicators):
             raise WorkshopError(f"no indicator {index + 1} (1..{len(self.indicators)})")
         if index != self.index:
+            if self.votes():  # the room moves on: what it voted is no longer hidden
+                self._revealed.add(self.indicator.id)
             self.index = index
-            self.revealed = False
             self._highlight_next_voter()
         self._changed(touch=False)
 
@@ -122,6 +195,8 @@ class Workshop:
         return True
 
     def highlight(self, participant: str) -> None:
+        """The facilitator picks whose vote the next digit is: the only way a vote from the
+        keyboard replaces one already cast."""
         self._check_participant(participant)
         self.highlighted = participant
         self._changed(touch=False)
@@ -130,12 +205,28 @@ class Workshop:
         names = self.session.participants
         if not self.named or not names:
             return
-        current = names.index(self.highlighted) if self.highlighted in names else -1
-        self.highlight(names[(current + step) % len(names)])
+        if self.highlighted in names:
+            target = (names.index(self.highlighted) + step) % len(names)
+        else:
+            target = 0 if step > 0 else len(names) - 1
+        self.highlight(names[target])
 
-    def reveal(self, revealed: bool = True) -> None:
-        self.revealed = revealed
+    def reveal(self) -> None:
+        """Show the current indicator's votes; they are locked until `revote()`."""
+        self._revealed.add(self.indicator.id)
         self._changed(touch=False)
+
+    def revote(self) -> None:
+        """A new round on the current indicator: its votes and consensus are cleared (the
+        file keeps the final round only) and hidden again; notes and not-applicable stay."""
+        rating = self.rating
+        if rating is not None:
+            rating.votes = None
+            rating.consensus = None
+        self._revealed.discard(self.indicator.id)
+        self._undo.pop(self.indicator.id, None)
+        self._highlight_next_voter()
+        self._changed()
 
     # --- Voting -----------------------------------------------------------------------
 
@@ -148,10 +239,13 @@ class Workshop:
         return self.cast(value, participant)
 
     def cast(self, value: int, participant: str | None = None) -> Cast:
-        """A vote of `value`; in named mode for `participant`, else the highlighted one."""
+        """A vote of `value`; in named mode for `participant` (a device's own vote, which it
+        may change), else the highlighted one (a key). Raises `VotesLocked` after the reveal
+        and `NobodyChosen` when everyone has voted and the facilitator picked no one."""
         scale = self.session.model.scale.values
         if value not in scale:
             raise WorkshopError(f"{value} is not on the scale {scale}")
+        self._check_unlocked()
         rating = self.session.rating_or_new(self.indicator.id)
         if self.named:
             cast = self._cast_named(rating, value, participant or self.highlighted)
@@ -167,7 +261,9 @@ class Workshop:
 
     def _cast_named(self, rating: Rating, value: int, participant: str | None) -> Cast:
         if participant is None:
-            raise WorkshopError("no participant to vote for: add participants to the session")
+            if not self.session.participants:
+                raise WorkshopError("no participant to vote for: add participants to the session")
+            raise NobodyChosen
         self._check_participant(participant)
         votes = rating.votes if isinstance(rating.votes, dict) else {}
         cast = Cast(participant, value, votes.get(participant))
@@ -185,6 +281,7 @@ class Workshop:
         rating = self.rating
         if rating is None or not rating.vote_values:
             return None
+        self._check_unlocked()
         stack = self._undo.get(self.indicator.id, [])
         cast = stack.pop() if stack else self._last_stored_vote(rating)
         if isinstance(rating.votes, dict) and cast.participant is not None:
@@ -211,11 +308,13 @@ class Workshop:
         """Take back one vote on this indicator: `participant`'s (named) or one `value`
         (anonymous). The room uses it when a device withdraws or changes its vote; False
         when there was no such vote. Its casts leave the undo stack, so undo cannot revive it.
+        Raises `VotesLocked` after the reveal.
         """
         rating = self.rating
         stack = self._undo.get(self.indicator.id, [])
         if rating is None:
             return False
+        self._check_unlocked()
         if isinstance(rating.votes, dict) and participant in rating.votes:
             rating.votes = {n: v for n, v in rating.votes.items() if n != participant} or None
             stack[:] = [c for c in stack if c.participant != participant]
@@ -226,6 +325,8 @@ class Workshop:
                 del stack[same[-1]]
         else:
             return False
+        if self.highlighted is None:
+            self._highlight_next_voter()
         self._changed()
         return True
 
@@ -342,6 +443,10 @@ class Workshop:
 
     # --- Internals --------------------------------------------------------------------
 
+    def _check_unlocked(self) -> None:
+        if self.revealed:
+            raise VotesLocked
+
     def _check_participant(self, participant: str) -> None:
         if participant not in self.session.participants:
             raise WorkshopError(f"{participant!r} is not a participant of this session")
@@ -349,26 +454,23 @@ class Workshop:
     def set_own_devices(self, names: Iterable[str]) -> None:
         """Who votes from a device now; the highlight leaves them for those at the keyboard."""
         self.on_own_device = frozenset(names)
-        if self.highlighted in self.on_own_device:
+        if self.highlighted is None or self.highlighted in self.on_own_device:
             self._highlight_next_voter(after=self.highlighted)
         self._changed(touch=False)
 
     def _highlight_next_voter(self, after: str | None = None) -> None:
-        """Highlight the next participant (after `after`, wrapping) who has not voted yet,
-        preferring those without a device of their own."""
+        """Highlight the next participant at the keyboard (after `after`, wrapping) who has
+        not voted yet; nobody when they all have (never back to someone who voted)."""
+        self.highlighted = None
         names = self.session.participants
         if not self.named or not names:
-            self.highlighted = None
             return
         voted = set(self.voted_participants())
         start = names.index(after) + 1 if after in names else 0
-        in_turn = names[start:] + names[:start]
-        at_keyboard = [name for name in in_turn if name not in self.on_own_device]
-        for name in at_keyboard:
-            if name not in voted:
+        for name in names[start:] + names[:start]:
+            if name not in voted and name not in self.on_own_device:
                 self.highlighted = name
                 return
-        self.highlighted = (at_keyboard or in_turn)[0]
 
     def _changed(self, *, touch: bool = True) -> None:
         """Tell listeners; `touch` marks a change to the saved session (not just the view)."""

@@ -202,9 +202,11 @@ async def test_auto_reveal_shows_the_votes_once_everyone_has_voted(folder: Path)
             await settle(pilot)
             assert app.workshop.revealed, "the last vote revealed them"
             assert (await phones[0].state())["tally"]["count"] == 3
-            await pilot.press("r")  # hidden again by hand: stays hidden
+            assert await phones[0].vote(first, 5) == 409, "locked after the reveal"
+            await pilot.press("ctrl+r", "y")  # a re-vote: cleared and hidden again
             await settle(pilot)
-            assert not app.workshop.revealed
+            assert not app.workshop.revealed and app.workshop.votes() == []
+            assert await phones[0].vote(first, 5) == 204
             await pilot.press("R")
             await settle(pilot)
             assert shown(app, "#room-badge") == "room open · 3 devices"

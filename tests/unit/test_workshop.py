@@ -8,7 +8,7 @@ import pytest
 
 from maturity_tui.domain import Action, MaturityModel, Session, new_session
 from maturity_tui.storage import dumps_session, find_model
-from maturity_tui.workshop import Workshop, WorkshopError
+from maturity_tui.workshop import Cast, NobodyChosen, VotesLocked, Workshop, WorkshopError
 
 START = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
@@ -137,11 +137,13 @@ def test_undo_is_per_indicator() -> None:
     w.cast_at(2)
     w.next()
     assert w.undo_last() is None
+    w.cast_at(4)
+    assert w.undo_last() == Cast(None, 4)
     w.previous()
-    assert w.undo_last() is not None
+    assert w.votes() == [2]
 
 
-def test_moving_hides_the_votes_again() -> None:
+def test_a_new_indicator_starts_hidden_and_the_one_left_stays_revealed() -> None:
     w = workshop()
     w.cast_at(3)
     w.reveal()
@@ -149,6 +151,9 @@ def test_moving_hides_the_votes_again() -> None:
     w.next()
     assert not w.revealed
     assert w.highlighted == "Ana"
+    w.previous()
+    assert w.revealed, "a revealed round stays revealed (and locked) when the room comes back"
+    w.next()
     w.go(len(w.indicators) - 1)
     assert not w.next()
     w.go(0)
@@ -275,3 +280,142 @@ def test_carry_over_and_its_review_are_changes_of_the_workshop() -> None:
     with pytest.raises(LookupError):
         w.review_carried(99, "done")
     assert told == [1, 2]
+
+
+# --- Hidden until the reveal: one rule, asked by every screen, export and device ------------
+
+
+def test_hidden_votes_are_not_in_the_shown_session_until_the_reveal() -> None:
+    w = workshop()
+    first = w.indicator.id
+    for position in (5, 5, 2):
+        w.cast_at(position)
+    assert w.voting_on == first
+    shown = w.shown_session()
+    assert shown.rating(first) is not None and shown.rating(first).votes is None  # type: ignore[union-attr]
+    assert "Ana = 5" not in dumps_session(shown)
+    assert w.session.rating(first).votes == {"Ana": 5, "Ben": 5, "Caro": 2}  # type: ignore[union-attr]
+    w.reveal()
+    assert w.voting_on is None
+    assert w.shown_session() is w.session
+
+
+def test_moving_on_reveals_the_votes_left_behind() -> None:
+    w = workshop()
+    first = w.indicator.id
+    w.cast_at(4)
+    w.next()
+    assert w.voting_on == w.indicator.id != first
+    assert w.shown_session().rating(first).votes == {"Ana": 4}  # type: ignore[union-attr]
+
+
+def test_the_shown_session_keeps_what_the_room_decides_aloud() -> None:
+    w = workshop()
+    w.cast_at(2)
+    w.set_consensus(4)
+    w.set_notes("talk it over")
+    shown = w.shown_session().rating(w.indicator.id)
+    assert shown is not None and shown.votes is None
+    assert (shown.consensus, shown.notes) == (4, "talk it over")
+
+
+# --- Locked after the reveal, until a re-vote ------------------------------------------
+
+
+def test_votes_are_locked_after_the_reveal() -> None:
+    for voting in ("named", "anonymous"):
+        w = workshop(voting)
+        w.cast_at(3)
+        w.reveal()
+        before = w.revision
+        with pytest.raises(VotesLocked):
+            w.cast_at(5)
+        with pytest.raises(VotesLocked):
+            w.undo_last()
+        with pytest.raises(VotesLocked):
+            w.withdraw(participant="Ana") if voting == "named" else w.withdraw(value=3)
+        assert w.votes() == [3] and w.revision == before, voting
+
+
+def test_a_revote_clears_the_round_and_hides_it_again() -> None:
+    w = workshop()
+    for position in (4, 4, 1):
+        w.cast_at(position)
+    w.reveal()
+    w.set_consensus(4)
+    w.revote()
+    assert not w.revealed and w.votes() == [] and w.highlighted == "Ana"
+    rating = w.session.rating(w.indicator.id)
+    assert rating is not None and rating.consensus is None
+    assert w.undo_last() is None, "the cleared round cannot be undone back"
+    w.cast_at(3)
+    assert rating.votes == {"Ana": 3}
+    assert "Ana = 3" in dumps_session(w.session), "the file keeps the final round"
+
+
+def test_a_resumed_finished_round_is_revealed_and_an_unfinished_one_hidden() -> None:
+    w = workshop()
+    for position in (4, 4, 1):
+        w.cast_at(position)
+    w.next()
+    w.cast_at(2)  # the laptop dies after one of three votes on the second indicator
+    resumed = Workshop(Session.model_validate(w.session.model_dump()), now=Clock())
+    assert resumed.revealed
+    assert resumed.first_unrated_index() == 1, "resumes where the round was left open"
+    resumed.go(1)
+    assert resumed.voting_on == resumed.indicator.id
+    assert resumed.highlighted == "Ben"
+
+
+# --- A vote never replaces another participant's ------------------------------------------
+
+
+def test_once_everyone_voted_a_digit_replaces_nobody() -> None:
+    w = workshop()
+    for position in (4, 4, 4):
+        w.cast_at(position)
+    assert w.highlighted is None
+    with pytest.raises(NobodyChosen, match="everyone has voted"):
+        w.cast_at(1)
+    assert w.session.rating(w.indicator.id).votes == {"Ana": 4, "Ben": 4, "Caro": 4}  # type: ignore[union-attr]
+
+
+def test_a_resumed_complete_round_replaces_nobody() -> None:
+    w = workshop()
+    for position in (4, 4, 4):
+        w.cast_at(position)
+    resumed = Workshop(Session.model_validate(w.session.model_dump()), now=Clock())
+    assert resumed.highlighted is None
+    with pytest.raises(WorkshopError):
+        resumed.cast_at(1)
+    assert resumed.votes() == [4, 4, 4]
+
+
+def test_the_facilitator_picks_whose_vote_a_digit_changes() -> None:
+    w = workshop()
+    for position in (4, 4, 4):
+        w.cast_at(position)
+    w.move_highlight(1)
+    assert w.highlighted == "Ana"
+    w.cast_at(2)
+    assert w.session.rating(w.indicator.id).votes == {"Ana": 2, "Ben": 4, "Caro": 4}  # type: ignore[union-attr]
+    assert w.highlighted is None, "one change, then nobody again"
+
+
+def test_a_device_vote_moves_the_highlight_off_its_voter() -> None:
+    w = workshop()
+    assert w.highlighted == "Ana"
+    w.cast(3, participant="Ana")  # Ana's phone, just before the facilitator's key
+    assert w.highlighted == "Ben"
+    w.cast_at(4)
+    assert w.session.rating(w.indicator.id).votes == {"Ana": 3, "Ben": 4}  # type: ignore[union-attr]
+
+
+def test_when_everyone_at_the_keyboard_voted_no_device_voter_is_highlighted() -> None:
+    w = workshop()
+    w.set_own_devices(["Caro"])
+    w.cast_at(1)
+    w.cast_at(1)
+    assert w.highlighted is None
+    w.withdraw(participant="Ana")
+    assert w.highlighted == "Ana", "a withdrawn vote is open to the keyboard again"

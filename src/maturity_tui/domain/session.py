@@ -190,6 +190,14 @@ class Session(Strict):
             private(self, "_ratings_by_indicator")[indicator_id] = rating
         return rating
 
+    def with_rating(self, rating: Rating) -> Session:
+        """A shallow copy in which `rating` stands in for its indicator's own (everything else
+        shared, nothing validated): a view of the session to show, never one to save."""
+        ratings = [rating if r.indicator == rating.indicator else r for r in self.ratings]
+        view = self.model_copy(update={"ratings": ratings})
+        view._ratings_by_indicator = {**self._ratings_by_indicator, rating.indicator: rating}
+        return view
+
     def reading(self, metric_id: str) -> Reading | None:
         return next((r for r in self.readings if r.metric == metric_id), None)
 

@@ -19,11 +19,12 @@ from maturity_tui.room.host import (
     StaleIndicator,
     Tally,
     Voter,
+    VoteRefused,
 )
 from maturity_tui.room.server import DEFAULT_PORT, Room
 from maturity_tui.scoring import vote_stats
 from maturity_tui.storage import atomic_write, dumps_session
-from maturity_tui.workshop import Workshop, WorkshopError
+from maturity_tui.workshop import VotesLocked, Workshop, WorkshopError
 
 
 class SaveTracker:
@@ -126,6 +127,8 @@ class WorkshopHost:
             else:
                 self._take_back(voter, indicator_id)
                 self.workshop.cast(value)
+        except VotesLocked as error:
+            raise VoteRefused(str(error)) from None
         except WorkshopError as error:
             raise OffScale(str(error)) from None
         self._device_votes[voter.device, indicator_id] = value
@@ -134,11 +137,14 @@ class WorkshopHost:
     async def withdraw_vote(self, voter: Voter, indicator_id: str) -> None:
         self._check_current(indicator_id)
         before = self.workshop.revision
-        if voter.name is not None:
-            self.workshop.withdraw(participant=voter.name)
-            self._device_votes.pop((voter.device, indicator_id), None)
-        else:
-            self._take_back(voter, indicator_id)
+        try:
+            if voter.name is not None:
+                self.workshop.withdraw(participant=voter.name)
+                self._device_votes.pop((voter.device, indicator_id), None)
+            else:
+                self._take_back(voter, indicator_id)
+        except VotesLocked as error:
+            raise VoteRefused(str(error)) from None
         await self._saved_since(before)
 
     async def _saved_since(self, before: int) -> None:
@@ -155,9 +161,10 @@ class WorkshopHost:
             raise StaleIndicator(indicator_id)
 
     def _take_back(self, voter: Voter, indicator_id: str) -> None:
-        previous = self._device_votes.pop((voter.device, indicator_id), None)
+        previous = self._device_votes.get((voter.device, indicator_id))
         if previous is not None:
-            self.workshop.withdraw(value=previous)
+            self.workshop.withdraw(value=previous)  # may refuse: then the device keeps it
+            del self._device_votes[voter.device, indicator_id]
 
 
 async def open_room(

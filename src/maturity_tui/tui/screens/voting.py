@@ -12,16 +12,23 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from maturity_tui.scoring import agreed_rating
-from maturity_tui.tui.screens.dialogs import ConsensusDialog, JumpDialog, NotesDialog
+from maturity_tui.tui.screens.dialogs import (
+    ConfirmDialog,
+    ConsensusDialog,
+    JumpDialog,
+    NotesDialog,
+)
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content
 from maturity_tui.tui.widgets.room_badge import RoomBadge
 from maturity_tui.tui.widgets.session_bar import SessionBar
-from maturity_tui.tui.widgets.voting import ParticipantList, Tally, Timebox
-from maturity_tui.workshop import WorkshopError
+from maturity_tui.tui.widgets.voting import EVERYONE_VOTED, ParticipantList, Tally, Timebox
+from maturity_tui.workshop import NobodyChosen, VotesLocked, WorkshopError
 
 DIGITS = range(1, 10)
 AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
+REVOTE = "Clear this indicator's votes and vote again, hidden"
+LOCKED = "The votes are revealed and locked: ctrl+r starts a re-vote."
 
 
 class VotingScreen(WorkshopScreen):
@@ -32,7 +39,10 @@ class VotingScreen(WorkshopScreen):
         ),
         # First in the footer: at 80 columns its right end is cut, and f1 lists every key.
         Binding("f1,question_mark", "app.keys", "Keys", id="voting.keys"),
-        Binding("r", "reveal", "Reveal", id="voting.reveal", tooltip="Show or hide the votes"),
+        Binding(
+            "r", "reveal", "Reveal", id="voting.reveal", tooltip="Show the votes (then locked)"
+        ),
+        Binding("ctrl+r", "revote", "Re-vote", id="voting.revote", tooltip=REVOTE),
         Binding("backspace", "undo", "Undo", id="voting.undo", tooltip="Take back the last vote"),
         Binding("n,right", "next", "Next", id="voting.next"),
         Binding("p,left", "previous", "Prev", id="voting.previous"),
@@ -76,7 +86,7 @@ class VotingScreen(WorkshopScreen):
 
     def on_mount(self) -> None:
         self._shown_index = -1
-        self._keys_shown: tuple[bool, bool, bool] | None = None
+        self._keys_shown: tuple[bool, ...] | None = None
         self._agreed_shown: Content | None = None
         self.watch(self.app, "changes", self._show, init=True)
 
@@ -90,9 +100,9 @@ class VotingScreen(WorkshopScreen):
             self.query_one(ParticipantList).show(workshop)
         self.query_one(Tally).show(workshop)
         self._show_agreed()
-        keys = (bool(workshop.votes()), workshop.index > 0, self.room_open)
+        keys = (bool(workshop.votes()), workshop.revealed, workshop.index > 0, self.room_open)
         if keys != self._keys_shown:
-            # Only when undo, previous or auto-reveal (dis)appear: the footer rebuilds each time.
+            # Only when undo, reveal, previous or auto-reveal (dis)appear: the footer rebuilds.
             self._keys_shown = keys
             self.refresh_bindings()
 
@@ -154,7 +164,11 @@ class VotingScreen(WorkshopScreen):
             return workshop.named
         # Hidden, not dimmed, when they cannot apply: the footer has no room to spare.
         if action == "undo":
-            return bool(workshop.votes())
+            return bool(workshop.votes()) and not workshop.revealed
+        if action == "reveal":
+            return not workshop.revealed
+        if action == "revote":
+            return workshop.revealed
         if action == "previous":
             return workshop.index > 0
         if action == "auto_reveal":
@@ -168,15 +182,37 @@ class VotingScreen(WorkshopScreen):
     def action_vote(self, position: int) -> None:
         try:
             self.workshop.cast_at(position)
+        except VotesLocked:
+            self.notify(LOCKED, severity="warning", timeout=4)
+        except NobodyChosen:
+            self.notify(EVERYONE_VOTED, severity="warning", timeout=4)
         except WorkshopError as error:
             self.notify(str(error), severity="warning", markup=False)
 
     def action_undo(self) -> None:
-        if self.workshop.undo_last() is None:
+        try:
+            undone = self.workshop.undo_last()
+        except VotesLocked:
+            self.notify(LOCKED, severity="warning", timeout=4)
+            return
+        if undone is None:
             self.notify("No vote to undo on this indicator.", timeout=2)
 
     def action_reveal(self) -> None:
-        self.workshop.reveal(not self.workshop.revealed)
+        self.workshop.reveal()
+
+    def action_revote(self) -> None:
+        count = len(self.workshop.votes())
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.workshop.revote()
+
+        question = Content(
+            f"Clear the {count} vote{'' if count == 1 else 's'} and the consensus of this "
+            "indicator and vote again, hidden?"
+        )
+        self.app.push_screen(ConfirmDialog(question), answered)
 
     def action_next(self) -> None:
         if not self.workshop.next():
@@ -243,7 +279,8 @@ class VotingScreen(WorkshopScreen):
         self.app.push_screen(ActionsScreen())
 
     def palette_commands(self) -> Iterator[SystemCommand]:
-        yield SystemCommand("Reveal or hide the votes", "r", self.action_reveal)
+        yield SystemCommand("Reveal the votes (then locked)", "r", self.action_reveal)
+        yield SystemCommand(REVOTE, "ctrl+r", self.action_revote)
         yield SystemCommand("Set the consensus rating", "c", self.action_consensus)
         yield SystemCommand("Edit the notes", "e", self.action_notes)
         yield SystemCommand("Go to an indicator", "g", self.action_jump)

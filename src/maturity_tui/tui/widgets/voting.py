@@ -14,6 +14,7 @@ from maturity_tui.scoring import vote_stats
 from maturity_tui.tui.text import literal_content
 from maturity_tui.workshop import Workshop
 
+EVERYONE_VOTED = "Everyone has voted: ↑/↓ picks whose vote to change."
 BAR_WIDTH = (12, 60)
 """The histogram's longest bar: at least, and at most, this many cells."""
 
@@ -129,8 +130,10 @@ class Tally(Static):
         count = vote_count(workshop)
         if not workshop.revealed:
             self.set_class(False, "-contested")
+            done = workshop.named and workshop.highlighted is None and bool(votes)
+            then = f"{EVERYONE_VOTED}\nr reveals them." if done else "Hidden until r reveals them."
             self.update(
-                Content.assemble((count, "bold"), "\n\nVotes stay hidden until r reveals them."),
+                Content.assemble((count, "bold"), "\n\n", then),
                 layout=False,  # the tally fills its box: its size never depends on the text
             )
             return
