@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gen import synthetic_model, synthetic_session
+from gen import open_rounds, synthetic_model, synthetic_session
 
 from maturity_tui import storage
 from maturity_tui.domain import Session
@@ -83,6 +83,7 @@ def measure_one_save(saves: int, folder: Path) -> dict[str, list[float]]:
 
 async def keys_during_slow_saves(keys: int, slow_ms: float, folder: Path) -> dict[str, object]:
     session = bench_session()
+    open_rounds(session, 30)
     path = session_path(folder, session.id)
     app = MaturityApp(sessions_dir=folder, opening=Opening(session, path, index=30))
     real_fsync = os.fsync

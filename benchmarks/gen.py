@@ -166,6 +166,14 @@ def synthetic_session(
     return session
 
 
+def open_rounds(session: Session, start: int) -> None:
+    """Clear the votes and consensus of the indicators from `start` on: rounds still to be
+    voted, where a digit casts a vote (a finished round is revealed, so locked)."""
+    for indicator in session.model.indicators[start:]:
+        rating = session.rating_or_new(indicator.id)
+        rating.votes = rating.consensus = None
+
+
 def write_sessions(folder: Path, count: int, participants: int, indicators: int) -> list[Path]:
     """Save `count` sessions into `folder` (made if needed); the same files every time.
 

@@ -146,14 +146,16 @@ def _action(title: str) -> Key:
 
 
 SIMPLE_KEYS: list[Key] = [
-    Key("undo", ((b"\x7f", None),), lambda w: w.undo_last()),
-    Key("reveal", ((b"r", None),), lambda w: w.reveal(not w.revealed)),
+    Key("undo", ((b"\x7f", None),), lambda w: _quietly(w.undo_last)),
+    Key("reveal", ((b"r", None),), lambda w: w.reveal()),
     Key("next", ((b"n", None),), lambda w: w.next()),
     Key("previous", ((b"p", None),), lambda w: w.previous()),
     Key("n/a", ((b"x", None),), _toggle_not_applicable),
     Key("up", ((b"\x1b[A", None),), lambda w: w.move_highlight(-1)),
     Key("down", ((b"\x1b[B", None),), lambda w: w.move_highlight(1)),
 ]
+
+REVOTE = Key("re-vote", ((b"\x12", b"y: yes"), (b"y", VOTING)), lambda w: w.revote())
 
 WORDS = ["fix", "[bold]", "onboarding", "[/]", "call", "5", "customers", "[link=x]"]
 
@@ -171,6 +173,8 @@ def random_key(rng: random.Random, workshop: Workshop) -> Key:
         return key
     if roll < 0.92:
         return _consensus(rng.randint(1, points))
+    if roll < 0.93 and workshop.revealed:
+        return REVOTE
     text = " ".join(rng.sample(WORDS, 3))
     rating = workshop.rating
     if roll < 0.96 and not (rating is not None and rating.notes):

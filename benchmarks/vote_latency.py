@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any, ClassVar
 
-from gen import synthetic_model, synthetic_session
+from gen import open_rounds, synthetic_model, synthetic_session
 from textual.binding import Binding, BindingType
 
 from maturity_tui.launch import Opening
@@ -91,6 +91,7 @@ async def measure(
     rng = random.Random(7)
     session = synthetic_session(1, synthetic_model(indicators), participants, rng)
     session.status = "in-progress"
+    open_rounds(session, 30)
     path = session_path(folder, session.id)
     opening = Opening(session, path, index=indicators // 2)
     app = BenchApp(sessions_dir=folder, opening=opening)
@@ -120,6 +121,8 @@ async def measure(
             started = time.perf_counter()
             await pilot.press("z")
             timings["no-op"].append((time.perf_counter() - started) * 1000)
+            if app.workshop is not None and app.workshop.highlighted is None:
+                await pilot.press("n")  # all 50 have voted: on to the next round, untimed
         await app.workers.wait_for_complete()
     return timings
 

@@ -56,7 +56,7 @@ def test_a_folder_turned_read_only_keeps_the_file_whole_and_the_retry_saves_all(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "sessions"
-    arguments = ["new", "--team", "T", "--participants", "A,B", "--sessions-dir", str(folder)]
+    arguments = ["new", "--team", "T", "--participants", "A,B,C", "--sessions-dir", str(folder)]
     app = kill_loop.AppInPty(arguments, prefix=NO_OVERRIDE)
     try:
         app.wait_until_up()
@@ -76,7 +76,7 @@ def test_a_folder_turned_read_only_keeps_the_file_whole_and_the_retry_saves_all(
         )
         restored = len(app.output)
         folder.chmod(0o755)
-        assert wait_until(lambda: votes(path) == {"A": 5, "B": 2}, timeout=15)
+        assert wait_until(lambda: votes(path) == {"A": 4, "B": 2, "C": 5}, timeout=15)
         assert app.shows(b"saved ", restored)
     finally:
         folder.chmod(0o755)
