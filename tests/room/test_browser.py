@@ -1,68 +1,24 @@
 """The voting page in headless Chromium: two devices join, vote by click and key, see the reveal.
+
 Chromium is found or installed (tests/browserkit.py); without it the tests skip with one line saying
-how to enable them, except under CI=true, where they fail. The phone-size screenshot is kept
-in tests/room/artifacts/ for a person to look at.
+how to enable them, except under CI=true, where they fail. Each device has a browser context
+of its own (its own storage, so its own token). The phone-size screenshots are kept in
+tests/room/artifacts/ for a person to look at.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from pagekit import chromium, device_page, screenshot
+from playwright.async_api import Page, expect
 from roomkit import CODE, make_session, run_async, serve
 
-from browserkit import chromium_path
-
-ARTIFACTS = Path(__file__).parent / "artifacts"
 HOSTILE_NAME = "<img src=x onerror=alert('name')>"
 HOSTILE_STATEMENT = "<script>alert('statement')</script><b>We</b> listen & <i>act</i>"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 pytestmark = pytest.mark.slow
-
-try:
-    from playwright.async_api import BrowserContext, Page, async_playwright, expect
-except ImportError:  # pragma: no cover - the test extra installs it
-    async_playwright = None  # type: ignore[assignment]
-
-
-@asynccontextmanager
-async def chromium() -> AsyncIterator[BrowserContext]:
-    if async_playwright is None:
-        pytest.fail("playwright is missing: pip install '.[test]'")
-    executable = chromium_path()
-    profile = tempfile.mkdtemp(prefix="room-browser-")
-    try:
-        async with async_playwright() as driver:
-            context = await driver.chromium.launch_persistent_context(
-                profile, executable_path=str(executable), headless=True, args=FLAGS
-            )
-            try:
-                yield context
-            finally:
-                await context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-
-
-async def open_page(context: BrowserContext, dialogs: list[str], width: int, height: int) -> Page:
-    page = await context.new_page()
-    await page.set_viewport_size({"width": width, "height": height})
-    page.on("dialog", lambda dialog: dialogs.append(dialog.message))
-    page.on("pageerror", lambda error: dialogs.append(f"page error: {error}"))
-    return page
 
 
 async def assert_fits_the_phone(page: Page) -> None:
@@ -74,10 +30,10 @@ async def assert_fits_the_phone(page: Page) -> None:
 async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
     session = make_session(participants=["Ana", HOSTILE_NAME], statement=HOSTILE_STATEMENT)
     dialogs: list[str] = []
-    async with serve(tmp_path, session) as served, chromium() as context:
+    async with serve(tmp_path, session) as served, chromium() as browser:
         current = served.workshop.indicator.id
-        phone = await open_page(context, dialogs, 360, 740)
-        laptop = await open_page(context, dialogs, 1100, 800)
+        phone = await device_page(browser, dialogs, 360, 740)
+        laptop = await device_page(browser, dialogs, 1100, 800)
 
         # The phone types the code; the laptop came through the QR code's #code= link.
         await phone.goto(served.url)
@@ -85,8 +41,7 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
         await phone.click("#join-form button")
         await expect(phone.locator("#names")).to_be_visible()
         await assert_fits_the_phone(phone)
-        ARTIFACTS.mkdir(exist_ok=True)
-        await phone.screenshot(path=str(ARTIFACTS / "phone-join.png"), full_page=True)
+        await screenshot(phone, "phone-join.png", full_page=True)
         await phone.get_by_role("button", name="Ana", exact=True).click()
         assert served.room.invite_url == served.url + f"#code={CODE}"
         await laptop.goto(served.room.invite_url)
@@ -116,7 +71,7 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
             await expect(page.locator("#summary")).to_contain_text("2 votes · median 3")
             await expect(page.locator(".bar-row .count")).to_have_text(["0", "1", "0", "1", "0"])
         await assert_fits_the_phone(phone)
-        await phone.screenshot(path=str(ARTIFACTS / "phone-revealed.png"), full_page=True)
+        await screenshot(phone, "phone-revealed.png", full_page=True)
 
         # The room closes and opens again on the same address: the pages say so and return.
         port = int(served.url.rsplit(":", 1)[1].strip("/"))
@@ -128,6 +83,6 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
             await expect(page.locator("#banner")).to_be_hidden(timeout=15000)
             await expect(page.locator("#where")).to_contain_text("Indicator 2 of")
             assert await page.locator("#tally").is_hidden()
-        await phone.screenshot(path=str(ARTIFACTS / "phone-next.png"), full_page=True)
+        await screenshot(phone, "phone-next.png", full_page=True)
 
     assert dialogs == [], "no script from a name or statement ran, and the page had no errors"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
-from roomkit import CODE, make_session, run_async, serve
+from roomkit import CODE, make_certificate, make_session, run_async, serve
 
 from maturity_tui.room.client import voted_text
 
@@ -37,7 +38,7 @@ class Terminal:
         await self.process.stdin.drain()
 
 
-async def start(*args: str) -> Terminal:
+async def start(*args: str, env: dict[str, str] | None = None) -> Terminal:
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -47,6 +48,7 @@ async def start(*args: str) -> Terminal:
         stdin=asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
     )
     return Terminal(process)
 
@@ -106,3 +108,30 @@ def test_the_terminal_shows_a_vote_of_zero_as_the_voters_own() -> None:
     state = {"voting": "anonymous", "participants": [], "vote_count": 1}
     assert voted_text({**state, "my_vote": 0}) == "1 voted; yours: 0"
     assert voted_text({**state, "my_vote": None}) == "1 voted"
+
+
+@run_async
+async def test_plain_http_is_said_and_an_unverifiable_certificate_is_refused_clearly(
+    tmp_path: Path,
+) -> None:
+    from maturity_tui.room.gate import tls_context
+
+    cert, key = make_certificate(tmp_path)
+    async with serve(tmp_path) as plain:
+        terminal = await start(plain.url, "--code", CODE, "--name", "Ana")
+        await terminal.expect("is plain HTTP: the join code and your votes travel unencrypted")
+        terminal.process.kill()
+        await terminal.process.wait()
+    async with serve(tmp_path, tls=tls_context(cert, key)) as served:
+        assert served.url.startswith("https://")
+        terminal = await start(served.url, "--code", CODE, "--name", "Ana")
+        seen = await terminal.expect("SSL_CERT_FILE")
+        assert "cannot verify the certificate" in seen and "Traceback" not in seen
+        assert await terminal.process.wait() == 1
+        trusted = await start(
+            served.url, "--code", CODE, "--name", "Ana", env={"SSL_CERT_FILE": str(cert)}
+        )
+        seen = await trusted.expect("Joined as Ana.")
+        assert "plain HTTP" not in seen
+        trusted.process.kill()
+        await trusted.process.wait()

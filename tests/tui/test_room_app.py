@@ -18,6 +18,7 @@ from tuikit import NAMES, build_session, fixed_now, settle
 from maturity_tui.domain import Session
 from maturity_tui.launch import Opening, RoomOptions
 from maturity_tui.room.guard import CODE_ALPHABET
+from maturity_tui.room.qr import qr_lines
 from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.big_code import big_code_lines
@@ -28,12 +29,20 @@ CODE = "K7Q2XM"
 SNAPSHOT_PORT = 8799
 
 
-def room_app(folder: Path, session: Session, *, port: int = 0, join: bool = True) -> MaturityApp:
+def room_app(
+    folder: Path,
+    session: Session,
+    *,
+    port: int = 0,
+    join: bool = True,
+    public_url: str | None = None,
+) -> MaturityApp:
     """An app on `session` with the room options `--join --host 127.0.0.1` would give."""
+    options = RoomOptions("127.0.0.1", port, CODE, public_url=public_url, behind_proxy=True)
     return MaturityApp(
         sessions_dir=folder,
         opening=Opening(session, session_path(folder, session.id), index=0),
-        room=RoomOptions("127.0.0.1", port, CODE) if join else None,
+        room=options if join else None,
         now=fixed_now,
     )
 
@@ -355,3 +364,16 @@ def test_snapshot_room_screen(
     folder.mkdir()
     app = room_app(folder, build_session(), port=SNAPSHOT_PORT)
     assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+async def test_the_room_screen_and_its_qr_code_show_the_public_url(folder: Path) -> None:
+    public = "https://room.example.org/"
+    app = room_app(folder, build_session(), public_url=public)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert shown(app, "#room-url") == public
+        qr = shown(app, "#room-qr")
+        assert qr == "\n".join(qr_lines(f"{public}#code={CODE}")), "the QR code carries it"
+        async with devices(app, ["Ana"]):
+            await pilot.pause()
+            assert any("Ana joined the room." in str(n.message) for n in app._notifications)

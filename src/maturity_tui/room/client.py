@@ -267,8 +267,20 @@ def tally_text(state: dict[str, Any]) -> str:
 # --- Entry points ---------------------------------------------------------------------------
 
 
+PLAIN_HTTP = (
+    "Note: {url} is plain HTTP: the join code and your votes travel unencrypted "
+    "(fine on a LAN or VPN you trust; ask for an https:// address otherwise)."
+)
+UNVERIFIED = (
+    "cannot verify the certificate of {url} ({why}). If the facilitator gave you the "
+    "room's certificate, point SSL_CERT_FILE at it and try again."
+)
+
+
 async def join_room(url: str, code: str | None, name: str | None, say: Say) -> int:
     base, link_code = room_address(url)
+    if base.startswith("http://"):
+        say(PLAIN_HTTP.format(url=one_line(base)))
     lines: asyncio.Queue[str | None] = asyncio.Queue()
     reader = (sys.stdin.fileno(), asyncio.get_running_loop(), lines)
     threading.Thread(target=read_lines, args=reader, daemon=True).start()
@@ -288,6 +300,12 @@ def run(url: str, code: str | None = None, name: str | None = None) -> int:
     except JoinFailed as error:
         print(f"maturity-tui join: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except aiohttp.ClientConnectorCertificateError as error:
+        why = one_line(str(error.certificate_error))
+        print(
+            f"maturity-tui join: {UNVERIFIED.format(url=one_line(url), why=why)}", file=sys.stderr
+        )
+        return EXIT_FAILURE
     except (aiohttp.ClientError, OSError) as error:
         print(f"maturity-tui join: cannot reach {one_line(url)}: {error}", file=sys.stderr)
         return EXIT_FAILURE

@@ -59,6 +59,8 @@ class Tally:
     median: float | None
     spread: int | None
     contested: bool
+    agreed: int | None
+    """What the room agreed: the facilitator's consensus, else the lower median."""
 
 
 @dataclass(frozen=True, slots=True)

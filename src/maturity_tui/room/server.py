@@ -554,6 +554,7 @@ def state_json(state: RoomState, voter: Voter, my_vote: int | None) -> dict[str,
             "median": tally.median,
             "spread": tally.spread,
             "contested": tally.contested,
+            "agreed": tally.agreed,
         }
     return data
 

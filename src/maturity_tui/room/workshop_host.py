@@ -22,7 +22,7 @@ from maturity_tui.room.host import (
     VoteRefused,
 )
 from maturity_tui.room.server import DEFAULT_PORT, Room
-from maturity_tui.scoring import vote_stats
+from maturity_tui.scoring import agreed_rating, vote_stats
 from maturity_tui.storage import atomic_write, dumps_session
 from maturity_tui.workshop import VotesLocked, Workshop, WorkshopError
 
@@ -86,6 +86,7 @@ class WorkshopHost:
                 stats.median,
                 stats.spread,
                 stats.contested,
+                agreed_rating(w.rating),
             )
         return RoomState(
             team=w.session.team,

@@ -5,17 +5,36 @@
 const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = "maturity-tui-token";
 const WATCHDOG_MS = 40000; // the server sends a keep-alive every 15 s
-let token = sessionStorage.getItem(TOKEN_KEY);
+const CONFIRM_MS = 4000; // a vote with no answer by then is "not confirmed"
+let token = stored();
 let state = null;
 let stream = null;
+let pending = null; // the vote or withdrawal sent and not answered yet
+let timebox = null; // {remaining, running, at}: the facilitator's countdown as last heard
+
+// The token lives in localStorage: it survives reloads and new tabs, so reopening the link
+// rejoins. Some private modes refuse storage; the page then works for this tab only.
+function stored() {
+  try { return localStorage.getItem(TOKEN_KEY); } catch { return null; }
+}
+
+function store(value) {
+  try {
+    if (value) localStorage.setItem(TOKEN_KEY, value);
+    else localStorage.removeItem(TOKEN_KEY);
+  } catch { /* storage refused: nothing to keep */ }
+}
 
 function show(view) {
   for (const id of ["join-view", "vote-view", "wait-view"]) $(id).hidden = id !== view;
 }
 
-function banner(text) {
-  $("banner").textContent = text || "";
+function banner(text, action, onAction) {
+  $("banner-text").textContent = text || "";
   $("banner").hidden = !text;
+  $("banner-action").hidden = !action;
+  $("banner-action").textContent = action || "";
+  $("banner-action").onclick = onAction || null;
 }
 
 function element(tag, className, text) {
@@ -36,7 +55,36 @@ async function api(method, path, body) {
   return { status: response.status, data };
 }
 
+// A refusal in words: what happened and, when the room said so, when to try again.
+function refusal(reply, fallback) {
+  if (reply.status === 429) {
+    const wait = (reply.data && reply.data.retry_after) || 5;
+    return `The room is busy (too many requests from your network). Try again in ${wait} s.`;
+  }
+  if (reply.status === 503) return "The room is full right now. Try again in a few seconds.";
+  return (reply.data && reply.data.error) || fallback;
+}
+
 // --- Joining ----------------------------------------------------------------------------
+
+async function describeRoom() {
+  let reply;
+  try {
+    reply = await api("GET", "/api/room");
+  } catch {
+    $("join-error").textContent = "Cannot reach the room. Check the address and your network.";
+    return;
+  }
+  if (reply.status !== 200) {
+    $("join-error").textContent = refusal(reply, "The room did not answer.");
+    return;
+  }
+  $("team").textContent = reply.data.team;
+  $("join-title").textContent = "Join " + reply.data.team + "'s room";
+  const length = reply.data.code_length;
+  $("code-label").textContent = `Join code: ${length} characters, as on the facilitator's screen`;
+  $("code").placeholder = "•".repeat(length);
+}
 
 async function join(name) {
   const code = $("code").value;
@@ -50,16 +98,15 @@ async function join(name) {
   }
   if (reply.status === 200) {
     token = reply.data.token;
-    sessionStorage.setItem(TOKEN_KEY, token);
+    store(token);
     $("names").hidden = true;
     show("wait-view");
     follow();
   } else if (reply.status === 403 && reply.data && Array.isArray(reply.data.names)) {
+    $("join-form").hidden = true; // the code was right: only the name is left to give
     offerNames(reply.data.names, name !== undefined);
-  } else if (reply.status === 429) {
-    $("join-error").textContent = "Too many tries. Wait a few seconds.";
   } else {
-    $("join-error").textContent = (reply.data && reply.data.error) || "Could not join.";
+    $("join-error").textContent = refusal(reply, "Could not join.");
   }
 }
 
@@ -79,11 +126,14 @@ function offerNames(names, wasTaken) {
 
 function leave(message) {
   token = null;
-  sessionStorage.removeItem(TOKEN_KEY);
+  store(null);
   if (stream) stream.abort();
   banner("");
+  $("join-form").hidden = false;
+  $("names").hidden = true;
   show("join-view");
   $("join-error").textContent = message;
+  describeRoom();
 }
 
 // --- Following the facilitator (server-sent events over fetch: it can send the token) ----
@@ -99,6 +149,7 @@ async function follow() {
       watchdog = setTimeout(() => controller.abort(), WATCHDOG_MS);
     };
     let farewell = null;
+    let refused = null;
     try {
       arm();
       const response = await fetch("/api/events", {
@@ -108,7 +159,10 @@ async function follow() {
         leave("The room does not know this device any more. Join again.");
         return;
       }
-      if (!response.ok) throw new Error("HTTP " + response.status);
+      if (!response.ok) {
+        refused = { status: response.status, data: await response.json().catch(() => null) };
+        throw new Error("HTTP " + response.status);
+      }
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = "";
       for (;;) {
@@ -133,9 +187,16 @@ async function follow() {
       leave("The facilitator released your name. Join again.");
       return;
     }
-    banner(farewell === "closed"
-      ? "The facilitator closed the room. Waiting for it to open again…"
-      : "Connection lost. Reconnecting…");
+    if (farewell === "replaced") {
+      banner("This room is open in another tab or window.", "Use it here", () => {
+        banner("");
+        follow();
+      });
+      return;
+    }
+    if (refused) banner(refusal(refused, "The room refused to connect.") + " Reconnecting…");
+    else if (farewell === "closed") banner("The facilitator closed the room. Waiting for it…");
+    else banner("Connection lost. Reconnecting…");
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 8000);
   }
@@ -149,7 +210,7 @@ function handleEvent(block) {
     else if (line.startsWith("data:")) data.push(line.slice(5).trimStart());
   }
   if (event === "state") render(JSON.parse(data.join("\n")));
-  return event === "revoked" || event === "closed" ? event : null;
+  return ["revoked", "closed", "replaced"].includes(event) ? event : null;
 }
 
 // --- Showing the indicator ----------------------------------------------------------------
@@ -160,6 +221,8 @@ function render(next) {
   state = next;
   $("team").textContent = next.team;
   $("who").textContent = next.you ? "You: " + next.you : "Anonymous vote";
+  timebox = next.timebox ? { ...next.timebox, at: Date.now() } : null;
+  showTimebox();
   const current = next.indicator;
   if (!current) {
     show("wait-view");
@@ -173,13 +236,35 @@ function render(next) {
   $("statement").textContent = current.statement;
   $("guidance").textContent = current.guidance || "";
   $("guidance-box").hidden = !current.guidance;
+  if (moved) {
+    pending = null;
+    setSaved("");
+    $("guidance-box").open = false;
+  }
   renderScale(next);
-  if (moved) setSaved("");
-  $("withdraw").hidden = next.my_vote === null;
+  // Revealed: the votes are locked until the facilitator starts a re-vote.
+  $("scale").hidden = next.revealed;
+  $("withdraw").hidden = next.revealed || next.my_vote === null;
+  if (next.revealed) {
+    pending = null;
+    $("retry").hidden = true;
+    setSaved("");
+  }
   const expected = next.voting === "named" ? ` of ${next.participants.length}` : "";
-  $("progress").textContent = `${next.vote_count}${expected} voted`
-    + (next.revealed ? " · revealed" : " · votes stay hidden until the reveal");
+  $("progress").textContent = `${next.vote_count}${expected} voted · ` + (next.revealed
+    ? "votes locked until the facilitator starts a re-vote"
+    : "votes stay hidden until the reveal");
+  renderVoters(next);
   renderTally(next);
+}
+
+function renderVoters(next) {
+  // Names only, never values: who has voted, and who the room still waits for.
+  const voted = new Set(next.voted);
+  const waiting = next.participants.filter((name) => !voted.has(name));
+  $("voters").hidden = next.voting !== "named" || next.revealed;
+  $("voters").textContent = `Voted: ${next.voted.join(", ") || "nobody yet"}`
+    + (waiting.length ? ` · Waiting for: ${waiting.join(", ")}` : "");
 }
 
 function renderScale(next) {
@@ -190,7 +275,9 @@ function renderScale(next) {
     const button = element("button", "choice");
     button.type = "button";
     button.dataset.value = String(point.value);
+    // Highlighted only once the room confirmed it; a vote on its way is only outlined.
     button.setAttribute("aria-pressed", String(point.value === next.my_vote));
+    button.classList.toggle("sending", Boolean(pending && pending.value === point.value));
     button.append(element("span", "value", String(point.value)), element("span", "label", point.label));
     button.addEventListener("click", () => vote(point.value));
     box.append(button);
@@ -202,16 +289,18 @@ function renderTally(next) {
   const tally = next.tally;
   $("tally").hidden = !tally;
   if (!tally) return;
+  const label = (value) => (next.scale.find((p) => p.value === value) || {}).label || "";
+  $("agreed").textContent = tally.agreed === null ? "No agreed value yet"
+    : `Agreed: ${tally.agreed} · ${label(tally.agreed)}`;
   const most = Math.max(1, ...tally.histogram.map((row) => row.count));
   const bars = $("bars");
   bars.replaceChildren();
   for (const row of tally.histogram) {
-    const point = next.scale.find((p) => p.value === row.value);
     const line = element("div", "bar-row");
     const bar = element("div", "bar");
     bar.style.width = (100 * row.count / most) + "%";
     bar.hidden = row.count === 0;
-    line.append(element("span", "label", `${row.value} ${point ? point.label : ""}`),
+    line.append(element("span", "label", `${row.value} ${label(row.value)}`),
       element("div", "track"), element("span", "count", String(row.count)));
     line.children[1].append(bar);
     bars.append(line);
@@ -221,6 +310,17 @@ function renderTally(next) {
     + (tally.contested ? " · contested: worth discussing" : "");
 }
 
+function showTimebox() {
+  const box = $("timebox");
+  box.hidden = !timebox;
+  if (!timebox) return;
+  const elapsed = timebox.running ? Math.floor((Date.now() - timebox.at) / 1000) : 0;
+  const left = timebox.remaining - elapsed;
+  const clock = `${Math.floor(Math.abs(left) / 60)}:${String(Math.abs(left) % 60).padStart(2, "0")}`;
+  box.textContent = (left < 0 ? `over by ${clock}` : `${clock} left`) + (timebox.running ? "" : ", paused");
+  box.classList.toggle("over", left < 0);
+}
+
 // --- Voting --------------------------------------------------------------------------------
 
 function setSaved(text, isError) {
@@ -228,40 +328,60 @@ function setSaved(text, isError) {
   $("saved").classList.toggle("error", Boolean(isError));
 }
 
-async function send(method, body, onDone) {
-  setSaved("Saving…");
+// Sent, then confirmed by the room (204), refused with a reason, or, with no answer within
+// CONFIRM_MS, "not confirmed" with a retry: never "saved" before the room says so.
+async function send(attempt) {
+  pending = attempt;
+  setSaved("Sending…");
+  $("retry").hidden = true;
+  if (state) renderScale(state);
+  const unanswered = setTimeout(() => {
+    if (pending !== attempt) return;
+    setSaved("Not confirmed: the room has not answered yet.", true);
+    $("retry").hidden = false;
+  }, CONFIRM_MS);
   let reply;
   try {
-    reply = await api(method, "/api/vote", body);
+    reply = await api(attempt.method, "/api/vote", attempt.body);
   } catch {
-    setSaved("Not saved: no connection. Try again.", true);
+    reply = null;
+  }
+  clearTimeout(unanswered);
+  if (pending !== attempt) return; // a retry or another vote took its place
+  if (reply === null || reply.status >= 500) {
+    setSaved("Not confirmed: " + (reply ? refusal(reply, "the room failed") : "no connection."), true);
+    $("retry").hidden = false;
     return;
   }
-  if (reply.status === 204) onDone();
+  pending = null;
+  if (reply.status === 204) attempt.done();
   else if (reply.status === 401) leave("The room does not know this device any more. Join again.");
-  else if (reply.status === 409) setSaved("Not saved: the facilitator moved on.", true);
-  else if (reply.status === 429) setSaved("Not saved: too fast. Try again in a moment.", true);
-  else setSaved("Not saved: " + ((reply.data && reply.data.error) || reply.status), true);
+  else setSaved("Not saved: " + refusal(reply, "HTTP " + reply.status), true);
+  if (state) renderScale(state);
 }
 
 function vote(value) {
-  if (!state || !state.indicator) return;
+  if (!state || !state.indicator || state.revealed) return;
   const label = (state.scale.find((p) => p.value === value) || {}).label || "";
-  send("PUT", { indicator: state.indicator.id, value }, () => {
-    state.my_vote = value;
-    renderScale(state);
-    $("withdraw").hidden = false;
-    setSaved(`Saved ✓ Your vote: ${value} · ${label}`);
+  send({
+    method: "PUT", body: { indicator: state.indicator.id, value }, value,
+    done: () => {
+      state.my_vote = value;
+      $("withdraw").hidden = false;
+      setSaved(`Saved ✓ Your vote: ${value} · ${label}`);
+    },
   });
 }
 
 function withdraw() {
-  if (!state || !state.indicator) return;
-  send("DELETE", { indicator: state.indicator.id }, () => {
-    state.my_vote = null;
-    renderScale(state);
-    $("withdraw").hidden = true;
-    setSaved("Vote withdrawn ✓");
+  if (!state || !state.indicator || state.revealed) return;
+  send({
+    method: "DELETE", body: { indicator: state.indicator.id }, value: null,
+    done: () => {
+      state.my_vote = null;
+      $("withdraw").hidden = true;
+      setSaved("Vote withdrawn ✓");
+    },
   });
 }
 
@@ -279,6 +399,8 @@ $("join-form").addEventListener("submit", (event) => {
   join();
 });
 $("withdraw").addEventListener("click", withdraw);
+$("retry").addEventListener("click", () => { if (pending) send(pending); });
+setInterval(showTimebox, 1000);
 
 const invited = new URLSearchParams(location.hash.slice(1)).get("code");
 if (invited) $("code").value = invited;
@@ -287,4 +409,5 @@ if (token) {
   follow();
 } else {
   show("join-view");
+  describeRoom();
 }
