@@ -2,7 +2,8 @@
 
 The app keeps sessions, models and its config in the user's folders (platformdirs) and the
 library's index in the user's cache: a test run must neither read a developer's real config
-nor write into their library or cache (subprocesses inherit the variables).
+nor write into their library or cache (subprocesses inherit the variables), nor open
+their browser.
 """
 
 from __future__ import annotations
@@ -50,3 +51,10 @@ def pytest_runtest_makereport(
     if report.skipped and isinstance(longrepr, tuple) and HOW_TO_ENABLE in longrepr[2]:
         report.longrepr = (str(Path(__file__).with_name("browserkit.py")), None, longrepr[2])
     return report
+
+
+@pytest.fixture(autouse=True)
+def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test opens the user's browser: an export that asks to is told none was found (a test
+    that checks the opening patches webbrowser.open itself)."""
+    monkeypatch.setattr("webbrowser.open", lambda url: False)

@@ -868,7 +868,7 @@ def portfolio_json(portfolio: Portfolio) -> str:
     return json_text(portfolio_data(portfolio))
 
 
-def _portfolio_title(portfolio: Portfolio) -> str:
+def portfolio_title(portfolio: Portfolio) -> str:
     teams, models = len(portfolio.teams), len(portfolio.groups)
     shown = f"sessions of {portfolio.period}" if portfolio.period else "latest sessions"
     return (
@@ -877,7 +877,7 @@ def _portfolio_title(portfolio: Portfolio) -> str:
     )
 
 
-def _trend(team: TeamStanding) -> str:
+def trend_text(team: TeamStanding) -> str:
     """The levels over the team's periods, then the last move: `1→2→3 ▲`."""
     path = "→".join(str(point.level) for point in team.history)
     move = team.level_delta
@@ -895,14 +895,14 @@ def _group_rows(group: ModelGroup) -> list[list[str]]:
                 one_line(team.session.period),
                 str(team.level),
                 *(_optional(levels.get(key)) for key, _ in group.dimensions),
-                _trend(team),
+                trend_text(team),
                 str(team.open_actions),
             ]
         )
     return rows
 
 
-def _portfolio_notes(portfolio: Portfolio) -> list[str]:
+def portfolio_notes(portfolio: Portfolio) -> list[str]:
     """Conflicted copies, unreadable files and teams missing the period, one line each."""
     notes = [
         f"Conflict: {c.session_id} is in {', '.join(p.name for p in (c.counted, *c.others))}; "
@@ -918,7 +918,7 @@ def _portfolio_notes(portfolio: Portfolio) -> list[str]:
 
 
 def portfolio_text(portfolio: Portfolio) -> str:
-    lines = _wrap(_portfolio_title(portfolio))
+    lines = _wrap(portfolio_title(portfolio))
     if not portfolio.groups:
         lines += ["", "No sessions."]
     for group in portfolio.groups:
@@ -932,14 +932,14 @@ def portfolio_text(portfolio: Portfolio) -> str:
                 for code, (_, name) in zip(codes, group.dimensions, strict=True)
             )
             lines += _wrap(legend, "  ")
-    notes = _portfolio_notes(portfolio)
+    notes = portfolio_notes(portfolio)
     if notes:
         lines += ["", *(line for note in notes for line in _wrap(note, "! ", "  "))]
     return _lines(lines)
 
 
 def portfolio_markdown(portfolio: Portfolio) -> str:
-    lines = [f"# {markdown_text(_portfolio_title(portfolio))}", ""]
+    lines = [f"# {markdown_text(portfolio_title(portfolio))}", ""]
     for group in portfolio.groups:
         lines += [f"## {markdown_text(f'{group.name} ({group.model_id} {group.version})')}", ""]
         header = [
@@ -952,7 +952,7 @@ def portfolio_markdown(portfolio: Portfolio) -> str:
         ]
         rows = [[markdown_text(cell) for cell in row] for row in _group_rows(group)]
         lines += _markdown_table(header, rows)
-    notes = _portfolio_notes(portfolio)
+    notes = portfolio_notes(portfolio)
     if notes:
         lines += ["## Files to look at", "", *(f"- {markdown_text(note)}" for note in notes), ""]
     return _lines(lines)

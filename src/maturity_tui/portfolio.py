@@ -29,6 +29,7 @@ class HistoryPoint:
     period: str
     session: str
     level: int
+    path: Path
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,7 +201,7 @@ def _standing(history: Sequence[Summary]) -> TeamStanding:
         session=session,
         path=path,
         summary=summary,
-        history=tuple(HistoryPoint(s.period, s.id, s.level) for _, s in history),
+        history=tuple(HistoryPoint(s.period, s.id, s.level, p) for p, s in history),
     )
 
 

@@ -721,3 +721,56 @@ async def test_c_on_results_compares_with_the_teams_history(folder: Path) -> Non
         assert app.screen.query_one("#compare-sessions", DataTable).row_count == 4
         nps = app.screen.query_one("#kpi-nps", SparklineRow)
         assert plain(nps.query_one(".kpi-values", Label)) == "12 · 18 · 24 · 40"
+
+
+# --- Portfolio, and HTML opened in the browser -------------------------------------------------
+
+
+def second_team(folder: Path) -> None:
+    """Borealis: Apollo's last two quarters under another name, and a sync tool's copy."""
+    for session in demo(folder)[-2:]:
+        data = session.model_dump(mode="python") | {"team": "Borealis"}
+        data["id"] = session.id.replace("apollo", "borealis")
+        save_session(Session.model_validate(data), folder / f"{data['id']}.toml")
+    shutil.copyfile(folder / "borealis-2026-q4.toml", folder / "borealis-2026-q4 (1).toml")
+
+
+async def test_home_p_opens_the_portfolio_and_enter_a_teams_comparison(folder: Path) -> None:
+    from maturity_tui.tui.screens.portfolio import PortfolioScreen
+
+    second_team(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PortfolioScreen)
+        table = screen.query_one(DataTable)
+        assert [table.get_row_at(n)[0].plain for n in range(table.row_count)] == [
+            "Apollo",
+            "Borealis",
+        ]
+        status = str(screen.query_one("#portfolio-status", Static).render())
+        assert "Conflict: borealis-2026-q4" in status
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CompareScreen)
+        periods = [c.session.period for c in app.screen.comparison.columns]
+        assert periods == ["2026-Q3", "2026-Q4"], "Borealis's own sessions, the copy once"
+
+
+async def test_html_export_opens_in_the_browser_when_asked(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
+    sessions = demo(folder)
+    app = Host(lambda: ExportDialog.for_comparison(sessions, folder))
+    async with app.run_test(size=(100, 34)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#export-open").display, "Markdown: nothing to open"
+        await write_export(pilot, 3)
+    (written,) = app.results
+    assert isinstance(written, Path) and written.suffix == ".html"
+    assert opened == [written.as_uri()]

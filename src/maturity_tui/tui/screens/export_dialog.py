@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import webbrowser
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -14,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
-from maturity_tui.outputs import ACTIONS, COMPARE, REPORT, Subject, outputs_of
+from maturity_tui.outputs import ACTIONS, COMPARE, HTML, PORTFOLIO, REPORT, Subject, outputs_of
+from maturity_tui.portfolio import Portfolio
 from maturity_tui.storage import atomic_write, slugify
 from maturity_tui.tui.text import literal_content
 from maturity_tui.tui.workers import run_in_thread
@@ -37,12 +39,19 @@ class ExportChoice:
     label: str
     filename: str
     render: Callable[[], str]
+    opens: bool = False
+    """A page to read in a browser (HTML): the dialog offers to open it once written."""
 
 
 def _choices(subject: Subject[Data], data: Data, stem: str) -> list[ExportChoice]:
     """The subject's outputs the app offers, each bound to the data it renders."""
     return [
-        ExportChoice(output.label, output.filename(stem), partial(output.render, data))
+        ExportChoice(
+            output.label,
+            output.filename(stem),
+            partial(output.render, data),
+            opens=output.format == HTML,
+        )
         for output in outputs_of(subject)
         if output.in_app
     ]
@@ -51,10 +60,12 @@ def _choices(subject: Subject[Data], data: Data, stem: str) -> list[ExportChoice
 class Written(Message):
     """From the write worker: where the file went, or why it did not."""
 
-    def __init__(self, path: Path, error: str | None) -> None:
+    def __init__(self, path: Path, error: str | None, opened: bool | None = None) -> None:
         super().__init__()
         self.path = path
         self.error = error
+        self.opened = opened
+        """Whether a browser took the file; None when it was not asked to."""
 
 
 def target_problem(path: Path) -> str | None:
@@ -99,6 +110,12 @@ class ExportDialog(ModalScreen[Path | None]):
         title = f"Export · {', '.join(comparison.teams)} · comparison"
         return cls(title, choices, sessions_dir / EXPORTS_DIR)
 
+    @classmethod
+    def for_portfolio(cls, portfolio: Portfolio, sessions_dir: Path) -> ExportDialog:
+        period = f" {portfolio.period}" if portfolio.period else ""
+        choices = _choices(PORTFOLIO, portfolio, slugify(f"teams{period}"))
+        return cls(f"Export · portfolio{period}", choices, sessions_dir / EXPORTS_DIR)
+
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Label(literal_content(self.heading, one_line=True), classes="screen-title")
@@ -106,6 +123,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 for n, choice in enumerate(self.choices):
                     yield RadioButton(choice.label, value=n == 0)
             yield Input(str(self.folder / self.choice.filename), id="export-path")
+            yield Checkbox("Open it in the browser once written", True, id="export-open")
             yield Label("enter or ctrl+s writes · space picks a format · escape cancels")
             yield Static("", id="export-status")
             with Horizontal(id="export-buttons"):
@@ -115,6 +133,10 @@ class ExportDialog(ModalScreen[Path | None]):
     def on_mount(self) -> None:
         # Enter writes straight away: the usual case is the default format and place.
         self.query_one("#export-path", Input).focus()
+        self._offer_opening()
+
+    def _offer_opening(self) -> None:
+        self.query_one("#export-open", Checkbox).display = self.choice.opens
 
     @on(RadioSet.Changed)
     def _choose(self, event: RadioSet.Changed) -> None:
@@ -123,6 +145,7 @@ class ExportDialog(ModalScreen[Path | None]):
         # Keep the folder the user typed; only the file name follows the format.
         folder = Path(path_input.value).parent if path_input.value.strip() else self.folder
         path_input.value = str(folder / self.choice.filename)
+        self._offer_opening()
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-write")
@@ -136,9 +159,10 @@ class ExportDialog(ModalScreen[Path | None]):
         # Rendered here, not in the worker: with the room open a device's vote may change the
         # session at any moment, and only the UI thread changes it.
         text = self.choice.render()
-        run_in_thread(self.app, lambda: self._write(path, text), name="Export")
+        opening = self.choice.opens and self.query_one("#export-open", Checkbox).value
+        run_in_thread(self.app, lambda: self._write(path, text, opening), name="Export")
 
-    def _write(self, path: Path, text: str) -> None:
+    def _write(self, path: Path, text: str, opening: bool) -> None:
         problem: str | None = None
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -147,13 +171,18 @@ class ExportDialog(ModalScreen[Path | None]):
             problem = f"{path}: {error.strerror or error}"
         except ValueError as error:
             problem = str(error)
-        self.post_message(Written(path, problem))
+        # In the worker: finding and starting a browser can take a while.
+        opened = webbrowser.open(path.as_uri()) if opening and problem is None else None
+        self.post_message(Written(path, problem, opened))
 
     def on_written(self, message: Written) -> None:
         if message.error is not None:
             self._status(message.error, error=True)
             return
-        self.app.notify(f"Written: {message.path}", title="Export", markup=False)
+        opened = {None: "", True: " (opened in your browser)", False: " (no browser to open it)"}
+        self.app.notify(
+            f"Written: {message.path}{opened[message.opened]}", title="Export", markup=False
+        )
         self.dismiss(message.path)
 
     def _status(self, text: str, *, error: bool) -> None:

@@ -58,6 +58,9 @@ class HomeScreen(Screen[None]):
         Binding(
             "d", "duplicate", "Next period", id="home.duplicate", tooltip="Same team, no votes"
         ),
+        Binding(
+            "P", "portfolio", "Portfolio", id="home.portfolio", tooltip="Every team side by side"
+        ),
         Binding("delete", "trash", "Delete", id="home.trash", tooltip="Move to .trash/"),
         Binding("q", "quit", "Quit", id="home.quit"),
     ]
@@ -277,6 +280,11 @@ class HomeScreen(Screen[None]):
 
         if sessions:
             self.app.push_screen(CompareScreen(sessions, self.app.sessions_dir))
+
+    def action_portfolio(self) -> None:
+        from maturity_tui.tui.screens.portfolio import PortfolioScreen
+
+        self.app.push_screen(PortfolioScreen())
 
     def action_duplicate(self) -> None:
         from maturity_tui.history import duplicate_for_next_period
