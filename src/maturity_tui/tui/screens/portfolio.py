@@ -20,6 +20,7 @@ from maturity_tui.export import portfolio_notes, portfolio_title, trend_text
 from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding, build_portfolio
 from maturity_tui.storage import load_entry
 from maturity_tui.tui.text import literal_content, literal_text
+from maturity_tui.tui.workers import run_in_thread
 
 if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
@@ -59,12 +60,10 @@ class PortfolioScreen(Screen[None]):
 
     def on_mount(self) -> None:
         folder = self.app.sessions_dir
-        self.run_worker(
+        run_in_thread(
+            self.app,
             lambda: self.app.call_from_thread(self._show, build_portfolio(folder)),
             name="Reading the portfolio",
-            group="io",
-            thread=True,
-            exit_on_error=False,
         )
 
     def _show(self, portfolio: Portfolio) -> None:
@@ -128,12 +127,10 @@ class PortfolioScreen(Screen[None]):
         if team is None:
             return
         paths = [point.path for point in team.history]
-        self.run_worker(
+        run_in_thread(
+            self.app,
             lambda: self.app.call_from_thread(self._open_compare, self._read(paths)),
             name="Reading the team's sessions",
-            group="io",
-            thread=True,
-            exit_on_error=False,
         )
 
     @staticmethod
