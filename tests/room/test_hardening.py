@@ -353,3 +353,26 @@ async def test_every_device_gets_the_timebox(tmp_path: Path) -> None:
         assert timebox["running"] is True and 118 <= timebox["remaining"] <= 120
         served.room.set_timebox(95, running=False)
         assert (await ana.state())[1]["timebox"] == {"remaining": 95, "running": False}
+
+
+@run_async
+async def test_votes_are_locked_after_the_reveal_until_the_facilitators_re_vote(
+    tmp_path: Path,
+) -> None:
+    async with serve(tmp_path) as served, served.device() as ana:
+        await ana.join(name="Ana")
+        current = served.workshop.indicator.id
+        assert await ana.vote(current, 4) == 204
+        served.workshop.reveal()
+        async with ana.http.put(
+            "/api/vote", json={"indicator": current, "value": 2}, headers=ana.auth
+        ) as refused:
+            assert refused.status == 409
+            assert "locked until a re-vote" in (await refused.json())["error"]
+        assert await ana.withdraw(current) == 409
+        assert served.saved().rating(current).votes == {"Ana": 4}  # type: ignore[union-attr]
+        served.workshop.revote()
+        _, state = await ana.state()
+        assert state["revealed"] is False and state["my_vote"] is None
+        assert await ana.vote(current, 2) == 204
+        assert served.saved().rating(current).votes == {"Ana": 2}  # type: ignore[union-attr]

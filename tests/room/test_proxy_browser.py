@@ -160,6 +160,19 @@ async def test_phones_join_vote_and_see_the_reveal_through_a_tls_reverse_proxy(
         await again.goto(public)
         await expect(again.locator("#who")).to_have_text("You: Ana")
         assert served.room.device_count == 2, "Ana's two tabs are one device"
+
+        # The facilitator starts a re-vote: the buttons come back, none highlighted.
+        served.workshop.revote()
+        for page in (ana, ben):
+            await expect(page.locator("#scale")).to_be_visible()
+            await expect(page.locator("#progress")).to_contain_text("0 of 3 voted")
+            await expect(page.locator('#scale button[aria-pressed="true"]')).to_have_count(0)
+            assert await page.locator("#tally").is_hidden()
+        await ben.get_by_role("button", name="3 Sometimes").click()
+        await expect(ben.locator("#saved")).to_contain_text("Saved ✓ Your vote: 3")
+        await screenshot(ben, "proxy-phone-revote.png")
+        rating = served.saved().rating(current)
+        assert rating is not None and rating.votes == {"Ben": 3}, "the file keeps the new round"
     assert errors == []
 
 
