@@ -1,0 +1,123 @@
+"""HTML outputs against the same command's JSON, in one run: `portfolio` over 100 teams x 8
+quarters, and `report` of a 50 x 60 session.
+
+    .venv/bin/python benchmarks/html_outputs.py [--runs 5] [--teams 100] [--quarters 8]
+
+Each figure is the median of `--runs` cold processes (`python -m maturity_tui ...`, the
+file written with -o), HTML beside JSON, and for the report also the renderers alone in
+process. The portfolio's sessions are realistic ones (8 people x 20 indicators); its
+folder is indexed once first (the library's index, as on a coach's machine), and the
+first, unindexed run is reported too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from gen import synthetic_model, synthetic_session, write_sessions
+
+from maturity_tui import storage
+from maturity_tui.export import report_json
+from maturity_tui.html_report import render_report
+from maturity_tui.library_index import CACHE_ENV
+
+
+def portfolio_folder(folder: Path, teams: int, quarters: int) -> int:
+    """teams x quarters sessions of 8 people x 20 indicators, one team per name."""
+    model = synthetic_model(20)
+    rng = random.Random(7)
+    for team in range(teams):
+        for quarter in range(quarters):
+            session = synthetic_session(team * quarters + quarter + 1, model, 8, rng)
+            session.team = f"Team {team:03d}"
+            session.period = f"{2025 + quarter // 4}-Q{quarter % 4 + 1}"
+            session.id = f"team-{team:03d}-{session.period.lower()}"
+            text = storage.dumps_session(session)
+            (folder / f"{session.id}.toml").write_text(text, encoding="utf-8", newline="\n")
+    return teams * quarters
+
+
+def process_seconds(args: list[str], env: dict[str, str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "maturity_tui", *args], check=True, env=env)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def in_process_seconds(render: object, data: object, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        render(data)  # type: ignore[operator]
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def line(name: str, html: float, json: float) -> None:
+    print(
+        f"  {name:<44} html {html * 1000:8.1f} ms   json {json * 1000:8.1f} ms   {html / json:5.2f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--teams", type=int, default=100)
+    parser.add_argument("--quarters", type=int, default=8)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as temp:
+        base = Path(temp)
+        env = {**os.environ, CACHE_ENV: str(base / "cache")}
+        out = base / "out"
+        out.mkdir()
+
+        folder = base / "portfolio"
+        folder.mkdir()
+        count = portfolio_folder(folder, args.teams, args.quarters)
+        print(f"portfolio: {count} sessions ({args.teams} teams x {args.quarters} quarters)")
+        common = ["portfolio", "--sessions-dir", str(folder)]
+        first = process_seconds([*common, "--format", "json", "-o", str(out / "p.json")], env, 1)
+        print(f"  first run, building the folder's index        json {first * 1000:8.1f} ms")
+        line(
+            "portfolio, indexed folder (process)",
+            process_seconds(
+                [*common, "--format", "html", "-o", str(out / "p.html")], env, args.runs
+            ),
+            process_seconds(
+                [*common, "--format", "json", "-o", str(out / "p.json")], env, args.runs
+            ),
+        )
+
+        (path,) = write_sessions(base / "big", 1, 50, 60)
+        print(f"report: one session of 50 x 60 ({path.stat().st_size / 1024:.1f} KB)")
+        report = ["report", str(path)]
+        line(
+            "report (process)",
+            process_seconds(
+                [*report, "--format", "html", "-o", str(out / "r.html")], env, args.runs
+            ),
+            process_seconds(
+                [*report, "--format", "json", "-o", str(out / "r.json")], env, args.runs
+            ),
+        )
+        session = storage.load_session(path)
+        render_report(session)  # templates compiled once, as in any process's first page
+        line(
+            "report renderer alone (in process, warm)",
+            in_process_seconds(render_report, session, args.runs * 4),
+            in_process_seconds(report_json, session, args.runs * 4),
+        )
+
+
+if __name__ == "__main__":
+    main()
