@@ -516,18 +516,27 @@ def add_portfolio(commands: Commands) -> None:
     _output_option(parser, PORTFOLIO)
 
 
+SCHEMA_KINDS = ("model", "session", "report", "compare", "portfolio", "actions")
+"""The two file formats, then the JSON outputs (`--format json` of each command)."""
+
+
 def _run_schema(args: argparse.Namespace) -> int:
+    from pydantic import BaseModel
+
     from maturity_tui.domain import MaturityModel, Session
+    from maturity_tui.output_schemas import OUTPUT_SCHEMAS
     from maturity_tui.textsafe import json_text
 
-    kind = MaturityModel if args.kind == "model" else Session
+    files: dict[str, type[BaseModel]] = {"model": MaturityModel, "session": Session}
+    kind = files.get(args.kind) or OUTPUT_SCHEMAS[args.kind]
     write_stdout(json_text(kind.model_json_schema()))
     return EXIT_OK
 
 
 def add_schema(commands: Commands) -> None:
-    parser = _add_command(commands, "schema", _run_schema, "JSON Schema of a file format")
-    parser.add_argument("kind", choices=["model", "session"])
+    summary = "JSON Schema of a file format, or of a command's JSON output"
+    parser = _add_command(commands, "schema", _run_schema, summary)
+    parser.add_argument("kind", choices=SCHEMA_KINDS)
 
 
 def _run_join(args: argparse.Namespace) -> int:

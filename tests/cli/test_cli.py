@@ -407,3 +407,10 @@ def test_long_compare_csv_has_one_numeric_value_a_row(run: Run, q3: Path, q4: Pa
     nps = [r["value"] for r in rows if r["measure"] == "reading" and r["id"] == "nps"]
     assert nps == ["-12", "8"], "numbers stay numbers, negative ones too"
     assert all(r["value"] == "" or float(r["value"]) == float(r["value"]) for r in rows)
+
+
+@pytest.mark.parametrize("kind", ["report", "compare", "portfolio", "actions"])
+def test_schema_of_each_json_output(run: Run, kind: str) -> None:
+    schema = json.loads(ok(run("schema", kind)))
+    assert schema["properties"]["format"]["const"] == f"maturity-{kind}"
+    assert schema["additionalProperties"] is False, "an unlisted key is a change of contract"

@@ -24,6 +24,7 @@ HEADLESS = [
     "maturity_tui.charts",
     "maturity_tui.html_report",
     "maturity_tui.portfolio",
+    "maturity_tui.output_schemas",
 ]
 
 CHECK = """

@@ -10,6 +10,7 @@ view of whitespace and attribute order is not what a reader sees.
 from __future__ import annotations
 
 import inspect
+import json
 import re
 import subprocess
 import sys
@@ -154,3 +155,15 @@ def test_the_registry_loads_no_renderer_so_the_command_line_starts_fast() -> Non
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "['maturity_tui.cli', 'maturity_tui.outputs']"
+
+
+@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("output", [o for o in OUTPUTS if o.format.name == "json"], ids=str)
+def test_every_json_output_has_the_shape_its_schema_says(case: str, output: Output[Any]) -> None:
+    """output_schemas is the contract: a key added, dropped or retyped without it fails."""
+    from maturity_tui.output_schemas import OUTPUT_SCHEMAS
+
+    rendered = output.render(subject_data(case)[output.subject])
+    shape = OUTPUT_SCHEMAS[output.subject.name].model_validate_json(rendered)
+    assert shape.format == f"maturity-{output.subject.name}" and shape.format_version == 1
+    assert list(json.loads(rendered))[:2] == ["format", "format_version"]
