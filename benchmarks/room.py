@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import multiprocessing
 import socket
 import statistics
+import sys
 import tempfile
 import time
 from datetime import UTC, datetime
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aiohttp import ClientSession, ClientTimeout, TCPConnector
 
@@ -36,6 +39,12 @@ from maturity_tui.domain import new_session
 from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
 from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
+
+if TYPE_CHECKING:
+    from maturity_tui.domain import Session
+    from maturity_tui.launch import RoomOptions
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "room"))  # roomkit's caddy()
 
 TICK = 0.002
 FOREVER = ClientTimeout(total=None)
@@ -86,8 +95,10 @@ def devices_process(url: str, code: str, names: list[str], orders: Connection) -
 
 
 async def devices_loop(url: str, code: str, names: list[str], orders: Connection) -> None:
+    # Through the proxy: its certificate is self-signed (the benchmark made it).
+    tls = False if url.startswith("https://") else None
     clients = [
-        ClientSession(url, connector=TCPConnector(local_addr=(f"127.0.0.{10 + n}", 0)))
+        ClientSession(url, connector=TCPConnector(local_addr=(f"127.0.0.{10 + n}", 0), ssl=tls))
         for n in range(len(names))
     ]
     tokens = []
@@ -182,29 +193,58 @@ TYPED = ["F1", "F2", "F3", "F4", "F5"]
 """People in the room without a device, listed first: the highlight starts on them."""
 
 
-async def bench_app(devices: int, rounds: int, folder: Path) -> None:
-    from vote_latency import instrument
-
-    from maturity_tui.launch import Opening, RoomOptions
+async def bench_app(devices: int, rounds: int, folder: Path, *, proxy: bool = False) -> None:
+    """`proxy`: the devices go through Caddy over HTTPS, as remote participants would (the
+    room opened with --behind-proxy --public-url), each from its own address."""
+    from maturity_tui.launch import RoomOptions
     from maturity_tui.storage import session_path
-    from maturity_tui.tui.app import MaturityApp
-    from maturity_tui.tui.screens.voting import VotingScreen
 
     names = [f"P{number:02d}" for number in range(1, devices + 1)]
     model = find_model("customer-engagement")
+    session_id = "bench-room-proxy" if proxy else "bench-room-app"
     session = new_session(
-        "bench-room-app", model, "Bench", participants=TYPED + names, now=datetime.now(UTC)
+        session_id, model, "Bench", participants=TYPED + names, now=datetime.now(UTC)
     )
     path = session_path(folder, session.id)
     code, port = "K7Q2XM", free_port()
-    options = RoomOptions("127.0.0.1", port, code)
+    url = f"http://127.0.0.1:{port}/"
+    with contextlib.ExitStack() as proxies:
+        if proxy:
+            from roomkit import caddy  # the tests' Caddy in front of the room, with TLS
+
+            public_port = free_port()
+            url = f"https://127.0.0.1:{public_port}/"
+            scratch = Path(proxies.enter_context(tempfile.TemporaryDirectory()))
+            proxies.enter_context(caddy(scratch, public_port, f"127.0.0.1:{port}"))
+        options = RoomOptions("127.0.0.1", port, code, public_url=url, behind_proxy=proxy)
+        await app_storms(devices, rounds, folder, session, path, url, options)
+
+
+async def app_storms(
+    devices: int,
+    rounds: int,
+    folder: Path,
+    session: Session,
+    path: Path,
+    url: str,
+    options: RoomOptions,
+) -> None:
+    from vote_latency import instrument
+
+    from maturity_tui.launch import Opening
+    from maturity_tui.tui.app import MaturityApp
+    from maturity_tui.tui.screens.voting import VotingScreen
+
+    names = [p for p in session.participants if p not in TYPED]
+    code = options.join_code
+    assert code is not None
     app = MaturityApp(sessions_dir=folder, opening=Opening(session, path, index=0), room=options)
     saved_at: list[tuple[int, float]] = []
     keys, to_state, to_screen, to_disk = [], [], [], []
     # Started before the app: under run_test, stderr has no file descriptor to hand down.
     orders, their_end = multiprocessing.get_context("spawn").Pipe()
     phones = multiprocessing.get_context("spawn").Process(
-        target=devices_once_open, args=(f"http://127.0.0.1:{port}/", code, names, their_end)
+        target=devices_once_open, args=(url, code, names, their_end)
     )
     phones.start()
     async with app.run_test(size=(120, 40)) as pilot:
@@ -220,7 +260,7 @@ async def bench_app(devices: int, rounds: int, folder: Path) -> None:
         handled, frames = instrument(app, screen)
 
         def frame_after(moment: float) -> float:
-            return next(t for t in frames if t >= moment)
+            return next(t for t, _cpu in frames if t >= moment)
 
         orders.send("open")
         assert await asyncio.to_thread(orders.recv) == "joined"
@@ -232,7 +272,7 @@ async def bench_app(devices: int, rounds: int, folder: Path) -> None:
             for n in range(len(TYPED)):
                 await pilot.press(str(n % 5 + 1))
                 await pilot.pause(0.02)  # the frame showing the vote has been written by now
-                began, ended = handled[-1]
+                began, ended, _cpu = handled[-1]
                 keys.append(frame_after(ended) - began)
             answers = await results
             await pilot.pause(0.02)  # the frame after the last vote
@@ -251,7 +291,8 @@ async def bench_app(devices: int, rounds: int, folder: Path) -> None:
     stored = sum(len(r.vote_values) for r in saved.ratings)
     expected = (devices + len(TYPED)) * indicators
     assert stored == expected, (stored, expected)
-    print(f"\nThe app (120x40, headless) with the room open: {stored} votes, all on disk")
+    through = f" through Caddy at {url}" if options.behind_proxy else ""
+    print(f"\nThe app (120x40, headless) with the room open{through}: {stored} votes, all on disk")
     print(summary("facilitator key -> frame (16 ms)", keys))
     print(summary("PUT -> vote in the workshop state", to_state))
     print(summary("PUT -> vote on the screen (frame)", to_screen))
@@ -269,6 +310,7 @@ def main() -> None:
         folder.mkdir(parents=True, exist_ok=True)
         asyncio.run(bench(args.devices, args.rounds, folder))
         asyncio.run(bench_app(args.devices, args.rounds, folder))
+        asyncio.run(bench_app(args.devices, args.rounds, folder, proxy=True))
 
 
 if __name__ == "__main__":

@@ -8,8 +8,9 @@ import os
 import shutil
 import socket
 import subprocess
-from collections.abc import AsyncIterator, Callable, Coroutine
-from contextlib import asynccontextmanager
+import time
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -187,3 +188,43 @@ def make_certificate(folder: Path) -> tuple[Path, Path]:
         capture_output=True,
     )
     return cert, key
+
+
+@contextmanager
+def caddy(folder: Path, port: int, upstream: str) -> Iterator[None]:
+    """Caddy on 127.0.0.1:`port` over HTTPS, in front of `upstream` (host:port), with a
+    certificate made for the occasion; listening once this is entered."""
+    program = require("caddy", "apt-get install caddy")
+    cert, key = make_certificate(folder)
+    config = folder / "Caddyfile"
+    config.write_text(
+        "{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n"
+        f"\tstorage file_system {folder / 'data'}\n}}\n"
+        f"https://127.0.0.1:{port} {{\n\tbind 127.0.0.1\n\ttls {cert} {key}\n"
+        f"\treverse_proxy {upstream}\n}}\n"
+    )
+    home = {"HOME": str(folder), "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}
+    log = (folder / "caddy.log").open("wb")
+    process = subprocess.Popen(
+        [program, "run", "--config", str(config), "--adapter", "caddyfile"],
+        env={"PATH": "/usr/bin:/bin", **home},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        until_listening(port)
+        yield
+    finally:
+        process.terminate()
+        process.wait(10)
+        log.close()
+
+
+def until_listening(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    raise AssertionError(f"nothing listens on 127.0.0.1:{port}")

@@ -9,12 +9,11 @@ in tests/room/artifacts/ for a person to look at.
 
 from __future__ import annotations
 
-import asyncio
 import re
 import shutil
 import subprocess
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -23,10 +22,9 @@ from playwright.async_api import Browser, Page, expect
 from roomkit import (
     CODE,
     Served,
+    caddy,
     free_port,
-    make_certificate,
     make_session,
-    require,
     run_async,
     serve,
 )
@@ -34,34 +32,6 @@ from roomkit import (
 PHONE = {"width": 390, "height": 844}
 
 pytestmark = pytest.mark.slow
-
-
-@contextmanager
-def caddy(folder: Path, port: int, upstream: str) -> Iterator[None]:
-    """Caddy on 127.0.0.1:`port` over HTTPS, in front of `upstream` (host:port)."""
-    program = require("caddy", "apt-get install caddy")
-    cert, key = make_certificate(folder)
-    config = folder / "Caddyfile"
-    config.write_text(
-        "{\n\tadmin off\n\tauto_https disable_redirects\n\tskip_install_trust\n"
-        f"\tstorage file_system {folder / 'data'}\n}}\n"
-        f"https://127.0.0.1:{port} {{\n\tbind 127.0.0.1\n\ttls {cert} {key}\n"
-        f"\treverse_proxy {upstream}\n}}\n"
-    )
-    home = {"HOME": str(folder), "XDG_DATA_HOME": str(folder), "XDG_CONFIG_HOME": str(folder)}
-    log = (folder / "caddy.log").open("wb")
-    process = subprocess.Popen(
-        [program, "run", "--config", str(config), "--adapter", "caddyfile"],
-        env={"PATH": "/usr/bin:/bin", **home},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        yield
-    finally:
-        process.terminate()
-        process.wait(10)
-        log.close()
 
 
 @asynccontextmanager
@@ -72,20 +42,7 @@ async def behind_caddy(tmp_path: Path) -> AsyncIterator[Served]:
     async with serve(tmp_path, session, behind_proxy=True, public_url=public) as served:
         upstream = served.url.removeprefix("http://").rstrip("/")
         with caddy(tmp_path, port, upstream):
-            await until_listening(port)
             yield served
-
-
-async def until_listening(port: int) -> None:
-    for _ in range(100):
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-        except OSError:
-            await asyncio.sleep(0.1)
-            continue
-        writer.close()
-        return
-    raise AssertionError(f"caddy did not listen on {port}")
 
 
 async def phone(browser: Browser, problems: list[str]) -> Page:
