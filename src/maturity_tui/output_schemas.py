@@ -50,6 +50,10 @@ class ReportIndicator(Shape):
     max: Number | None
     spread: Number | None
     contested: bool
+    # Format 2 (score and board models): null where the model has no such thing.
+    value_label: str | None = None
+    color: str | None = None
+    trend: str | None = None
 
 
 class Objective(Shape):
@@ -73,6 +77,10 @@ class ReportDimension(Shape):
     next_level: int | None
     progress: float | None
     gates_passed: list[bool]
+    group: str | None = None
+    score: Number | None = None
+    target: Number | None = None
+    met: bool | None = None
 
 
 class ReportReading(Shape):
@@ -83,6 +91,19 @@ class ReportReading(Shape):
     target: Number | None
     met: bool | None
     note: str | None
+
+
+class GroupScore(Shape):
+    id: str
+    name: str
+    score: Number | None
+
+
+class BoardCounts(Shape):
+    red: int
+    amber: int
+    green: int
+    unrated: int
 
 
 class ReportOutput(Header):
@@ -98,6 +119,8 @@ class ReportOutput(Header):
     voting: str
     participants: list[str]
     model: ModelRef
+    scoring: str | None = Field(None, description='"levels", "score" or "board" (format 2).')
+    score: Number | None = Field(None, description="Overall score; null unless a score model.")
     level: int | None
     level_name: str | None
     next_level: int | None
@@ -110,6 +133,8 @@ class ReportOutput(Header):
     objectives: list[Objective]
     actions: ActionCounts
     dimensions: list[ReportDimension]
+    groups: list[GroupScore] = []
+    board: BoardCounts | None = Field(None, description="Card counts of a board model.")
     readings: list[ReportReading]
 
 
@@ -123,12 +148,15 @@ class CompareSession(Shape):
     started_at: str
     model: ModelRef
     scale: list[Number]
+    scoring: str | None = None
+    score: Number | None = None
     level: int | None
     level_name: str | None
     next_level: int | None
     progress: float | None
     complete: bool
     dimensions: dict[str, int | None]
+    dimension_scores: dict[str, Number | None] = {}
     actions: ActionCounts
 
 
@@ -140,6 +168,7 @@ class CompareIndicator(Shape):
     ratings: list[Number | None] = Field(description="One per session, null where absent.")
     applicable: list[bool | None]
     delta: Number | None
+    colors: list[str | None] | None = Field(None, description="Board models: per session.")
 
 
 class CompareOutput(Header):
