@@ -8,6 +8,8 @@ their browser.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import os
 import tempfile
 from collections.abc import Generator
@@ -29,6 +31,17 @@ def pytest_configure() -> None:
     os.environ["XDG_DATA_HOME"] = os.path.join(_USER_FOLDERS, "data")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(_USER_FOLDERS, "config")
     os.environ[CONFIG_ENV] = os.path.join(_USER_FOLDERS, "config", "maturity-tui", "config.toml")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> bool | None:
+    """The one async test runner: every `async def` test runs in a fresh event loop (Pilot
+    tests, the room's, the trust tests'), with no async plugin to install."""
+    if not inspect.iscoroutinefunction(pyfuncitem.obj):
+        return None
+    names = pyfuncitem._fixtureinfo.argnames
+    asyncio.run(pyfuncitem.obj(**{name: pyfuncitem.funcargs[name] for name in names}))
+    return True
 
 
 @pytest.fixture(autouse=True)

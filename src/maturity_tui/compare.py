@@ -15,9 +15,8 @@ from typing import Any, Literal, TypeVar
 
 from maturity_tui.domain import Indicator, Metric, Session
 from maturity_tui.domain.base import Number
+from maturity_tui.domain.session import ACTION_STATUSES
 from maturity_tui.scoring import SessionScore, score_session
-
-ACTION_STATUSES = ("open", "done", "dropped")
 
 Value = TypeVar("Value", int, float)
 
@@ -142,7 +141,7 @@ def compare_sessions(sessions: Iterable[Session]) -> Comparison:
 
 
 def action_counts(session: Session) -> dict[str, int]:
-    counts = dict.fromkeys(ACTION_STATUSES, 0)
+    counts: dict[str, int] = dict.fromkeys(ACTION_STATUSES, 0)
     for action in session.actions:
         counts[action.status] += 1
     return counts

@@ -17,7 +17,6 @@ from datetime import datetime
 from typing import Any
 
 from maturity_tui.compare import (
-    ACTION_STATUSES,
     Column,
     Comparison,
     ReadingTrend,
@@ -26,6 +25,7 @@ from maturity_tui.compare import (
 )
 from maturity_tui.domain import Action, MaturityModel, Metric, Session
 from maturity_tui.domain.base import Number
+from maturity_tui.domain.session import ACTION_STATUSES
 from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding
 from maturity_tui.scoring import (
     IndicatorScore,
@@ -77,9 +77,10 @@ def _optional(value: Number | None) -> str:
     return NONE if value is None else _number(value)
 
 
-def _signed(value: Number | None) -> str:
+def signed(value: Number | None, none: str = NONE) -> str:
+    """A change with its sign: +2, -1, 0 (no sign), or `none` when there is none."""
     if value is None:
-        return NONE
+        return none
     return "0" if value == 0 else ("+" if value > 0 else "") + _number(value)
 
 
@@ -617,7 +618,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
     """(section, label, cells, delta) for every row of the text and Markdown grids."""
     columns = comparison.columns
     rows = [
-        ("", "Level", [str(c.score.level) for c in columns], _signed(comparison.level_delta)),
+        ("", "Level", [str(c.score.level) for c in columns], signed(comparison.level_delta)),
         ("", "Progress to next", [_percent(c.score.progress) for c in columns], ""),
         *(
             ("", f"Actions {status}", [str(c.actions[status]) for c in columns], "")
@@ -625,7 +626,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
         ),
     ]
     rows += [
-        ("Dimensions", d.name, [_optional(n) for n in d.levels], _signed(d.delta))
+        ("Dimensions", d.name, [_optional(n) for n in d.levels], signed(d.delta))
         for d in comparison.dimensions
     ]
     rows += [
@@ -636,7 +637,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
                 "n/a" if applicable is False else _optional(rating)
                 for rating, applicable in zip(trend.ratings, trend.applicable, strict=True)
             ],
-            _signed(trend.delta),
+            signed(trend.delta),
         )
         for trend in comparison.indicators
     ]
@@ -645,7 +646,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
             "Readings",
             _metric_label(trend.metric),
             [_reading_cell(value) for value in trend.values],
-            _signed(trend.delta),
+            signed(trend.delta),
         )
         for trend in comparison.readings
         if trend.metric.kind == "quantitative"

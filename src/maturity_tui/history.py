@@ -78,15 +78,6 @@ def previous_session(sessions: Iterable[Session], session: Session) -> Session |
     return earlier[-1] if earlier else None
 
 
-def previous_in_folder(folder: Path, session: Session) -> Session | None:
-    """The team's latest earlier session among the folder's files (unreadable ones skipped)."""
-    from maturity_tui.library_index import team_sessions  # which imports this module
-
-    if not folder.is_dir():
-        return None
-    return previous_session(team_sessions(folder, session.team), session)
-
-
 def library_key(session: Listed) -> tuple[str, tuple[int, int], datetime, str]:
     """The library's order: by team (A-Z, ignoring case), each team oldest period first."""
     return (team_key(session.team), *chronological_key(session))

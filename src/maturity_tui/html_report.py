@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from maturity_tui import __version__, charts
 from maturity_tui.compare import Comparison, ReadingTrend, action_counts
 from maturity_tui.domain import MaturityModel, Session
-from maturity_tui.export import _optional, _percent, _signed
+from maturity_tui.export import _optional, _percent, signed
 from maturity_tui.scoring import ReadingScore, score_session
 from maturity_tui.textsafe import strip_controls
 
@@ -46,7 +46,7 @@ def _environment() -> jinja2.Environment:
         fraction_of=charts.fraction_of,
         percent=_percent,
         number=_optional,
-        delta=_signed,
+        delta=signed,
     )
     # SVG coordinates: one decimal is finer than any screen or printer shows.
     environment.filters["px"] = lambda value: f"{value:.1f}"

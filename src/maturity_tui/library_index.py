@@ -32,7 +32,7 @@ from typing import Any
 from maturity_tui import __version__
 from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
-from maturity_tui.history import team_key
+from maturity_tui.history import previous_session, team_key
 from maturity_tui.scoring import score_session
 from maturity_tui.storage import LoadError, load_entry, parse_session, read_bytes
 
@@ -171,6 +171,13 @@ def team_sessions(folder: Path, team: str, cache_dir: Path | None = None) -> lis
     ]
     loaded = (load_entry(path).session for path in paths)
     return [session for session in loaded if session is not None]
+
+
+def previous_in_folder(folder: Path, session: Session) -> Session | None:
+    """The team's latest earlier session among the folder's files (unreadable ones skipped)."""
+    if not folder.is_dir():
+        return None
+    return previous_session(team_sessions(folder, session.team), session)
 
 
 def index_file(folder: Path, cache_dir: Path | None = None) -> Path:

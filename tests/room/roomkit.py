@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import functools
 import os
 import shutil
 import socket
 import subprocess
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
+from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -51,16 +49,6 @@ SERVING = "    await asyncio.Event().wait()\n"
 CODE = "K7Q2XM"
 NAMES = ["Ana", "Ben", "Caro"]
 STARTED = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
-
-
-def run_async(test: Callable[..., Coroutine[Any, Any, None]]) -> Callable[..., None]:
-    """Run an async test in a fresh event loop: no pytest plugin needed."""
-
-    @functools.wraps(test)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        asyncio.run(test(*args, **kwargs))
-
-    return wrapper
 
 
 def make_session(

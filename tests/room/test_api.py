@@ -7,13 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from roomkit import CODE, make_session, run_async, serve
+from roomkit import CODE, make_session, serve
 
 from maturity_tui.room import server
 from maturity_tui.room.guard import RateLimiter
 
 
-@run_async
 async def test_a_named_device_votes_and_the_vote_is_on_disk_at_the_204(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana:
         assert await ana.join(name="Ana") == 200
@@ -29,7 +28,6 @@ async def test_a_named_device_votes_and_the_vote_is_on_disk_at_the_204(tmp_path:
         assert served.saved().rating(current).votes is None  # type: ignore[union-attr]
 
 
-@run_async
 async def test_wrong_join_code_is_403_and_case_and_spaces_do_not_matter(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as device:
         assert await device.join(code="AAAAAA", name="Ana") == 403
@@ -37,7 +35,6 @@ async def test_wrong_join_code_is_403_and_case_and_spaces_do_not_matter(tmp_path
         assert served.room.taken_names == ["Ana"]
 
 
-@run_async
 async def test_named_join_without_a_name_lists_the_free_names(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana, served.device() as other:
         await ana.join(name="Ana")
@@ -48,7 +45,6 @@ async def test_named_join_without_a_name_lists_the_free_names(tmp_path: Path) ->
             assert "names" not in await response.json(), "names leak only with the right code"
 
 
-@run_async
 async def test_a_taken_name_is_refused_until_the_facilitator_releases_it(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as first, served.device() as second:
         assert await first.join(name="Ana") == 200
@@ -60,7 +56,6 @@ async def test_a_taken_name_is_refused_until_the_facilitator_releases_it(tmp_pat
         assert (await second.state())[0] == 200
 
 
-@run_async
 async def test_no_or_unknown_token_is_401_and_nothing_is_cast(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as device:
         current = served.workshop.indicator.id
@@ -75,7 +70,6 @@ async def test_no_or_unknown_token_is_401_and_nothing_is_cast(tmp_path: Path) ->
         assert not served.path.exists(), "nothing changed, so nothing was saved"
 
 
-@run_async
 async def test_bad_json_and_off_scale_values_are_400(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as device:
         await device.join(name="Ben")
@@ -92,7 +86,6 @@ async def test_bad_json_and_off_scale_values_are_400(tmp_path: Path) -> None:
         assert served.workshop.votes() == []
 
 
-@run_async
 async def test_a_vote_on_another_indicator_is_409(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as device:
         await device.join(name="Caro")
@@ -105,7 +98,6 @@ async def test_a_vote_on_another_indicator_is_409(tmp_path: Path) -> None:
         assert not served.path.exists(), "nothing changed, so nothing was saved"
 
 
-@run_async
 async def test_a_body_over_4_kb_is_413_declared_or_chunked(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as device:
         await device.join(name="Ana")
@@ -123,7 +115,6 @@ async def test_a_body_over_4_kb_is_413_declared_or_chunked(tmp_path: Path) -> No
         assert served.workshop.votes() == []
 
 
-@run_async
 async def test_a_flood_from_one_address_is_429_while_others_are_served(tmp_path: Path) -> None:
     limiter = RateLimiter(burst=20, rate=5)
     async with (
@@ -139,7 +130,6 @@ async def test_a_flood_from_one_address_is_429_while_others_are_served(tmp_path:
         assert await neighbour.vote(served.workshop.indicator.id, 3) == 204
 
 
-@run_async
 async def test_the_tally_appears_only_once_revealed(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana, served.device() as ben:
         await ana.join(name="Ana")
@@ -157,7 +147,6 @@ async def test_the_tally_appears_only_once_revealed(tmp_path: Path) -> None:
         assert shown["tally"]["contested"] is True
 
 
-@run_async
 async def test_anonymous_devices_hold_one_vote_each_that_they_change_or_withdraw(
     tmp_path: Path,
 ) -> None:
@@ -180,7 +169,6 @@ async def test_anonymous_devices_hold_one_vote_each_that_they_change_or_withdraw
         assert (await two.state())[1]["my_vote"] is None
 
 
-@run_async
 async def test_server_sent_events_push_each_change(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana:
         await ana.join(name="Ana")
@@ -206,7 +194,6 @@ async def test_server_sent_events_push_each_change(tmp_path: Path) -> None:
             assert b"event: revoked" in rest
 
 
-@run_async
 async def test_the_server_serves_the_page_and_nothing_else(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as device:
         async with device.http.get("/") as page:
@@ -222,7 +209,6 @@ async def test_the_server_serves_the_page_and_nothing_else(tmp_path: Path) -> No
             assert response.headers["Cache-Control"] == "no-store"
 
 
-@run_async
 async def test_a_vote_the_disk_never_took_gets_no_204(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

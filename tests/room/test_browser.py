@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from pagekit import chromium, device_page, screenshot
 from playwright.async_api import Page, expect
-from roomkit import CODE, make_session, run_async, serve
+from roomkit import CODE, make_session, serve
 
 HOSTILE_NAME = "<img src=x onerror=alert('name')>"
 HOSTILE_STATEMENT = "<script>alert('statement')</script><b>We</b> listen & <i>act</i>"
@@ -26,7 +26,6 @@ async def assert_fits_the_phone(page: Page) -> None:
     assert width <= 360, f"the phone page scrolls sideways ({width} px)"
 
 
-@run_async
 async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
     session = make_session(participants=["Ana", HOSTILE_NAME], statement=HOSTILE_STATEMENT)
     dialogs: list[str] = []

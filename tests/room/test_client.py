@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from roomkit import CODE, make_certificate, make_session, run_async, serve
+from roomkit import CODE, make_certificate, make_session, serve
 
 from maturity_tui.room.client import voted_text
 
@@ -53,7 +53,6 @@ async def start(*args: str, env: dict[str, str] | None = None) -> Terminal:
     return Terminal(process)
 
 
-@run_async
 async def test_a_terminal_joins_picks_its_name_votes_and_sees_the_reveal(tmp_path: Path) -> None:
     async with serve(tmp_path, make_session(statement=ESCAPE_STATEMENT)) as served:
         current = served.workshop.indicator.id
@@ -79,7 +78,6 @@ async def test_a_terminal_joins_picks_its_name_votes_and_sees_the_reveal(tmp_pat
         assert await asyncio.wait_for(terminal.process.wait(), 10) == 0
 
 
-@run_async
 async def test_a_terminal_with_a_taken_name_or_no_room_says_so(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana:
         await ana.join(name="Ana")
@@ -93,7 +91,6 @@ async def test_a_terminal_with_a_taken_name_or_no_room_says_so(tmp_path: Path) -
         assert await asyncio.wait_for(gone.process.wait(), 10) == 1
 
 
-@run_async
 async def test_a_terminal_ends_when_the_facilitator_closes_the_room(tmp_path: Path) -> None:
     async with serve(tmp_path) as served:
         terminal = await start(served.url, "--code", CODE, "--name", "Ana")
@@ -110,7 +107,6 @@ def test_the_terminal_shows_a_vote_of_zero_as_the_voters_own() -> None:
     assert voted_text({**state, "my_vote": None}) == "1 voted"
 
 
-@run_async
 async def test_plain_http_is_said_and_an_unverifiable_certificate_is_refused_clearly(
     tmp_path: Path,
 ) -> None:

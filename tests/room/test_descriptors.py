@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from aiohttp import ClientSession, TCPConnector
-from roomkit import CODE, HEADLESS_ROOM, SERVING, Device, free_port, make_session, run_async
+from roomkit import CODE, HEADLESS_ROOM, SERVING, Device, free_port, make_session
 
 from maturity_tui.storage import load_session, save_session
 
@@ -56,7 +56,6 @@ async def connect(port: int, address: str) -> tuple[asyncio.StreamReader, asynci
     return await asyncio.wait_for(opening, 5)
 
 
-@run_async
 async def test_300_silent_connections_leave_the_room_saving_and_answering(
     tmp_path: Path,
 ) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from aiohttp import ClientSession
-from roomkit import CODE, Served, make_session, run_async, serve
+from roomkit import CODE, Served, make_session, serve
 
 from maturity_tui.room import server
 from maturity_tui.room.guard import RateLimiter, client_address, host_allowed, origin_allowed
@@ -61,7 +61,6 @@ async def join(http: ClientSession, headers: dict[str, str] | None = None, **bod
 # --- The request budget ------------------------------------------------------------------
 
 
-@run_async
 async def test_the_pages_own_files_are_never_refused_and_a_refusal_says_when_to_retry(
     tmp_path: Path,
 ) -> None:
@@ -83,7 +82,6 @@ async def test_the_pages_own_files_are_never_refused_and_a_refusal_says_when_to_
             assert f"try again in {wait} s" in body["error"]
 
 
-@run_async
 async def test_behind_a_proxy_each_forwarded_address_has_its_own_budget(tmp_path: Path) -> None:
     names = [f"P{n:02d}" for n in range(30)]
     session = make_session(participants=names)
@@ -103,7 +101,6 @@ async def test_behind_a_proxy_each_forwarded_address_has_its_own_budget(tmp_path
         assert served.room.gate.proxy_on_loopback
 
 
-@run_async
 async def test_without_behind_proxy_forwarding_headers_are_ignored(tmp_path: Path) -> None:
     async with (
         serve(tmp_path, limiter=RateLimiter(burst=3, rate=0.1)) as served,
@@ -160,7 +157,6 @@ def test_an_origin_must_be_the_room_itself_or_its_public_url() -> None:
     assert not origin_allowed("null", "127.0.0.1:8765", public)
 
 
-@run_async
 async def test_a_foreign_host_or_origin_is_refused_before_anything_happens(
     tmp_path: Path,
 ) -> None:
@@ -177,7 +173,6 @@ async def test_a_foreign_host_or_origin_is_refused_before_anything_happens(
         assert served.room.invite_url == f"{public}#code={CODE}"
 
 
-@run_async
 async def test_no_answer_names_the_server_software_or_its_version(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, ClientSession(served.url) as http:
         for path in ["/", "/api/state", "/nothing-here"]:
@@ -191,7 +186,6 @@ async def test_no_answer_names_the_server_software_or_its_version(tmp_path: Path
 # --- Event streams -----------------------------------------------------------------------
 
 
-@run_async
 async def test_event_streams_pass_through_buffering_proxies(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana:
         served.room.keepalive = 0.2
@@ -204,7 +198,6 @@ async def test_event_streams_pass_through_buffering_proxies(tmp_path: Path) -> N
             assert line == b": keep-alive\n"
 
 
-@run_async
 async def test_a_token_keeps_two_streams_and_a_third_takes_over_the_oldest(
     tmp_path: Path,
 ) -> None:
@@ -220,7 +213,6 @@ async def test_a_token_keeps_two_streams_and_a_third_takes_over_the_oldest(
             stream.close()
 
 
-@run_async
 async def test_event_streams_in_all_are_capped(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana, served.device() as ben:
         served.room.max_streams = 1
@@ -232,7 +224,6 @@ async def test_event_streams_in_all_are_capped(tmp_path: Path) -> None:
                 assert refused.status == 503 and refused.headers["Retry-After"] == "10"
 
 
-@run_async
 async def test_the_device_count_is_the_devices_connected_now(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana, served.device() as ben:
         joins: list[str | None] = []
@@ -251,7 +242,6 @@ async def test_the_device_count_is_the_devices_connected_now(tmp_path: Path) -> 
 # --- Connections ---------------------------------------------------------------------------
 
 
-@run_async
 async def test_past_the_cap_a_connection_is_told_503_and_idle_ones_are_closed(
     tmp_path: Path,
 ) -> None:
@@ -268,7 +258,6 @@ async def test_past_the_cap_a_connection_is_told_503_and_idle_ones_are_closed(
             assert len(gate.open) == 0
 
 
-@run_async
 async def test_one_address_cannot_take_every_connection(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, ClientSession(served.url) as http:
         served.room.gate.per_address = 4
@@ -279,7 +268,6 @@ async def test_one_address_cannot_take_every_connection(tmp_path: Path) -> None:
                 assert page.status == 200, "another address is still served"
 
 
-@run_async
 async def test_headers_sent_a_byte_at_a_time_are_cut_off(tmp_path: Path) -> None:
     async with serve(tmp_path) as served:
         served.room.gate.idle_seconds = 0.5
@@ -296,7 +284,6 @@ async def test_headers_sent_a_byte_at_a_time_are_cut_off(tmp_path: Path) -> None
         assert closed, "a request still in its headers after the idle time is closed"
 
 
-@run_async
 async def test_a_body_that_never_arrives_is_408(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -314,7 +301,6 @@ async def test_a_body_that_never_arrives_is_408(
 # --- What a device sees ----------------------------------------------------------------------
 
 
-@run_async
 async def test_a_device_never_sees_a_vote_the_facilitator_typed_for_its_name(
     tmp_path: Path,
 ) -> None:
@@ -331,7 +317,6 @@ async def test_a_device_never_sees_a_vote_the_facilitator_typed_for_its_name(
         assert (await ana.state())[1]["my_vote"] is None
 
 
-@run_async
 async def test_the_join_page_learns_the_team_and_the_codes_length_without_a_token(
     tmp_path: Path,
 ) -> None:
@@ -343,7 +328,6 @@ async def test_the_join_page_learns_the_team_and_the_codes_length_without_a_toke
         assert await about.json() == {"team": "Apollo", "code_length": 6, "voting": "named"}
 
 
-@run_async
 async def test_every_device_gets_the_timebox(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as ana:
         await ana.join(name="Ana")
@@ -355,7 +339,6 @@ async def test_every_device_gets_the_timebox(tmp_path: Path) -> None:
         assert (await ana.state())[1]["timebox"] == {"remaining": 95, "running": False}
 
 
-@run_async
 async def test_votes_are_locked_after_the_reveal_until_the_facilitators_re_vote(
     tmp_path: Path,
 ) -> None:

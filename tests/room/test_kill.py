@@ -7,12 +7,11 @@ import signal
 import sys
 from pathlib import Path
 
-from roomkit import CODE, HEADLESS_ROOM, NAMES, Device, free_port, make_session, run_async
+from roomkit import CODE, HEADLESS_ROOM, NAMES, Device, free_port, make_session
 
 from maturity_tui.storage import load_session, save_session
 
 
-@run_async
 async def test_every_acknowledged_vote_survives_kill_9(tmp_path: Path) -> None:
     from aiohttp import ClientSession, TCPConnector
 

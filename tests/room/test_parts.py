@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import segno
-from roomkit import make_session, run_async, serve
+from roomkit import make_session, serve
 
 from maturity_tui.room.guard import CODE_ALPHABET, RateLimiter, code_matches, new_join_code
 from maturity_tui.room.host import OffScale, StaleIndicator, Voter
@@ -85,7 +85,6 @@ def test_the_lan_address_is_an_ipv4_address() -> None:
     assert len(parts) == 4 and all(part.isdigit() for part in parts)
 
 
-@run_async
 async def test_a_withdrawn_named_vote_is_not_revived_by_the_facilitators_undo(
     tmp_path: Path,
 ) -> None:
@@ -104,7 +103,6 @@ async def test_a_withdrawn_named_vote_is_not_revived_by_the_facilitators_undo(
             await host.cast_vote(ana, "another-indicator", 3)
 
 
-@run_async
 async def test_an_anonymous_device_vote_undone_by_the_facilitator_is_no_longer_its_vote(
     tmp_path: Path,
 ) -> None:

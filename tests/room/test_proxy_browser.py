@@ -25,7 +25,6 @@ from roomkit import (
     caddy,
     free_port,
     make_session,
-    run_async,
     serve,
 )
 
@@ -56,7 +55,6 @@ async def bottom_of(page: Page, selector: str) -> float:
     return float(box["y"] + box["height"])
 
 
-@run_async
 async def test_phones_join_vote_and_see_the_reveal_through_a_tls_reverse_proxy(
     tmp_path: Path,
 ) -> None:
@@ -133,7 +131,6 @@ async def test_phones_join_vote_and_see_the_reveal_through_a_tls_reverse_proxy(
     assert errors == []
 
 
-@run_async
 async def test_a_vote_without_an_answer_is_not_confirmed_until_a_retry_gets_one(
     tmp_path: Path,
 ) -> None:

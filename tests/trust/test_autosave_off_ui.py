@@ -3,7 +3,6 @@ still handled within a frame and the worker coalesces them into fewer saves."""
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,8 @@ pytestmark = pytest.mark.slow
 autosave = benchmark("autosave")
 
 
-def test_keys_are_handled_while_a_slow_save_runs(tmp_path: Path) -> None:
-    result = asyncio.run(autosave.keys_during_slow_saves(12, 200.0, tmp_path))
+async def test_keys_are_handled_while_a_slow_save_runs(tmp_path: Path) -> None:
+    result = await autosave.keys_during_slow_saves(12, 200.0, tmp_path)
     latencies = result["latencies"]
     assert len(latencies) == 12
     assert max(latencies) < 50  # a key that waited for a save would take 200 ms or more

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Static
-from trustkit import GOOD, run
+from trustkit import GOOD
 
 from maturity_tui.tui.app import MaturityApp
 
@@ -102,25 +102,22 @@ def test_compare_of_the_edge_times_orders_them(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
 
 
-def test_the_home_screen_lists_every_other_session_beside_the_extreme_files(
+async def test_the_home_screen_lists_every_other_session_beside_the_extreme_files(
     tmp_path: Path,
 ) -> None:
     folder = tmp_path / "sessions"
     folder.mkdir()
     files = extreme_files(folder)
 
-    async def body() -> None:
-        app = MaturityApp(sessions_dir=folder)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            table = app.screen.query_one(DataTable)
-            ids = {str(key.value) for key in table.rows}
-            assert ids == {str(files[n]) for n in ("plain", "year-1", "year-9999")}
-            broken = str(app.screen.query_one("#load-errors", Static).render())
-            for name in EXPECTED_REFUSALS.keys() & files.keys():
-                assert f"{name}.toml" in broken
-            assert not app._notifications, [n.message for n in app._notifications]
-
-    run(body)
+    app = MaturityApp(sessions_dir=folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one(DataTable)
+        ids = {str(key.value) for key in table.rows}
+        assert ids == {str(files[n]) for n in ("plain", "year-1", "year-9999")}
+        broken = str(app.screen.query_one("#load-errors", Static).render())
+        for name in EXPECTED_REFUSALS.keys() & files.keys():
+            assert f"{name}.toml" in broken
+        assert not app._notifications, [n.message for n in app._notifications]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Static
-from trustkit import BAD, ROOT, a_session, run
+from trustkit import BAD, ROOT, a_session
 
 from maturity_tui.cli import main
 from maturity_tui.storage import MAX_FILE_BYTES, LoadError, load_any, load_session, save_session
@@ -87,37 +87,37 @@ def test_validate_in_a_process_reports_every_file_without_a_traceback(folder: Pa
     assert digests(folder) == before
 
 
-def test_the_home_screen_lists_every_bad_file_and_still_opens_the_good_one(folder: Path) -> None:
+async def test_the_home_screen_lists_every_bad_file_and_still_opens_the_good_one(
+    folder: Path,
+) -> None:
     before = digests(folder)
     good = folder / "apollo-2026-q4.toml"
 
-    async def scenario() -> None:
-        app = MaturityApp(sessions_dir=folder)
-        async with app.run_test(size=(160, 60)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            table: DataTable[object] = app.screen.query_one(DataTable)
-            assert table.row_count == 1  # the good session; the others are listed apart
-            errors = str(app.screen.query_one("#load-errors", Static).render())
-            broken = [*CORPUS, folder / "huge.toml"]
-            assert f"Cannot load {len(broken)} file(s)" in errors
-            for path in broken:
-                with pytest.raises(LoadError) as caught:
-                    load_session(folder / path.name)
-                assert clean(f"{path.name}: {caught.value.problems[0]}") in errors
-            assert "file is too large" in errors
-            await pilot.press("n", "escape")  # the keys still work
-            await pilot.pause()
-            assert isinstance(app.screen, HomeScreen)
-            table.move_cursor(row=table.get_row_index(str(good)))
-            await pilot.press("enter")
-            await pilot.pause()
-            assert isinstance(app.screen, VotingScreen)
-            await pilot.press("ctrl+q")
-            await pilot.pause()
+    app = MaturityApp(sessions_dir=folder)
+    async with app.run_test(size=(160, 60)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table: DataTable[object] = app.screen.query_one(DataTable)
+        assert table.row_count == 1  # the good session; the others are listed apart
+        errors = str(app.screen.query_one("#load-errors", Static).render())
+        broken = [*CORPUS, folder / "huge.toml"]
+        assert f"Cannot load {len(broken)} file(s)" in errors
+        for path in broken:
+            with pytest.raises(LoadError) as caught:
+                load_session(folder / path.name)
+            assert clean(f"{path.name}: {caught.value.problems[0]}") in errors
+        assert "file is too large" in errors
+        await pilot.press("n", "escape")  # the keys still work
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        table.move_cursor(row=table.get_row_index(str(good)))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, VotingScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
 
-    run(scenario)
     after = digests(folder)
     assert {n: d for n, d in after.items() if n != good.name} == {
         n: d for n, d in before.items() if n != good.name

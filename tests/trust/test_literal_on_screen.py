@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from textual.app import App
-from trustkit import a_session, run
+from trustkit import a_session
 
 from maturity_tui.domain import Action, MaturityModel, Reading, Session
 from maturity_tui.launch import Opening
@@ -46,38 +46,36 @@ def drawn(app: App[object]) -> str:
     return "\n".join("".join(segment.text for segment in strip) for strip in strips)
 
 
-def test_every_screen_and_dialog_draws_user_text_inert(tmp_path: Path) -> None:
+async def test_every_screen_and_dialog_draws_user_text_inert(tmp_path: Path) -> None:
     session = hostile_session()
     path = session_path(tmp_path, session.id)
     save_session(session, path)
     seen: dict[str, str] = {}
 
-    async def scenario() -> None:
-        app = MaturityApp(sessions_dir=tmp_path, opening=Opening(session, path, 0))
-        async with app.run_test(size=(140, 45)) as pilot:
+    app = MaturityApp(sessions_dir=tmp_path, opening=Opening(session, path, 0))
+    async with app.run_test(size=(140, 45)) as pilot:
 
-            async def look(name: str, *keys: str) -> None:
-                await pilot.press(*keys)
-                await pilot.pause()
-                await app.workers.wait_for_complete()
-                await pilot.pause()
-                seen[name] = drawn(app)
+        async def look(name: str, *keys: str) -> None:
+            await pilot.press(*keys)
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            seen[name] = drawn(app)
 
-            await look("voting", "r")
-            await look("notes dialog", "e")
-            await look("voting again", "ctrl+s")  # kept unchanged: the notes stay as they were
-            await look("consensus dialog", "c")
-            await look("jump dialog", "escape", "g")
-            await look("keys dialog", "escape", "question_mark")
-            await look("results", "escape", "v")
-            await look("actions", "escape", "a")
-            await look("action form", "e")
-            await look("actions again", "ctrl+s")  # kept unchanged: the title stays as it was
-            app.pop_screen()
-            app.pop_screen()
-            await look("home")
+        await look("voting", "r")
+        await look("notes dialog", "e")
+        await look("voting again", "ctrl+s")  # kept unchanged: the notes stay as they were
+        await look("consensus dialog", "c")
+        await look("jump dialog", "escape", "g")
+        await look("keys dialog", "escape", "question_mark")
+        await look("results", "escape", "v")
+        await look("actions", "escape", "a")
+        await look("action form", "e")
+        await look("actions again", "ctrl+s")  # kept unchanged: the title stays as it was
+        app.pop_screen()
+        app.pop_screen()
+        await look("home")
 
-    run(scenario)
     reloaded = load_session(path)
     assert reloaded.ratings[0].notes == NOTES
     assert reloaded.actions[0].title == TITLE
@@ -95,7 +93,7 @@ def test_every_screen_and_dialog_draws_user_text_inert(tmp_path: Path) -> None:
     assert "[bold]Apollo[/]" in seen["home"]
 
 
-def test_readings_draw_hostile_values_inert_and_keep_them_when_left_unchanged(
+async def test_readings_draw_hostile_values_inert_and_keep_them_when_left_unchanged(
     tmp_path: Path,
 ) -> None:
     session = hostile_session()
@@ -105,21 +103,19 @@ def test_readings_draw_hostile_values_inert_and_keep_them_when_left_unchanged(
     save_session(session, path)
     seen: dict[str, str] = {}
 
-    async def scenario() -> None:
-        app = MaturityApp(sessions_dir=tmp_path, opening=Opening(session, path, 0))
-        async with app.run_test(size=(140, 100)) as pilot:
-            await pilot.pause()
-            await pilot.press("k")
-            await pilot.pause()
-            assert isinstance(app.screen, ReadingsScreen)
-            assert app.workshop is not None
-            before = app.workshop.revision
-            seen["readings"] = drawn(app)
-            await pilot.press("escape")  # leaving stores every row that changed
-            await pilot.pause()
-            assert app.workshop.revision == before
+    app = MaturityApp(sessions_dir=tmp_path, opening=Opening(session, path, 0))
+    async with app.run_test(size=(140, 100)) as pilot:
+        await pilot.pause()
+        await pilot.press("k")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadingsScreen)
+        assert app.workshop is not None
+        before = app.workshop.revision
+        seen["readings"] = drawn(app)
+        await pilot.press("escape")  # leaving stores every row that changed
+        await pilot.pause()
+        assert app.workshop.revision == before
 
-    run(scenario)
     assert CONTROL.findall(seen["readings"].replace("\n", "")) == []
     assert "␛[31m[bold]lov" in seen["readings"]  # as typed, escape made visible
     reading = session.reading("testimonials")

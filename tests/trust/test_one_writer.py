@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import DataTable
-from trustkit import ROOT, a_session, benchmark, run, wait_until
+from trustkit import ROOT, a_session, benchmark, wait_until
 
 from maturity_tui.storage import LoadError, SessionLock, load_session, save_session
 from maturity_tui.tui.app import MaturityApp
@@ -94,7 +94,9 @@ time.sleep(60)
 """
 
 
-def test_the_home_screen_will_not_open_a_session_another_process_writes(tmp_path: Path) -> None:
+async def test_the_home_screen_will_not_open_a_session_another_process_writes(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "apollo-2026-q4.toml"
     save_session(a_session(), path)
     other = subprocess.Popen(
@@ -104,8 +106,7 @@ def test_the_home_screen_will_not_open_a_session_another_process_writes(tmp_path
     lock = path.with_name(path.name + ".lock")
     holder = json.loads(lock.read_text())
     before = digest(path)
-
-    async def scenario() -> None:
+    try:
         app = MaturityApp(sessions_dir=tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause()
@@ -117,9 +118,6 @@ def test_the_home_screen_will_not_open_a_session_another_process_writes(tmp_path
             assert not isinstance(app.screen, VotingScreen)
             messages = [str(n.message) for n in app._notifications]
             assert any(f"pid {other.pid}" in m and "another maturity-tui" in m for m in messages)
-
-    try:
-        run(scenario)
     finally:
         other.kill()
         other.wait()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from trustkit import a_session, run
+from trustkit import a_session
 
 from maturity_tui import storage
 from maturity_tui.launch import Opening
@@ -48,48 +48,46 @@ def temp_files(folder: Path) -> list[Path]:
     return list(folder.glob(".*.tmp"))
 
 
-def check_failing_then_recovering(path: Path, failing: list[bool]) -> None:
+async def check_failing_then_recovering(path: Path, failing: list[bool]) -> None:
     """Votes while saves fail: shown on screen, file unchanged; then the retry writes them."""
     before = path.read_bytes()
 
-    async def scenario() -> None:
-        app = open_app(path)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
+    app = open_app(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        failing[0] = True
+        await pilot.press("4", "2", "5")
+        for _ in range(5):  # several retries, each failing
+            await pilot.pause(0.06)
             await app.workers.wait_for_complete()
-            failing[0] = True
-            await pilot.press("4", "2", "5")
-            for _ in range(5):  # several retries, each failing
-                await pilot.pause(0.06)
-                await app.workers.wait_for_complete()
-            assert app.save_failed
-            assert save_state_shown(app).startswith("NOT SAVED, retrying")
-            assert "-failed" in app.screen.query_one("#save-state").classes
-            assert path.read_bytes() == before  # never truncated, never half-written
-            assert temp_files(path.parent) == []
-            session = app.workshop.session if app.workshop else None
-            assert session is not None and dict(session.ratings[0].votes or {}) == {
-                "Ana": 4,
-                "Ben": 2,
-                "Caro": 5,
-            }  # kept in memory
-            failing[0] = False
-            await pilot.press("backspace")  # one more change while the retry is pending
-            assert app.workshop is not None
-            wanted = storage.dumps_session(app.workshop.session)
-            for _ in range(20):
-                await pilot.pause(0.06)
-                await app.workers.wait_for_complete()
-                if not app.save_failed:
-                    break
-            assert save_state_shown(app).startswith("saved")
-            assert path.read_text(encoding="utf-8") == wanted  # the full latest state
+        assert app.save_failed
+        assert save_state_shown(app).startswith("NOT SAVED, retrying")
+        assert "-failed" in app.screen.query_one("#save-state").classes
+        assert path.read_bytes() == before  # never truncated, never half-written
+        assert temp_files(path.parent) == []
+        session = app.workshop.session if app.workshop else None
+        assert session is not None and dict(session.ratings[0].votes or {}) == {
+            "Ana": 4,
+            "Ben": 2,
+            "Caro": 5,
+        }  # kept in memory
+        failing[0] = False
+        await pilot.press("backspace")  # one more change while the retry is pending
+        assert app.workshop is not None
+        wanted = storage.dumps_session(app.workshop.session)
+        for _ in range(20):
+            await pilot.pause(0.06)
+            await app.workers.wait_for_complete()
+            if not app.save_failed:
+                break
+        assert save_state_shown(app).startswith("saved")
+        assert path.read_text(encoding="utf-8") == wanted  # the full latest state
 
-    run(scenario)
     assert votes(path) == {"Ana": 4, "Ben": 2}
 
 
-def test_a_full_disk_is_shown_retried_and_leaves_the_file_whole(
+async def test_a_full_disk_is_shown_retried_and_leaves_the_file_whole(
     saved: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A real failing write, as root too: RLIMIT_FSIZE makes the temp file's write fail with
@@ -110,13 +108,13 @@ def test_a_full_disk_is_shown_retried_and_leaves_the_file_whole(
     monkeypatch.setattr(storage, "atomic_write", atomic_write)
     handler = signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
     try:
-        check_failing_then_recovering(saved, failing)
+        await check_failing_then_recovering(saved, failing)
     finally:
         resource.setrlimit(resource.RLIMIT_FSIZE, (soft, hard))
         signal.signal(signal.SIGXFSZ, handler)
 
 
-def test_a_failing_write_is_shown_retried_and_leaves_the_file_whole(
+async def test_a_failing_write_is_shown_retried_and_leaves_the_file_whole(
     saved: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failing = [False]
@@ -128,10 +126,10 @@ def test_a_failing_write_is_shown_retried_and_leaves_the_file_whole(
         real_fsync(fd)
 
     monkeypatch.setattr(storage.os, "fsync", fsync)
-    check_failing_then_recovering(saved, failing)
+    await check_failing_then_recovering(saved, failing)
 
 
-def test_a_failing_rename_is_shown_retried_and_leaves_the_file_whole(
+async def test_a_failing_rename_is_shown_retried_and_leaves_the_file_whole(
     saved: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     failing = [False]
@@ -143,62 +141,58 @@ def test_a_failing_rename_is_shown_retried_and_leaves_the_file_whole(
         real_replace(source, target)
 
     monkeypatch.setattr(storage.os, "replace", replace)
-    check_failing_then_recovering(saved, failing)
+    await check_failing_then_recovering(saved, failing)
 
 
-def test_a_file_replaced_behind_the_apps_back_is_not_overwritten_unasked(saved: Path) -> None:
+async def test_a_file_replaced_behind_the_apps_back_is_not_overwritten_unasked(saved: Path) -> None:
     other = a_session(team="Changed elsewhere")
     replacement = saved.with_name("elsewhere.tmp")
 
-    async def scenario() -> None:
-        app = open_app(saved)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("4")
-            await pilot.pause()
+    app = open_app(saved)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("4")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        assert votes(saved) == {"Ana": 4}
+        save_session(other, replacement)  # an editor's save: a new file renamed over it
+        os.replace(replacement, saved)
+        theirs = saved.read_bytes()
+        await pilot.press("2")
+        for _ in range(3):  # the retries refuse too
+            await pilot.pause(0.06)
             await app.workers.wait_for_complete()
-            assert votes(saved) == {"Ana": 4}
-            save_session(other, replacement)  # an editor's save: a new file renamed over it
-            os.replace(replacement, saved)
-            theirs = saved.read_bytes()
-            await pilot.press("2")
-            for _ in range(3):  # the retries refuse too
-                await pilot.pause(0.06)
-                await app.workers.wait_for_complete()
-            assert save_state_shown(app).startswith("NOT SAVED")
-            assert "changed by another program" in save_state_shown(app)
-            assert saved.read_bytes() == theirs
-            await pilot.press("ctrl+s")  # the user chooses this session over the other
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert save_state_shown(app).startswith("saved")
+        assert save_state_shown(app).startswith("NOT SAVED")
+        assert "changed by another program" in save_state_shown(app)
+        assert saved.read_bytes() == theirs
+        await pilot.press("ctrl+s")  # the user chooses this session over the other
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert save_state_shown(app).startswith("saved")
 
-    run(scenario)
     assert votes(saved) == {"Ana": 4, "Ben": 2}
     assert load_session(saved).team == "Apollo"
 
 
-def test_opening_from_a_home_list_shown_earlier_never_writes_back_an_older_session(
+async def test_opening_from_a_home_list_shown_earlier_never_writes_back_an_older_session(
     saved: Path,
 ) -> None:
     """The home screen read the file when it listed it; another instance then ran a workshop
     on it and closed. Opening the row must resume the file as it is now, not the old copy."""
 
-    async def scenario() -> None:
-        app = MaturityApp(sessions_dir=saved.parent)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            newer = load_session(saved)
-            newer.rating_or_new(newer.model.indicators[0].id).votes = {"Ana": 5, "Ben": 4}
-            save_session(newer, saved)  # the other instance's workshop
-            await pilot.press("enter")
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-            assert app.workshop is not None
-            assert app.workshop.session.ratings[0].votes == {"Ana": 5, "Ben": 4}
+    app = MaturityApp(sessions_dir=saved.parent)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        newer = load_session(saved)
+        newer.rating_or_new(newer.model.indicators[0].id).votes = {"Ana": 5, "Ben": 4}
+        save_session(newer, saved)  # the other instance's workshop
+        await pilot.press("enter")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.workshop is not None
+        assert app.workshop.session.ratings[0].votes == {"Ana": 5, "Ben": 4}
 
-    run(scenario)
     assert votes(saved) == {"Ana": 5, "Ben": 4}

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import sys
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
@@ -36,11 +35,6 @@ def benchmark(name: str) -> ModuleType:
         sys.modules[name] = module
         spec.loader.exec_module(module)
     return module
-
-
-def run(test: Callable[[], Awaitable[None]]) -> None:
-    """An async Pilot test body, run in a fresh event loop."""
-    asyncio.run(test())  # type: ignore[arg-type]
 
 
 def screen_text(app: App[Any]) -> str:

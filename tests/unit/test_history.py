@@ -16,11 +16,11 @@ from maturity_tui.history import (
     library_key,
     matches,
     next_period,
-    previous_in_folder,
     previous_session,
     review_carried,
     team_history,
 )
+from maturity_tui.library_index import previous_in_folder
 from maturity_tui.readings import set_reading
 from maturity_tui.storage import (
     dumps_session,

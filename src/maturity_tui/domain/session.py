@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import AwareDatetime, Field, PrivateAttr, field_validator, model_validator
 
@@ -27,6 +27,8 @@ Votes = dict[str, int] | list[int]
 """Named voting: participant -> value; anonymous voting: the values alone."""
 
 ActionStatus = Literal["open", "done", "dropped"]
+ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
+"""In the order lists and counts show them."""
 
 
 def quarter_of(moment: date) -> str:

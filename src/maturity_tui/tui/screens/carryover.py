@@ -14,7 +14,8 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from maturity_tui.domain import Action, Session
 from maturity_tui.domain.session import ActionStatus
-from maturity_tui.history import carried_actions, previous_in_folder
+from maturity_tui.history import carried_actions
+from maturity_tui.library_index import previous_in_folder
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.session_bar import SessionBar

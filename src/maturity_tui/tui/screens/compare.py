@@ -14,7 +14,6 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, TabbedContent, TabPane
 
 from maturity_tui.compare import (
-    ACTION_STATUSES,
     Comparison,
     IndicatorTrend,
     arrows,
@@ -22,7 +21,8 @@ from maturity_tui.compare import (
     movers,
 )
 from maturity_tui.domain import Session
-from maturity_tui.export import scale_change_note
+from maturity_tui.domain.session import ACTION_STATUSES
+from maturity_tui.export import scale_change_note, signed
 from maturity_tui.history import team_history
 from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.session_bar import SessionBar
@@ -47,12 +47,6 @@ def rating_cells(trend: IndicatorTrend, *, moves: bool = True) -> list[str]:
         else:
             cells.append(ABSENT if rating is None else f"{rating} {arrow}".rstrip())
     return cells
-
-
-def signed(number: int | None) -> str:
-    if number is None:
-        return ABSENT
-    return "0" if number == 0 else f"{number:+d}"
 
 
 class CompareScreen(Screen[None]):
@@ -121,7 +115,7 @@ class CompareScreen(Screen[None]):
             if not trends:
                 yield Label("nothing", classes=f"mover empty {list_id}")
             for trend in trends:
-                line = f"{signed(trend.delta)}  {trend.indicator.statement}"
+                line = f"{signed(trend.delta, ABSENT)}  {trend.indicator.statement}"
                 yield Label(literal_content(line, one_line=True), classes=f"mover {list_id}")
 
     def _indicators_table(self) -> DataTable[Text | str]:
@@ -136,7 +130,7 @@ class CompareScreen(Screen[None]):
                 Text(trend.id),
                 str(trend.indicator.level),
                 *rating_cells(trend, moves=not self.comparison.scale_changed),
-                signed(trend.delta),
+                signed(trend.delta, ABSENT),
                 key=trend.id,
             )
         return table

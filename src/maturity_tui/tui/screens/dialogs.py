@@ -18,12 +18,10 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from maturity_tui.domain import Action, Scale, Session
+from maturity_tui.domain.session import ACTION_STATUSES, ActionStatus
 from maturity_tui.scoring import agreed_rating
 from maturity_tui.tui.text import as_typed, clean, literal_content
 from maturity_tui.tui.widgets.form import field
-from maturity_tui.workshop import ActionStatus
-
-STATUSES: tuple[ActionStatus, ...] = ("open", "done", "dropped")
 
 
 class ConsensusDialog(ModalScreen[int | None]):
@@ -258,7 +256,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
                 )
             with field("Status"):
                 yield Select(
-                    [(s, s) for s in STATUSES],
+                    [(s, s) for s in ACTION_STATUSES],
                     value=action.status if action else "open",
                     allow_blank=False,
                     id="status",
@@ -296,7 +294,7 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
             indicator=indicator if isinstance(indicator, str) else None,
             owner=owner if owner.strip() else None,
             due=due,
-            status=status if status in STATUSES else "open",
+            status=status if status in ACTION_STATUSES else "open",
         )
 
     @on(Button.Pressed, "#keep")
