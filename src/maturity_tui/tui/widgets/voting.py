@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from textual.content import Content
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
@@ -80,34 +82,50 @@ class Timebox(Static):
         return Content(f"⏱ {clock}{state}")
 
 
-class ParticipantList(Static):
-    """Who has voted on this indicator (a check mark, never the value) and who votes next."""
+class ParticipantList(Widget):
+    """Who has voted on this indicator (a check mark, never the value) and who votes next.
 
-    _shown_once = False
+    One line per participant, drawn by `render_line`: a vote redraws the two or three lines
+    whose mark or pointer moved, never the whole list (at 100 participants, rebuilding and
+    drawing every line was most of a keystroke's time).
+    """
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._shown: tuple[tuple[bool, bool], ...] | None = None
+        self._names: list[str] = []
+        self._shown: tuple[tuple[bool, bool], ...] = ()
+        """Per participant: voted, highlighted."""
         self._lines: dict[tuple[str, bool, bool], Content] = {}
 
     def show(self, workshop: Workshop) -> None:
         names = workshop.session.participants
         voted = set(workshop.voted_participants())
         state = tuple((name in voted, name == workshop.highlighted) for name in names)
-        if state != self._shown:
-            # Redrawn only when a mark or the pointer moved (not for a consensus, a note, the
-            # tally's reveal), from lines kept per participant and state: a key at 100
-            # participants no longer builds 100 lines.
+        if names != self._names:
+            self._names, self._shown = list(names), state
+            self.refresh(layout=True)
+        elif state != self._shown:
+            width = self.size.width
+            for y, (now, before) in enumerate(zip(state, self._shown, strict=True)):
+                if now != before:
+                    self.refresh(Region(0, y, width, 1))
             self._shown = state
-            lines = [self._line(name, *shown) for name, shown in zip(names, state, strict=True)]
-            # One line per participant: the height never changes, so no layout pass is needed.
-            self.update(Content("\n").join(lines), layout=not self._shown_once)
-            self._shown_once = True
         box = self.parent
         if workshop.highlighted in names and isinstance(box, Widget):
             row = names.index(workshop.highlighted)
             if not box.scroll_y <= row < box.scroll_y + box.scrollable_content_region.height:
                 box.scroll_to(y=max(0, row - 2), animate=False)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._names)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if y >= len(self._names):
+            return Strip.blank(width, self.rich_style)
+        line = self._line(self._names[y], *self._shown[y])
+        strip = Strip(line.render_segments(self.visual_style))
+        return strip.crop_extend(0, width, self.rich_style)
 
     def _line(self, name: str, voted: bool, highlighted: bool) -> Content:
         line = self._lines.get((name, voted, highlighted))
