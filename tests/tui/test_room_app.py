@@ -24,6 +24,7 @@ from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.big_code import big_code_lines
 from maturity_tui.tui.screens.room import RoomScreen
 from maturity_tui.tui.screens.voting import VotingScreen
+from maturity_tui.tui.widgets.voting import ParticipantList
 
 CODE = "K7Q2XM"
 SNAPSHOT_PORT = 8799
@@ -120,7 +121,7 @@ async def test_three_devices_vote_hidden_until_r_reveals_and_the_file_holds_them
             tally = shown(app, "#tally")
             assert "3 of 3 voted" in tally
             assert "median" not in tally and "revealed" not in tally
-            participants = shown(app, "#participants")
+            participants = app.screen.query_one(ParticipantList).text
             assert participants.count("✓") == 3
             assert not any(str(v) in participants for v in (2, 4, 5)), "never a value"
             hidden = await phones[0].state()

@@ -116,6 +116,12 @@ class ParticipantList(Widget):
             if not box.scroll_y <= row < box.scroll_y + box.scrollable_content_region.height:
                 box.scroll_to(y=max(0, row - 2), animate=False)
 
+    @property
+    def text(self) -> str:
+        """What the list shows, one participant a line, as plain text."""
+        pairs = zip(self._names, self._shown, strict=True)
+        return "\n".join(self._line(name, *shown).plain for name, shown in pairs)
+
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._names)
 
