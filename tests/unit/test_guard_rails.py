@@ -7,9 +7,11 @@ failure prints the tool's own report.
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,22 @@ def test_ruff_format_would_change_nothing() -> None:
 @pytest.mark.slow
 def test_mypy_strict_passes() -> None:
     run(tool("mypy"), "--strict", "src")
+
+
+def test_every_module_has_its_place_in_the_layers() -> None:
+    """A new module is placed in pyproject.toml's layers (and ARCHITECTURE.md's picture), so
+    the contracts cover it: an unlisted module may import anything."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    (layers,) = (
+        contract["layers"]
+        for contract in config["tool"]["importlinter"]["contracts"]
+        if contract["type"] == "layers"
+    )
+    placed = {name.strip() for layer in layers for name in re.split(r"[|:]", layer)}
+    package = ROOT / "src" / "maturity_tui"
+    modules = {
+        path.stem if path.is_file() else path.name
+        for path in package.iterdir()
+        if (path.suffix == ".py" and path.stem != "__init__") or (path / "__init__.py").exists()
+    }
+    assert modules - placed == set(), "place these in [tool.importlinter] layers"
