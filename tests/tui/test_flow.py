@@ -55,7 +55,7 @@ async def test_whole_named_workshop_is_saved_as_typed(folder: Path) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
         assert app.workshop is not None
-        objectives = score_session(app.workshop.session).objectives
+        objectives = score_session(app.workshop.shown_session()).objectives
         linked = next(n for n, o in enumerate(objectives) if o.indicator is not None)
         app.screen.query_one(OptionList).highlighted = linked
         await pilot.press("a")

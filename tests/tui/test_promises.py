@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import html
+import re
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
-from textual.widgets import Static
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import OptionList, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tuikit import build_session, make_app, settle
 
-from maturity_tui.storage import load_session
+from maturity_tui.domain import Session
+from maturity_tui.room.workshop_host import WorkshopHost
+from maturity_tui.storage import load_session, save_session
+from maturity_tui.tui.app import MaturityApp
+from maturity_tui.tui.screens.export_dialog import ExportDialog
 
 SIZE = (80, 24)
 EIGHT = ["Ana", "Ben", "Caro", "Dan", "Eve", "Finn", "Gus", "Hana"]
@@ -105,3 +116,116 @@ async def test_a_revote_clears_the_round_hides_it_and_the_file_keeps_the_last(
         "Ben": 4,
         "Caro": 3,
     }
+
+
+# --- 1. Hidden votes leak through no screen, dialog, export or device ---------------------
+
+
+def screen_text(app: App[Any]) -> str:
+    """What the screen shows, as text (the SVG's text runs, in order)."""
+    svg = app.export_screenshot(simplify=True)
+    return html.unescape("".join(re.findall(r">([^<]*)</text>", svg))).replace("\xa0", " ")
+
+
+async def walk_every_side_screen(app: MaturityApp, pilot: Pilot[Any]) -> dict[str, str]:
+    """Every screen and dialog reachable from voting, and what each output would write."""
+    seen: dict[str, str] = {}
+
+    async def visit(name: str | None, *keys: str) -> None:
+        await pilot.press(*keys)
+        await settle(pilot)
+        if name is not None:  # None: back on the voting screen, which counts the votes
+            seen[name] = screen_text(app)
+
+    await visit("jump list", "g")  # over the voting screen: its own rows only
+    seen["jump list"] = "\n".join(str(o.prompt) for o in app.screen.query_one(OptionList).options)
+    await visit(None, "escape")
+    await visit("results", "v")
+    await visit("action for an objective", "a")
+    await visit("results again", "escape")
+    await visit("actions", "A")
+    await visit("results, third time", "escape")
+    await visit("export", "e")
+    assert isinstance(app.screen, ExportDialog)
+    for choice in app.screen.choices:
+        seen[f"export: {choice.label}"] = choice.render()
+    await visit("results, fourth time", "escape")
+    await visit("compare", "c")
+    for tab in ("indicators", "kpis"):
+        app.screen.query_one(TabbedContent).active = tab
+        await visit(f"compare: {tab}")
+    await visit("results, last time", "escape")
+    assert app.workshop is not None
+    state = WorkshopHost(app.workshop, lambda _revision: asyncio.sleep(0)).state()
+    seen["room state"] = repr(replace(state, voted=(), vote_count=0))
+    return seen
+
+
+async def test_hidden_votes_show_nowhere_but_as_voting(folder: Path) -> None:
+    """With 5 5 2 typed and not revealed, every side screen, dialog, export and the room
+    show exactly what they show with no votes at all on that indicator."""
+    session = build_session(participants=EIGHT)
+    for indicator in session.model.indicators[:5]:
+        session.rating_or_new(indicator.id).consensus = 4
+    save_session(session, folder / "apollo-2026-q3.toml")  # an earlier session to compare
+    walks = []
+    for typed in (("5", "5", "2"), ()):
+        copy = Session.model_validate(session.model_dump())
+        app = make_app(folder, copy, index=5)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press(*typed)
+            await settle(pilot)
+            walks.append(await walk_every_side_screen(app, pilot))
+    with_votes, without = walks
+    assert "voting" in with_votes["jump list"]
+    assert "voting on 6" in with_votes["results"]
+    for name, shown_then in with_votes.items():
+        assert shown_then == without[name], f"{name} shows something of the hidden votes"
+
+
+# --- 3. The consensus list opens on the room's median --------------------------------------
+
+
+async def test_enter_in_the_consensus_list_keeps_the_median(folder: Path) -> None:
+    app = make_app(folder, build_session(participants=EIGHT))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"44444444", "r", "c")
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).highlighted == 3  # "4 Mostly"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.workshop is not None and app.workshop.rating is not None
+        assert app.workshop.rating.consensus is None
+        assert "agreed (median) 4" in shown(app, "#agreed")
+        await pilot.press("c", "5")  # a digit picks a point directly
+        await settle(pilot)
+        assert app.workshop.rating.consensus == 5
+
+
+async def test_the_consensus_list_gives_no_hint_of_hidden_votes(folder: Path) -> None:
+    app = make_app(folder, build_session(participants=EIGHT))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"11111111", "c")
+        await pilot.pause()
+        assert app.screen.query_one(OptionList).highlighted == 2, "the middle, not the median"
+
+
+# --- 9. Not applicable: x, "n/a" in the jump list, and no other x on results ----------------
+
+
+async def test_not_applicable_shows_as_n_a_and_x_means_nothing_else_on_results(
+    folder: Path,
+) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("x", "n", "g")
+        await pilot.pause()
+        first = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        assert " n/a " in first and "·" not in first
+        await pilot.press("escape", "v", "x")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ResultsScreen", "x opens nothing on results"

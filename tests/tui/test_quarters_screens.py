@@ -694,12 +694,12 @@ async def test_k_in_the_workshop_enters_readings_that_autosave(folder: Path) -> 
     assert load_session(session_path(folder, session.id)).reading("nps").value == 33  # type: ignore[union-attr]
 
 
-async def test_x_on_results_exports_the_action_list(folder: Path) -> None:
+async def test_e_on_results_exports_the_action_list(folder: Path) -> None:
     session = demo(folder)[-1]
     app = make_app(folder, session)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("v", "x")
+        await pilot.press("v", "e")
         await pilot.pause()
         assert isinstance(app.screen, ExportDialog)
         await write_export(pilot, 0)

@@ -53,7 +53,7 @@ class CompareScreen(Screen[None]):
     """Sessions oldest first; every number comes from `compare.compare_sessions`."""
 
     BINDINGS = [
-        Binding("x", "export", "Export", id="compare.export", tooltip="Write the comparison"),
+        Binding("e", "export", "Export", id="compare.export", tooltip="Write the comparison"),
         Binding("escape", "close", "Back", id="compare.close"),
     ]
 

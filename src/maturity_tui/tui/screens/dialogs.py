@@ -25,7 +25,10 @@ from maturity_tui.tui.widgets.form import field
 
 
 class ConsensusDialog(ModalScreen[int | None]):
-    """The agreed rating: a scale point, or none. Escape keeps the current one."""
+    """The agreed rating: a scale point, or none. Escape keeps the current one.
+
+    It opens on `agreed` (the consensus, else the room's median, once revealed), so that
+    enter keeps what the room has; with nothing agreed yet, on the middle of the scale."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "keep", "Cancel", id="consensus.cancel"),
@@ -35,10 +38,11 @@ class ConsensusDialog(ModalScreen[int | None]):
         ),
     ]
 
-    def __init__(self, scale: Scale, current: int | None) -> None:
+    def __init__(self, scale: Scale, current: int | None, agreed: int | None = None) -> None:
         super().__init__()
         self.scale = scale
         self.current = current
+        self.agreed = agreed
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -55,7 +59,8 @@ class ConsensusDialog(ModalScreen[int | None]):
     def on_mount(self) -> None:
         values = self.scale.values
         option_list = self.query_one(OptionList)
-        option_list.highlighted = values.index(self.current) if self.current in values else 0
+        middle = (len(values) - 1) // 2
+        option_list.highlighted = values.index(self.agreed) if self.agreed in values else middle
 
     def action_pick(self, position: int) -> None:
         """Digits pick by scale position, as when voting."""
@@ -103,39 +108,66 @@ class NotesDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def indicator_prompt(session: Session, index: int) -> Content:
+def indicator_prompt(session: Session, index: int, voting_on: str | None = None) -> Content:
+    """Number, level and agreed rating: "voting" for the indicator being voted on (nothing of
+    its hidden votes), "n/a" when it does not apply, "·" while unrated."""
     indicator = session.model.indicators[index]
-    agreed = agreed_rating(session.rating(indicator.id))
-    mark = "  ·" if agreed is None else f"{agreed:>3}"
-    return Content(f"{index + 1:>2}. L{indicator.level} {mark}  ") + literal_content(
+    rating = session.rating(indicator.id)
+    agreed = agreed_rating(rating)
+    if indicator.id == voting_on:
+        mark = "voting"
+    elif rating is not None and not rating.applicable:
+        mark = "n/a"
+    else:
+        mark = "·" if agreed is None else str(agreed)
+    return Content(f"{index + 1:>2}. L{indicator.level} {mark:>6}  ") + literal_content(
         indicator.statement, one_line=True
     )
 
 
 class JumpDialog(ModalScreen[int | None]):
-    """Pick an indicator to go to (with its agreed rating so far)."""
+    """Pick an indicator to go to (with its agreed rating so far): type its number, or move
+    to it and press enter. `session` is what may be shown (`Workshop.shown_session`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="jump.cancel")
+        Binding("escape", "cancel", "Cancel", id="jump.cancel"),
+        *(Binding(str(d), f"digit({d})", f"digit {d}", show=False) for d in range(10)),
     ]
 
-    def __init__(self, session: Session, current: int) -> None:
+    def __init__(self, session: Session, current: int, voting_on: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.current = current
+        self.voting_on = voting_on
+        self.typed = 0
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
-            yield Label("Go to indicator (number, level, agreed rating)", classes="dialog-title")
+            yield Label(
+                "Go to indicator: type its number, or pick one (enter)", classes="dialog-title"
+            )
             yield OptionList(
                 *(
-                    Option(indicator_prompt(self.session, n), id=str(n))
+                    Option(indicator_prompt(self.session, n, self.voting_on), id=str(n))
                     for n in range(len(self.session.model.indicators))
                 )
             )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = self.current
+
+    def action_digit(self, digit: int) -> None:
+        """Digits make a number; it goes there as soon as no further digit could follow."""
+        count = len(self.session.model.indicators)
+        number = self.typed * 10 + digit
+        if not 1 <= number <= count:
+            number = digit  # a fresh start: "7" after "3" of 20 means 7
+        if not 1 <= number <= count:
+            return
+        self.typed = number
+        self.query_one(OptionList).highlighted = number - 1
+        if number * 10 > count:
+            self.dismiss(number - 1)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

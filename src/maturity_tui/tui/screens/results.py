@@ -68,11 +68,14 @@ def dimension_grid(score: SessionScore, model: MaturityModel) -> Content:
     return Content("\n").join(lines)
 
 
-def objective_prompt(objective: Objective) -> Content:
+def objective_prompt(objective: Objective, voting_on: str | None = None) -> Content:
     if objective.indicator is None:
         return Content("→ ") + literal_content(objective.text, one_line=True)
     scored = objective.indicator
-    agreed = "unrated" if scored.agreed is None else f"{scored.agreed}"
+    if scored.id == voting_on:
+        agreed = "voting"
+    else:
+        agreed = "unrated" if scored.agreed is None else f"{scored.agreed}"
     return Content.assemble(
         (f"L{scored.level} {agreed}→{objective.target} ", "bold")
     ) + literal_content(objective.text, one_line=True)
@@ -84,7 +87,12 @@ class ResultsScreen(WorkshopScreen):
         Binding("a", "objective_action", "Action for objective", id="results.objective-action"),
         Binding("A", "actions", "Actions", id="results.actions"),
         Binding(
-            "x", "export", "Export", id="results.export", tooltip="Action list or report to a file"
+            # Not x: on the voting screen x marks an indicator not applicable.
+            "e",
+            "export",
+            "Export",
+            id="results.export",
+            tooltip="Action list or report to a file",
         ),
         Binding(
             "c",
@@ -123,7 +131,9 @@ class ResultsScreen(WorkshopScreen):
         self.query_one("#objectives", OptionList).focus()
 
     def _show(self, _changes: int = 0) -> None:
-        session = self.workshop.session
+        # What may be shown: the indicator being voted on counts as "voting", not by its votes.
+        session = self.workshop.shown_session()
+        voting_on = self.workshop.voting_on
         model = session.model
         score = score_session(session)
         self._objectives = score.objectives
@@ -145,15 +155,17 @@ class ResultsScreen(WorkshopScreen):
             bar.display = True
             bar.update(progress=round(score.progress * 100))
         self.query_one("#dimensions", Static).update(dimension_grid(score, model))
-        self._show_objectives(score)
-        unrated = score.unrated
+        self._show_objectives(score, voting_on)
+        voting = [s for s in score.unrated if s.id == voting_on]
+        unrated = [s for s in score.unrated if s.id != voting_on]
         incomplete = self.query_one("#incomplete", Static)
-        incomplete.display = bool(unrated)
+        incomplete.display = bool(unrated or voting)
         named = ", ".join(s.id for s in unrated) if len(unrated) <= 3 else ""
         incomplete.update(
-            Content.styled(f"INCOMPLETE: {len(unrated)} unrated: ", "bold")
-            + Content(numbered_ranges([s.position + 1 for s in unrated]))
+            Content.styled(f"INCOMPLETE: {len(unrated)} unrated", "bold")
+            + Content(": " + numbered_ranges([s.position + 1 for s in unrated]) if unrated else "")
             + Content(f" ({named})" if named else "")
+            + Content("".join(f" · voting on {s.position + 1}" for s in voting))
         )
         contested = score.contested
         self.query_one("#contested", Static).update(
@@ -169,12 +181,13 @@ class ResultsScreen(WorkshopScreen):
             else Content("No contested indicators.")
         )
 
-    def _show_objectives(self, score: SessionScore) -> None:
+    def _show_objectives(self, score: SessionScore, voting_on: str | None) -> None:
         objectives = self.query_one("#objectives", OptionList)
         highlighted = objectives.highlighted
         objectives.clear_options()
         objectives.add_options(
-            Option(objective_prompt(o), id=str(n)) for n, o in enumerate(score.objectives)
+            Option(objective_prompt(o, voting_on), id=str(n))
+            for n, o in enumerate(score.objectives)
         )
         if score.objectives:
             objectives.highlighted = min(highlighted or 0, len(score.objectives) - 1)
@@ -207,12 +220,12 @@ class ResultsScreen(WorkshopScreen):
     def action_compare(self) -> None:
         from maturity_tui.tui.screens.compare import compare_with_history
 
-        compare_with_history(self.app, self.workshop.session, self.app.sessions_dir)
+        compare_with_history(self.app, self.workshop.shown_session(), self.app.sessions_dir)
 
     def action_export(self) -> None:
         from maturity_tui.tui.screens.export_dialog import ExportDialog
 
-        session = self.workshop.session
+        session = self.workshop.shown_session()  # the running app's outputs hide votes too
         self.app.push_screen(ExportDialog.for_session(session, self.app.sessions_dir))
 
     def action_actions(self) -> None:
@@ -230,7 +243,7 @@ class ResultsScreen(WorkshopScreen):
             "Action for the highlighted objective", "a", self.action_objective_action
         )
         yield SystemCommand("Action items", "A", self.action_actions)
-        yield SystemCommand("Export the action list or the report", "x", self.action_export)
+        yield SystemCommand("Export the action list or the report", "e", self.action_export)
         yield SystemCommand("Compare with the team's earlier sessions", "c", self.action_compare)
         yield SystemCommand(
             "Mark the workshop complete, or in progress again", "m", self.action_mark_complete

@@ -238,14 +238,18 @@ class VotingScreen(WorkshopScreen):
         self.workshop.set_not_applicable(not (rating is not None and rating.not_applicable))
 
     def action_consensus(self) -> None:
-        rating = self.workshop.rating
+        workshop = self.workshop
+        rating = workshop.shown_session().rating(workshop.indicator.id)  # no hidden median
         current = rating.consensus if rating is not None else None
+        agreed = agreed_rating(rating)
 
         def chosen(value: int | None) -> None:
-            if value != current:
-                self.workshop.set_consensus(value)
+            # Enter on the room's median keeps the median: no consensus is recorded for it.
+            if value != current and not (current is None and value == agreed):
+                workshop.set_consensus(value)
 
-        self.app.push_screen(ConsensusDialog(self.workshop.session.model.scale, current), chosen)
+        scale = workshop.session.model.scale
+        self.app.push_screen(ConsensusDialog(scale, current, agreed), chosen)
 
     def action_notes(self) -> None:
         rating = self.workshop.rating
@@ -261,7 +265,9 @@ class VotingScreen(WorkshopScreen):
             if index is not None:
                 self.workshop.go(index)
 
-        self.app.push_screen(JumpDialog(self.workshop.session, self.workshop.index), chosen)
+        workshop = self.workshop
+        dialog = JumpDialog(workshop.shown_session(), workshop.index, workshop.voting_on)
+        self.app.push_screen(dialog, chosen)
 
     def action_results(self) -> None:
         from maturity_tui.tui.screens.results import ResultsScreen
