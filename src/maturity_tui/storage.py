@@ -27,7 +27,6 @@ from typing import Any, TypeVar
 
 import toml_rs
 import tomli_w
-from filelock import FileLock, Timeout
 from pydantic import BaseModel, ValidationError
 
 from maturity_tui.domain import MaturityModel, Session
@@ -529,6 +528,10 @@ class SessionLock:
             datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
             _user_name(),
         )
+        # Imported here: filelock brings asyncio along, a tenth of a second that reading
+        # and comparing sessions (the command line's compare, export, report) never needs.
+        from filelock import FileLock
+
         # Not thread-local: the app takes the lock on one thread and may let it go on another.
         self._os_lock = FileLock(self.os_lock_path, blocking=False, thread_local=False)
         self._held = False
@@ -540,6 +543,8 @@ class SessionLock:
         """
         if self._held:
             return
+        from filelock import Timeout
+
         try:
             self._os_lock.acquire()
         except Timeout:
