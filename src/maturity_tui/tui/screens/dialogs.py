@@ -131,7 +131,10 @@ class JumpDialog(ModalScreen[int | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="jump.cancel"),
-        *(Binding(str(d), f"digit({d})", f"digit {d}", show=False) for d in range(10)),
+        *(
+            Binding(str(d), f"digit({d})", f"digit {d}", show=False, id=f"jump.digit-{d}")
+            for d in range(10)
+        ),
     ]
 
     def __init__(self, session: Session, current: int, voting_on: str | None = None) -> None:
