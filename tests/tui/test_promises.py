@@ -229,3 +229,79 @@ async def test_not_applicable_shows_as_n_a_and_x_means_nothing_else_on_results(
         await pilot.press("escape", "v", "x")
         await pilot.pause()
         assert type(app.screen).__name__ == "ResultsScreen", "x opens nothing on results"
+
+
+# --- 5. Auto-reveal works without the room, and says so ------------------------------------
+
+
+async def test_auto_reveal_without_the_room_reveals_once_everyone_has_voted(
+    folder: Path,
+) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("R")
+        await settle(pilot)
+        assert "auto-reveal" in shown(app, "#room-badge")
+        await pilot.press("4", "4")
+        await settle(pilot)
+        assert app.workshop is not None and not app.workshop.revealed
+        await pilot.press("5")
+        await settle(pilot)
+        assert app.workshop.revealed
+        assert "median 4" in shown(app, "#tally")
+
+
+# --- 6. The 20 x 8 workshop in at most 200 keys ---------------------------------------------
+
+
+class CountingPilot:
+    """Presses keys on the app and counts them, as a coach's fingers would."""
+
+    def __init__(self, pilot: Pilot[Any]) -> None:
+        self.pilot, self.keys = pilot, 0
+
+    async def press(self, *keys: str) -> None:
+        self.keys += len(keys)
+        await self.pilot.press(*keys)
+        await settle(self.pilot)
+
+
+ROOM_CHANGES_ITS_MIND = {3: 5, 11: 2}
+"""Indicator index -> the consensus the room agrees on, against its median of 4."""
+
+
+async def run_twenty_by_eight(
+    folder: Path, *, auto_reveal: bool, changes: dict[int, int]
+) -> tuple[int, Session]:
+    session = build_session(participants=EIGHT)
+    assert len(session.model.indicators) == 20
+    app = make_app(folder, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        keys = CountingPilot(pilot)
+        if auto_reveal:
+            await keys.press("R")
+        for index in range(20):
+            await keys.press(*"34445444")  # one key a vote
+            if not auto_reveal:
+                await keys.press("r")
+            assert app.workshop is not None and app.workshop.revealed, index
+            if index in changes:
+                await keys.press("c", str(changes[index]))
+            await keys.press("n")  # after the last one: the results
+        assert type(app.screen).__name__ == "ResultsScreen"
+    return keys.keys, load_session(folder / "apollo-2026-q4.toml")
+
+
+async def test_a_twenty_by_eight_workshop_takes_at_most_200_keys(folder: Path) -> None:
+    """Auto-reveal, a key a vote, n, and c + digit where the room changes the median; by
+    hand, r on each indicator instead of the one R."""
+    for auto_reveal, changes in ((True, ROOM_CHANGES_ITS_MIND), (False, {})):
+        for stale in folder.glob("apollo-*"):
+            stale.unlink()
+        keys, saved = await run_twenty_by_eight(folder, auto_reveal=auto_reveal, changes=changes)
+        consensus = {i: r.consensus for i, r in enumerate(saved.ratings) if r.consensus}
+        assert consensus == changes
+        assert all(r.vote_values == [3, 4, 4, 4, 5, 4, 4, 4] for r in saved.ratings)
+        assert keys <= 200, f"{keys} keys (auto-reveal {auto_reveal})"

@@ -172,7 +172,9 @@ class VotingScreen(WorkshopScreen):
         if action == "previous":
             return workshop.index > 0
         if action == "auto_reveal":
-            return self.room_open
+            # Named: once every participant has voted, room or not. Anonymous: once there are
+            # as many votes as devices, so only with the room open.
+            return workshop.named or self.room_open
         return True
 
     @property
