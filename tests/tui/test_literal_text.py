@@ -12,6 +12,7 @@ from tuikit import build_session, make_app, model_with, settle
 from maturity_tui.domain import Action, Session
 from maturity_tui.storage import find_model, save_session
 from maturity_tui.tui.text import clean, literal_content
+from maturity_tui.tui.widgets.voting import ParticipantList
 
 TEAM = "[bold]Apollo[/] \x1b[31mred"
 NAMES = ["[red]Ana[/]", "\x1b[2JBen", "[/]"]
@@ -26,6 +27,8 @@ def screen_text(app: App[Any]) -> str:
     for widget in app.screen.query("*"):
         if isinstance(widget, Static):
             parts.append(str(widget.render()))
+        elif isinstance(widget, ParticipantList):
+            parts.append(widget.text)
         elif isinstance(widget, OptionList):
             parts += [str(widget.get_option_at_index(n).prompt) for n in range(widget.option_count)]
         elif isinstance(widget, DataTable):
