@@ -13,12 +13,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from maturity_tui.domain import Indicator, Metric, Session
+from maturity_tui.domain import Color, Indicator, Metric, Session
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES
 from maturity_tui.scoring import SessionScore, score_session
 
-Value = TypeVar("Value", int, float)
+Value = TypeVar("Value", int, float, Number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,8 +31,9 @@ class Column:
     """Action counts per status, in ACTION_STATUSES order."""
 
     @property
-    def level_name(self) -> str:
-        return self.session.model.level(self.score.level).name
+    def level_name(self) -> str | None:
+        level = self.score.level
+        return None if level is None else self.session.model.level(level).name
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,19 +41,24 @@ class DimensionTrend:
     id: str
     name: str
     levels: tuple[int | None, ...]
-    """The dimension's level per session; None where the session's model lacks it."""
+    """The dimension's level per session; None where the session's model lacks it (or, in
+    score and board models, has no levels)."""
     delta: int | None
+    scores: tuple[float | None, ...] = ()
+    """Score models: the dimension's score per session; None where absent."""
 
 
 @dataclass(frozen=True, slots=True)
 class IndicatorTrend:
     indicator: Indicator
     """As worded in the newest session that has it."""
-    ratings: tuple[int | None, ...]
+    ratings: tuple[Number | None, ...]
     """The agreed rating per session; None where absent, unrated or not applicable."""
     applicable: tuple[bool | None, ...]
     """Per session; None where the session's model lacks the indicator."""
-    delta: int | None
+    delta: Number | None
+    colors: tuple[Color | None, ...] = ()
+    """The agreed rating's colour per session (board models); None where absent or unrated."""
 
     @property
     def id(self) -> str:
@@ -87,6 +93,10 @@ class Comparison:
         return delta(column.score.level for column in self.columns)
 
     @property
+    def score_delta(self) -> float | None:
+        return delta(column.score.score for column in self.columns)
+
+    @property
     def teams(self) -> list[str]:
         """The teams compared, each once, in order of first appearance."""
         return list(dict.fromkeys(column.session.team for column in self.columns))
@@ -102,21 +112,21 @@ class Comparison:
         return len(self.scales) > 1
 
 
-Scale = tuple[int, ...]
+Scale = tuple[Number, ...]
 
 
 def scale_of(session: Session) -> Scale:
     return tuple(session.model.scale.values)
 
 
-def rating_delta(ratings: Iterable[int | None], scales: Iterable[Scale]) -> int | None:
+def rating_delta(ratings: Iterable[Number | None], scales: Iterable[Scale | None]) -> Number | None:
     """Last minus first known rating, when both were given on the same scale."""
     known = [
         (rating, scale) for rating, scale in zip(ratings, scales, strict=True) if rating is not None
     ]
     if len(known) < 2 or known[0][1] != known[-1][1]:
         return None
-    return known[-1][0] - known[0][0]
+    return delta([known[0][0], known[-1][0]])
 
 
 def delta(values: Iterable[Value | None]) -> Value | None:
@@ -163,29 +173,43 @@ def _row(rows: dict[str, list[Any]], key: str, width: int) -> list[Any]:
 def _dimensions(columns: tuple[Column, ...]) -> tuple[DimensionTrend, ...]:
     names: dict[str, str] = {}
     levels: dict[str, list[int | None]] = {}
+    scores: dict[str, list[float | None]] = {}
     width = len(columns)
     for n, column in enumerate(columns):
         for dimension in column.score.dimensions:
             names[dimension.id] = dimension.name
-            _row(levels, dimension.id, width)[n] = dimension.standing.level
+            level = dimension.standing.level if dimension.standing else None
+            _row(levels, dimension.id, width)[n] = level
+            _row(scores, dimension.id, width)[n] = dimension.score
     return tuple(
-        DimensionTrend(key, names[key], tuple(row), delta(row)) for key, row in levels.items()
+        DimensionTrend(key, names[key], tuple(row), delta(row), tuple(scores[key]))
+        for key, row in levels.items()
     )
 
 
 def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
     latest: dict[str, Indicator] = {}
-    ratings: dict[str, list[int | None]] = {}
+    ratings: dict[str, list[Number | None]] = {}
     applicable: dict[str, list[bool | None]] = {}
+    colors: dict[str, list[Color | None]] = {}
+    scales: dict[str, list[Scale | None]] = {}
     width = len(columns)
     for n, column in enumerate(columns):
         for score in column.score.indicators:
             latest[score.id] = score.indicator
             _row(ratings, score.id, width)[n] = score.agreed if score.applicable else None
             _row(applicable, score.id, width)[n] = score.applicable
-    scales = [scale_of(column.session) for column in columns]
+            _row(colors, score.id, width)[n] = score.color if score.applicable else None
+            # Each indicator on its own answers: a delta across a change of them means nothing.
+            _row(scales, score.id, width)[n] = tuple(score.scale.values)
     return tuple(
-        IndicatorTrend(latest[key], tuple(row), tuple(applicable[key]), rating_delta(row, scales))
+        IndicatorTrend(
+            latest[key],
+            tuple(row),
+            tuple(applicable[key]),
+            rating_delta(row, scales[key]),
+            tuple(colors[key]),
+        )
         for key, row in ratings.items()
     )
 

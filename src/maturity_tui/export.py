@@ -13,6 +13,7 @@ import csv
 import io
 import textwrap
 from collections.abc import Iterable, Sequence
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -21,6 +22,7 @@ from maturity_tui.compare import (
     Comparison,
     ReadingTrend,
     action_counts,
+    delta,
     scale_of,
 )
 from maturity_tui.domain import Action, MaturityModel, Metric, Session
@@ -28,11 +30,13 @@ from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES
 from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding
 from maturity_tui.scoring import (
+    DimensionScore,
     IndicatorScore,
     Objective,
     ReadingScore,
     SessionScore,
     Standing,
+    board_order,
     score_session,
 )
 from maturity_tui.storage import slugify
@@ -185,10 +189,12 @@ def report_data(session: Session, score: SessionScore | None = None) -> dict[str
         "voting": session.voting,
         "participants": list(session.participants),
         "model": {"id": model.id, "name": model.name, "version": model.version},
+        "scoring": score.mode,
+        "score": score.score,
         "level": score.level,
-        "level_name": model.level(score.level).name,
+        "level_name": _level_name(model, score.level),
         "next_level": score.next_level,
-        "next_level_name": model.level(score.next_level).name if score.next_level else None,
+        "next_level_name": _level_name(model, score.next_level),
         "progress": score.progress,
         "complete": score.complete,
         "unrated": [s.id for s in score.unrated],
@@ -196,18 +202,30 @@ def report_data(session: Session, score: SessionScore | None = None) -> dict[str
         "indicators": [_indicator_data(s) for s in score.indicators],
         "objectives": [_objective_data(o) for o in score.objectives],
         "actions": action_counts(session),
-        "dimensions": [
-            {
-                "id": d.id,
-                "name": d.name,
-                "level": d.standing.level,
-                "next_level": d.standing.next_level,
-                "progress": d.standing.progress,
-                "gates_passed": list(d.standing.gates_passed),
-            }
-            for d in score.dimensions
-        ],
+        "dimensions": [_dimension_data(d) for d in score.dimensions],
+        "groups": [{"id": g.id, "name": g.name, "score": g.score} for g in score.groups],
+        "board": None if score.board is None else asdict(score.board),
         "readings": [_reading_data(r) for r in score.readings],
+    }
+
+
+def _level_name(model: MaturityModel, number: int | None) -> str | None:
+    return None if number is None else model.level(number).name
+
+
+def _dimension_data(dimension: DimensionScore) -> dict[str, Any]:
+    placed = dimension.standing
+    return {
+        "id": dimension.id,
+        "name": dimension.name,
+        "level": placed.level if placed else None,
+        "next_level": placed.next_level if placed else None,
+        "progress": placed.progress if placed else None,
+        "gates_passed": list(placed.gates_passed) if placed else [],
+        "group": dimension.group,
+        "score": dimension.score,
+        "target": dimension.target,
+        "met": dimension.met,
     }
 
 
@@ -228,6 +246,9 @@ def _indicator_data(score: IndicatorScore) -> dict[str, Any]:
         "max": stats.max,
         "spread": stats.spread,
         "contested": stats.contested,
+        "value_label": score.value_label,
+        "color": score.color,
+        "trend": score.trend,
     }
 
 
@@ -303,23 +324,35 @@ def report_text(session: Session) -> str:
     facts.append(f"{people} participants, {session.voting} voting" if people else session.voting)
     facts.append(session.status.replace("-", " "))
     lines += _wrap(" · ".join(facts))
-    level = one_line(model.level(score.level).title)
-    lines += ["", f"Level {score.level} of {model.top_level}: {level}"]
-    lines += _wrap(_sentence(_progress_phrase(model, score.standing)))
+    lines += ["", *_wrap(headline(model, score))]
+    if score.standing is not None:
+        lines += _wrap(_sentence(_progress_phrase(model, score.standing)))
     lines += _wrap(_sentence(_completeness(score)))
     if score.contested:
         lines += _wrap(_contested(score))
     lines += _objectives_text(model, score)
     lines += _dimensions_text(model, score)
+    lines += _scores_text(score)
+    lines += _board_text(score)
     lines += _readings_text(score.readings)
     lines += ["", f"Actions: {_action_summary(action_counts(session))}"]
     return _lines(lines)
 
 
+def _objectives_heading(model: MaturityModel, score: SessionScore) -> str | None:
+    """What the objectives aim at; None when there are none to show (top level reached)."""
+    if score.standing is not None:
+        if score.next_level is None:
+            return None
+        return f"Objectives for level {_level_title(model, score.next_level)}"
+    return "Objectives" if score.objectives else None
+
+
 def _objectives_text(model: MaturityModel, score: SessionScore) -> list[str]:
-    if score.next_level is None:
+    heading = _objectives_heading(model, score)
+    if heading is None:
         return []
-    lines = ["", f"Objectives for level {_level_title(model, score.next_level)}"]
+    lines = ["", heading]
     for number, objective in enumerate(score.objectives, start=1):
         indent = f"{number:4}. "
         lines += _wrap(_objective_line(objective), indent)
@@ -327,20 +360,94 @@ def _objectives_text(model: MaturityModel, score: SessionScore) -> list[str]:
 
 
 def _dimensions_text(model: MaturityModel, score: SessionScore) -> list[str]:
-    if not score.dimensions:
+    placed = _placed_dimensions(score)
+    if not placed:
         return []
-    levels = [str(n) for n in range(1, model.top_level + 1)]
+    levels = [str(n) for n in model.level_numbers]
     header = ["Dimensions (✓ gate passed)", *levels, "level", "next"]
     rows = [
-        [
-            "  " + _clip(one_line(d.name), 30),
-            *_gates(d.standing),
-            str(d.standing.level),
-            _next_step(d.standing),
-        ]
-        for d in score.dimensions
+        ["  " + _clip(one_line(d.name), 30), *_gates(s), str(s.level), _next_step(s)]
+        for d, s in placed
     ]
     return ["", *text_table([header, *rows], indent="")]
+
+
+def _placed_dimensions(score: SessionScore) -> list[tuple[DimensionScore, Standing]]:
+    """The dimensions with a level of their own (staged models)."""
+    return [(d, d.standing) for d in score.dimensions if d.standing is not None]
+
+
+def _scores_text(score: SessionScore) -> list[str]:
+    if score.mode != "score":
+        return []
+    rows = [["Dimensions", "score", "target", "met"]]
+    rows += [
+        ["  " + _clip(one_line(d.name), 40), _score(d.score), _optional(d.target), _yes_no(d.met)]
+        for d in score.dimensions
+    ]
+    lines = ["", *text_table(rows, right=[1, 2], indent="")]
+    if score.groups:
+        groups = [["Groups", "score"]]
+        groups += [["  " + _clip(one_line(g.name), 40), _score(g.score)] for g in score.groups]
+        lines += ["", *text_table(groups, right=[1], indent="")]
+    return lines
+
+
+def _board_text(score: SessionScore) -> list[str]:
+    if score.mode != "board":
+        return []
+    lines = ["", "Board (red first)"]
+    for card in board_order(score.indicators):
+        lines += _wrap(card.indicator.statement, f"  {card_mark(card)} ", "      ")
+    return lines
+
+
+def _score(value: float | None) -> str:
+    """A score to two decimals, as DESIGN's screens and reports show it."""
+    return NONE if value is None else f"{value:.2f}"
+
+
+COLOR_LETTERS = {"red": "R", "amber": "A", "green": "G"}
+"""A letter beside each colour, so a board reads without colour (NO_COLOR, print)."""
+
+TREND_ARROWS = {"up": "↑", "same": "→", "down": "↓"}
+
+
+def card_mark(card: IndicatorScore) -> str:
+    """`R↓`: the card's colour letter and trend arrow; `n/a`, or `·` while unrated."""
+    if not card.applicable:
+        return "n/a"
+    letter = COLOR_LETTERS.get(card.color or "", "·")
+    return letter + (TREND_ARROWS[card.trend] if card.trend else " ")
+
+
+def headline(model: MaturityModel, score: SessionScore) -> str:
+    """Where the team stands, in one line: level, score or board, by the model's mode."""
+    if score.level is not None:
+        return (
+            f"Level {score.level} of {model.top_level}: {one_line(model.level(score.level).title)}"
+        )
+    if score.mode == "score":
+        return f"Score {_score(score.score)} (the mean of its dimensions' scores)"
+    if score.board is not None:
+        board = score.board
+        return (
+            f"Board: {board.red} red, {board.amber} amber, {board.green} green, "
+            f"{board.unrated} unrated"
+        )
+    return "Dimension levels only: the model has no overall level"
+
+
+def standing_text(model: MaturityModel, score: SessionScore) -> str:
+    """Where the team stands in a few characters, for lists: `2 Managed`, `score 1.25`."""
+    if score.level is not None:
+        return f"{score.level} {one_line(model.level(score.level).name)}"
+    if score.mode == "score":
+        return f"score {_score(score.score)}"
+    if score.board is not None:
+        return f"{score.board.red} red {score.board.amber} amber"
+    levels = [s.level for _, s in _placed_dimensions(score)]
+    return f"levels {min(levels)}-{max(levels)}" if levels else NONE
 
 
 def _next_step(standing: Standing) -> str:
@@ -385,14 +492,16 @@ def report_markdown(session: Session) -> str:
         "Status": session.status.replace("-", " "),
     }
     lines += [f"- **{name}:** {value}" for name, value in facts.items()]
-    level = markdown_text(model.level(score.level).title)
-    lines += ["", f"## Level {score.level} of {model.top_level}: {level}", ""]
-    lines += [markdown_text(_sentence(_progress_phrase(model, score.standing))) + ".", ""]
+    lines += ["", f"## {markdown_text(headline(model, score))}", ""]
+    if score.standing is not None:
+        lines += [markdown_text(_sentence(_progress_phrase(model, score.standing))) + ".", ""]
     lines += [markdown_text(_sentence(_completeness(score))) + ".", ""]
     if score.contested:
         lines += [markdown_text(_contested(score)) + ".", ""]
     lines += _objectives_markdown(model, score)
     lines += _dimensions_markdown(model, score)
+    lines += _scores_markdown(score)
+    lines += _board_markdown(score)
     lines += _indicators_markdown(score)
     lines += _readings_markdown(score.readings)
     lines += ["## Actions", "", _action_summary(action_counts(session)) + "."]
@@ -400,9 +509,10 @@ def report_markdown(session: Session) -> str:
 
 
 def _objectives_markdown(model: MaturityModel, score: SessionScore) -> list[str]:
-    if score.next_level is None:
+    plain = _objectives_heading(model, score)
+    if plain is None:
         return []
-    heading = f"## Objectives for level {markdown_text(_level_title(model, score.next_level))}"
+    heading = f"## {markdown_text(plain)}"
     items = [
         f"{number}. {markdown_text(_objective_line(objective))}"
         for number, objective in enumerate(score.objectives, start=1)
@@ -411,18 +521,11 @@ def _objectives_markdown(model: MaturityModel, score: SessionScore) -> list[str]
 
 
 def _dimensions_markdown(model: MaturityModel, score: SessionScore) -> list[str]:
-    if not score.dimensions:
+    placed = _placed_dimensions(score)
+    if not placed:
         return []
-    levels = [str(n) for n in range(1, model.top_level + 1)]
-    rows = [
-        [
-            markdown_text(d.name),
-            *_gates(d.standing),
-            str(d.standing.level),
-            _next_step(d.standing),
-        ]
-        for d in score.dimensions
-    ]
+    levels = [str(n) for n in model.level_numbers]
+    rows = [[markdown_text(d.name), *_gates(s), str(s.level), _next_step(s)] for d, s in placed]
     return [
         "## Dimensions",
         "",
@@ -432,11 +535,39 @@ def _dimensions_markdown(model: MaturityModel, score: SessionScore) -> list[str]
     ]
 
 
+def _scores_markdown(score: SessionScore) -> list[str]:
+    if score.mode != "score":
+        return []
+    rows = [
+        [markdown_text(d.name), _score(d.score), _optional(d.target), _yes_no(d.met)]
+        for d in score.dimensions
+    ]
+    lines = ["## Dimensions", "", *_markdown_table(["Dimension", "Score", "Target", "Met"], rows)]
+    if score.groups:
+        groups = [[markdown_text(g.name), _score(g.score)] for g in score.groups]
+        lines += ["## Groups", "", *_markdown_table(["Group", "Score"], groups)]
+    return lines
+
+
+def _board_markdown(score: SessionScore) -> list[str]:
+    if score.mode != "board":
+        return []
+    rows = [
+        [
+            f"`{card_mark(card).strip()}`",
+            card.color or NONE,
+            markdown_text(card.indicator.statement),
+        ]
+        for card in board_order(score.indicators)
+    ]
+    return ["## Board", "", *_markdown_table(["", "Colour", "Card"], rows)]
+
+
 def _indicators_markdown(score: SessionScore) -> list[str]:
     rows = [
         [
             f"`{s.id}`",
-            str(s.level),
+            _optional(s.level),
             markdown_text(s.indicator.statement),
             _optional(s.agreed) if s.applicable else "n/a",
             _yes_no(s.achieved) if s.applicable else NONE,
@@ -569,6 +700,7 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
                 "ratings": list(trend.ratings),
                 "applicable": list(trend.applicable),
                 "delta": trend.delta,
+                "colors": list(trend.colors),
             }
             for trend in comparison.indicators
         ],
@@ -585,12 +717,15 @@ def _column_data(column: Column) -> dict[str, Any]:
         "started_at": _timestamp(session.started_at),
         "model": {"id": session.model.id, "version": session.model.version},
         "scale": session.model.scale.values,
+        "scoring": score.mode,
+        "score": score.score,
         "level": score.level,
         "level_name": column.level_name,
         "next_level": score.next_level,
         "progress": score.progress,
         "complete": score.complete,
-        "dimensions": {d.id: d.standing.level for d in score.dimensions},
+        "dimensions": {d.id: d.standing.level if d.standing else None for d in score.dimensions},
+        "dimension_scores": {d.id: d.score for d in score.dimensions},
         "actions": column.actions,
     }
 
@@ -617,25 +752,45 @@ def _title(comparison: Comparison) -> str:
 def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]:
     """(section, label, cells, delta) for every row of the text and Markdown grids."""
     columns = comparison.columns
-    rows = [
-        ("", "Level", [str(c.score.level) for c in columns], signed(comparison.level_delta)),
-        ("", "Progress to next", [_percent(c.score.progress) for c in columns], ""),
-        *(
-            ("", f"Actions {status}", [str(c.actions[status]) for c in columns], "")
-            for status in ACTION_STATUSES
-        ),
+    modes = {c.score.mode for c in columns}
+    rows = []
+    if any(c.score.level is not None for c in columns):
+        rows += [
+            (
+                "",
+                "Level",
+                [_optional(c.score.level) for c in columns],
+                signed(comparison.level_delta),
+            ),
+            ("", "Progress to next", [_percent(c.score.progress) for c in columns], ""),
+        ]
+    if "score" in modes:
+        rows.append(
+            ("", "Score", [_score(c.score.score) for c in columns], signed(comparison.score_delta))
+        )
+    rows += [
+        ("", f"Actions {status}", [str(c.actions[status]) for c in columns], "")
+        for status in ACTION_STATUSES
     ]
     rows += [
         ("Dimensions", d.name, [_optional(n) for n in d.levels], signed(d.delta))
         for d in comparison.dimensions
+        if any(n is not None for n in d.levels)
+    ]
+    rows += [
+        ("Dimension scores", d.name, [_score(n) for n in d.scores], signed(delta(d.scores)))
+        for d in comparison.dimensions
+        if any(n is not None for n in d.scores)
     ]
     rows += [
         (
             "Indicators",
             trend.id,
             [
-                "n/a" if applicable is False else _optional(rating)
-                for rating, applicable in zip(trend.ratings, trend.applicable, strict=True)
+                "n/a" if applicable is False else color or _optional(rating)
+                for rating, applicable, color in zip(
+                    trend.ratings, trend.applicable, trend.colors, strict=True
+                )
             ],
             signed(trend.delta),
         )
@@ -701,7 +856,9 @@ def compare_text(comparison: Comparison) -> str:
                 heading,
                 c.session.id,
                 f"{c.session.started_at:%Y-%m-%d}",
-                f"level {_level_title(c.session.model, c.score.level)}",
+                f"level {_level_title(c.session.model, c.score.level)}"
+                if c.score.standing
+                else standing_text(c.session.model, c.score),
             ]
             for heading, c in zip(headings, comparison.columns, strict=True)
         ]
@@ -794,10 +951,22 @@ def compare_csv(comparison: Comparison) -> str:
         ["level", "", "", *(c.score.level for c in columns), comparison.level_delta],
         ["progress", "", "", *(c.score.progress for c in columns), None],
     ]
+    if any(c.score.mode == "score" for c in columns):
+        rows.append(["score", "", "", *(c.score.score for c in columns), comparison.score_delta])
     rows += [["dimension", d.id, d.name, *d.levels, d.delta] for d in comparison.dimensions]
+    rows += [
+        ["dimension_score", d.id, d.name, *d.scores, delta(d.scores)]
+        for d in comparison.dimensions
+        if any(n is not None for n in d.scores)
+    ]
     rows += [
         ["indicator", t.id, t.indicator.statement, *t.ratings, t.delta]
         for t in comparison.indicators
+    ]
+    rows += [
+        ["color", t.id, t.indicator.statement, *t.colors, None]
+        for t in comparison.indicators
+        if any(t.colors)
     ]
     rows += [["reading", t.id, t.metric.name, *t.values, t.delta] for t in comparison.readings]
     rows += [

@@ -32,6 +32,7 @@ from typing import Any
 from maturity_tui import __version__
 from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
+from maturity_tui.export import standing_text
 from maturity_tui.history import previous_session, team_key
 from maturity_tui.scoring import score_session
 from maturity_tui.storage import LoadError, load_entry, parse_session, read_bytes
@@ -39,7 +40,8 @@ from maturity_tui.storage import LoadError, load_entry, parse_session, read_byte
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
 """A folder for the index instead of the user's cache folder (tests, portable installs)."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2: summaries of score and board models (scoring, score, standing, dimension scores)."""
 ROW_VERSION = f"{SCHEMA_VERSION}/{__version__}"
 """Rows hold scores: a release that may score differently rebuilds them."""
 
@@ -53,7 +55,10 @@ BUSY_TIMEOUT_MS = 5_000
 class DimensionSummary:
     id: str
     name: str
-    level: int
+    level: int | None
+    """None in score and board models."""
+    score: float | None = None
+    """Score models: the dimension's score."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +76,16 @@ class SessionSummary:
     model_id: str
     model_version: str
     scoring: str
-    """How the session places the team: "levels" (the only way so far)."""
-    level: int
-    level_name: str
+    """The model's scoring mode: "staged", "score" or "board"."""
+    level: int | None
+    """None when the model has no overall level (score, board, overall_level = false)."""
+    level_name: str | None
     progress: float | None
-    """Towards the next level; None at the top."""
+    """Towards the next level; None at the top, or with no overall level."""
+    score: float | None
+    """Score models: the overall score."""
+    standing: str
+    """Where the team stands in a few characters, as lists show it: `2 Managed`, `score 1.25`."""
     dimensions: tuple[DimensionSummary, ...]
     unrated: int
     """Applicable indicators without an agreed rating."""
@@ -112,12 +122,15 @@ def summarize(session: Session) -> SessionSummary:
         status=session.status,
         model_id=session.model.id,
         model_version=session.model.version,
-        scoring="levels",
+        scoring=score.mode,
         level=score.level,
-        level_name=session.model.level(score.level).name,
+        level_name=None if score.level is None else session.model.level(score.level).name,
         progress=score.progress,
+        score=score.score,
+        standing=standing_text(session.model, score),
         dimensions=tuple(
-            DimensionSummary(d.id, d.name, d.standing.level) for d in score.dimensions
+            DimensionSummary(d.id, d.name, d.standing.level if d.standing else None, d.score)
+            for d in score.dimensions
         ),
         unrated=len(score.unrated),
         actions=action_counts(session),

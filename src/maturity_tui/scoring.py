@@ -1,13 +1,35 @@
-"""DESIGN.md's scoring rules as pure functions: vote statistics, placement, objectives."""
+"""DESIGN.md's scoring rules as pure functions, for all three modes of a model.
+
+Staged (format 1's rules): vote statistics, placement, progress, objectives. Score (OWASP
+SAMM's arithmetic): stream sums, dimension / group / overall means, targets. Board (health
+checks): each card's colour, red and amber first. Everything here works on plain values and
+dataclasses, never on pydantic validation, so comparing many sessions stays quick.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
-from maturity_tui.domain import Indicator, MaturityModel, Metric, Rating, Reading, Scale, Session
+from maturity_tui.domain import (
+    Color,
+    Indicator,
+    MaturityModel,
+    Metric,
+    Rating,
+    Reading,
+    Scale,
+    Scoring,
+    Session,
+    Trend,
+)
+from maturity_tui.domain.base import Number
+
+DIGITS = 10
+"""Scores are rounded to this many decimals: 0.1 + 0.2 is 0.3, not 0.30000000000000004."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,16 +37,16 @@ class VoteStats:
     count: int
     median: float | None
     mean: float | None
-    min: int | None
-    max: int | None
-    spread: int | None
-    histogram: dict[int, int]
+    min: Number | None
+    max: Number | None
+    spread: Number | None
+    histogram: dict[Number, int]
     """Votes per scale value, every scale value present, in scale order."""
     contested: bool
 
 
-def vote_stats(values: Sequence[int], scale: Scale) -> VoteStats:
-    histogram = dict.fromkeys(scale.values, 0)
+def vote_stats(values: Sequence[Number], scale: Scale) -> VoteStats:
+    histogram: dict[Number, int] = dict.fromkeys(scale.values, 0)
     if not values:
         return VoteStats(0, None, None, None, None, None, histogram, False)
     ordered = sorted(values)
@@ -33,7 +55,7 @@ def vote_stats(values: Sequence[int], scale: Scale) -> VoteStats:
     count = len(ordered)
     middle = count // 2
     median = ordered[middle] if count % 2 else (ordered[middle - 1] + ordered[middle]) / 2
-    spread = ordered[-1] - ordered[0]
+    spread = _clean(ordered[-1] - ordered[0])
     return VoteStats(
         count=count,
         median=median,
@@ -46,7 +68,11 @@ def vote_stats(values: Sequence[int], scale: Scale) -> VoteStats:
     )
 
 
-def agreed_rating(rating: Rating | None) -> int | None:
+def _clean(value: Number) -> Number:
+    return round(value, DIGITS) if isinstance(value, float) else value
+
+
+def agreed_rating(rating: Rating | None) -> Number | None:
     """The consensus when the room set one, else the lower median of the votes."""
     if rating is None:
         return None
@@ -56,16 +82,32 @@ def agreed_rating(rating: Rating | None) -> int | None:
     return values[(len(values) - 1) // 2] if values else None
 
 
+def agreed_trend(rating: Rating | None) -> Trend | None:
+    """The room's trend when set, else the most common trend vote, "same" on a tie."""
+    if rating is None:
+        return None
+    if rating.trend is not None:
+        return rating.trend
+    ranked = Counter(rating.trend_values).most_common(2)
+    if not ranked:
+        return None
+    if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
+        return "same"
+    return ranked[0][0]
+
+
 @dataclass(frozen=True)
 class IndicatorScore:
     indicator: Indicator
     position: int
     """Index in the model's indicator order."""
-    votes: Sequence[int]
+    votes: Sequence[Number]
     scale: Scale
-    agreed: int | None
+    """The indicator's own answers: its answer set, else the model's [scale]."""
+    agreed: Number | None
     achieved: bool
     applicable: bool
+    trend: Trend | None = None
 
     @cached_property
     def stats(self) -> VoteStats:
@@ -77,8 +119,17 @@ class IndicatorScore:
         return self.indicator.id
 
     @property
-    def level(self) -> int:
+    def level(self) -> int | None:
+        """None in a board model, which has no levels."""
         return self.indicator.level
+
+    @property
+    def value_label(self) -> str | None:
+        return None if self.agreed is None else self.scale.label(self.agreed)
+
+    @property
+    def color(self) -> Color | None:
+        return self.scale.color(self.agreed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +142,7 @@ class Standing:
     blocking: tuple[IndicatorScore, ...]
     """Blocking(next level): what stands between the team and the next level."""
     gates_passed: tuple[bool, ...]
-    """For each level 1..N, whether its gate has an empty blocking set."""
+    """For each level, lowest first, whether its gate has an empty blocking set."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,14 +150,43 @@ class Objective:
     kind: Literal["advancement", "indicator"]
     text: str
     indicator: IndicatorScore | None = None
-    target: int | None = None
+    target: Number | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StreamScore:
+    stream: str | None
+    """None: the indicators of the dimension that name no stream."""
+    score: float
 
 
 @dataclass(frozen=True, slots=True)
 class DimensionScore:
     id: str
     name: str
-    standing: Standing
+    standing: Standing | None
+    """Staged models: the dimension's own level; None in score and board models."""
+    group: str | None = None
+    score: float | None = None
+    """Score models: the mean of its streams' scores; None when no stream is left."""
+    target: Number | None = None
+    met: bool | None = None
+    streams: tuple[StreamScore, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupScore:
+    id: str
+    name: str
+    score: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardCounts:
+    red: int
+    amber: int
+    green: int
+    unrated: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,22 +200,28 @@ class ReadingScore:
 @dataclass(frozen=True, slots=True)
 class SessionScore:
     indicators: tuple[IndicatorScore, ...]
-    standing: Standing
+    standing: Standing | None
+    """The overall placement; None when the model has none (score, board, overall_level off)."""
     objectives: tuple[Objective, ...]
     dimensions: tuple[DimensionScore, ...]
     readings: tuple[ReadingScore, ...]
+    mode: Scoring = "staged"
+    groups: tuple[GroupScore, ...] = ()
+    score: float | None = None
+    """Score models: the mean of the dimensions' scores."""
+    board: BoardCounts | None = None
 
     @property
-    def level(self) -> int:
-        return self.standing.level
+    def level(self) -> int | None:
+        return self.standing.level if self.standing else None
 
     @property
     def next_level(self) -> int | None:
-        return self.standing.next_level
+        return self.standing.next_level if self.standing else None
 
     @property
     def progress(self) -> float | None:
-        return self.standing.progress
+        return self.standing.progress if self.standing else None
 
     @property
     def unrated(self) -> list[IndicatorScore]:
@@ -151,11 +237,12 @@ class SessionScore:
 
 
 def score_indicators(session: Session) -> tuple[IndicatorScore, ...]:
-    scale = session.model.scale
+    model = session.model
     scores = []
-    for position, indicator in enumerate(session.model.indicators):
+    for position, indicator in enumerate(model.indicators):
         rating = session.rating(indicator.id)
         agreed = agreed_rating(rating)
+        scale = model.scale_for(indicator.id)
         scores.append(
             IndicatorScore(
                 indicator=indicator,
@@ -163,48 +250,188 @@ def score_indicators(session: Session) -> tuple[IndicatorScore, ...]:
                 votes=rating.vote_values if rating else (),
                 scale=scale,
                 agreed=agreed,
-                achieved=agreed is not None and agreed >= scale.achieved_at,
+                achieved=scale.achieved(agreed),
                 applicable=rating is None or rating.applicable,
+                trend=agreed_trend(rating),
             )
         )
     return tuple(scores)
 
 
-def standing(scores: Sequence[IndicatorScore], top_level: int) -> Standing:
-    """Placement, next level and progress over the given indicators (DESIGN: scoring rules)."""
-    applicable_by_level: list[list[IndicatorScore]] = [[] for _ in range(top_level + 1)]
+# --- Staged models ----------------------------------------------------------------------------
+
+
+def standing(scores: Sequence[IndicatorScore], levels: range) -> Standing:
+    """Placement, next level and progress over the given indicators (DESIGN: scoring rules).
+
+    `levels` are the model's level numbers, lowest first (from 0 or from 1).
+    """
+    first, top = levels.start, levels.stop - 1
+    applicable_by_level: list[list[IndicatorScore]] = [[] for _ in range(top + 1)]
     for score in scores:
-        if score.applicable:
+        if score.applicable and score.indicator.level is not None:
             applicable_by_level[score.indicator.level].append(score)
     missing_by_level = [[s for s in group if not s.achieved] for group in applicable_by_level]
     gates_passed = []
     blocked = False
-    for number in range(1, top_level + 1):
+    for number in levels:
         blocked = blocked or bool(missing_by_level[number])
         gates_passed.append(not blocked)
-    level = max([n for n, passed in enumerate(gates_passed, start=1) if passed], default=1)
-    if level == top_level:
+    level = max(
+        [n for n, passed in zip(levels, gates_passed, strict=True) if passed], default=first
+    )
+    if level == top:
         return Standing(level, None, None, (), tuple(gates_passed))
     next_level = level + 1
-    blocking = tuple(s for n in range(1, next_level + 1) for s in missing_by_level[n])
+    blocking = tuple(s for n in range(first, next_level + 1) for s in missing_by_level[n])
     # The next level's own indicators, plus lower-level gaps (which are all in blocking).
     counted = len(applicable_by_level[next_level]) + sum(
-        len(missing_by_level[n]) for n in range(1, next_level)
+        len(missing_by_level[n]) for n in range(first, next_level)
     )
     progress = 1 - len(blocking) / counted
     return Standing(level, next_level, progress, blocking, tuple(gates_passed))
 
 
+def _by_level_then_rating(scores: Iterable[IndicatorScore]) -> list[IndicatorScore]:
+    """Level, then agreed rating (unrated first, then lowest), then model order."""
+    return sorted(
+        scores,
+        key=lambda s: (s.level or 0, s.agreed is not None, s.agreed or 0, s.position),
+    )
+
+
+def _indicator_objectives(
+    scores: Iterable[IndicatorScore], *, target_top: bool = False
+) -> tuple[Objective, ...]:
+    return tuple(
+        Objective(
+            "indicator",
+            s.indicator.statement,
+            s,
+            s.scale.top if target_top else s.scale.target,
+        )
+        for s in scores
+    )
+
+
 def objectives(model: MaturityModel, placed: Standing) -> tuple[Objective, ...]:
     steps = [Objective("advancement", text) for text in model.level(placed.level).advancement]
-    target = model.scale.achieved_at
-    ordered = sorted(
-        placed.blocking,
-        key=lambda s: (s.level, s.agreed is not None, s.agreed or 0, s.position),
+    return tuple(steps) + _indicator_objectives(_by_level_then_rating(placed.blocking))
+
+
+def dimension_objectives(dimensions: Sequence[DimensionScore]) -> tuple[Objective, ...]:
+    """Staged without an overall level: each dimension's blocking set, dimension by dimension."""
+    return tuple(
+        objective
+        for dimension in dimensions
+        if dimension.standing is not None
+        for objective in _indicator_objectives(_by_level_then_rating(dimension.standing.blocking))
     )
-    return tuple(steps) + tuple(
-        Objective("indicator", s.indicator.statement, s, target) for s in ordered
+
+
+# --- Score models -----------------------------------------------------------------------------
+
+
+def mean(values: Iterable[float | None]) -> float | None:
+    """The mean of the known values; None when there are none (everything not applicable)."""
+    known = [value for value in values if value is not None]
+    return round(sum(known) / len(known), DIGITS) if known else None
+
+
+def stream_scores(scores: Iterable[IndicatorScore]) -> tuple[StreamScore, ...]:
+    """Each stream's sum of agreed values, in order of first appearance.
+
+    An unrated indicator counts 0; a not-applicable one is left out, and a stream whose
+    indicators are all not applicable with it.
+    """
+    sums: dict[str | None, float] = {}
+    for score in scores:
+        if score.applicable:
+            stream = score.indicator.stream
+            sums[stream] = sums.get(stream, 0.0) + (score.agreed or 0)
+    return tuple(StreamScore(stream, round(total, DIGITS)) for stream, total in sums.items())
+
+
+def score_objectives(
+    dimensions: Sequence[DimensionScore], by_dimension: dict[str, list[IndicatorScore]]
+) -> tuple[Objective, ...]:
+    """For every dimension short of its target (or with none), what is not yet at the top."""
+    return tuple(
+        objective
+        for dimension in dimensions
+        if dimension.met is not True
+        for objective in _indicator_objectives(
+            _by_level_then_rating(
+                s
+                for s in by_dimension.get(dimension.id, ())
+                if s.applicable and (s.agreed is None or s.agreed < s.scale.top)
+            ),
+            target_top=True,
+        )
     )
+
+
+def _score_dimensions(
+    session: Session, by_dimension: dict[str, list[IndicatorScore]]
+) -> tuple[DimensionScore, ...]:
+    targets = session.targets or {}
+    scored = []
+    for dimension in session.model.dimensions:
+        streams = stream_scores(by_dimension.get(dimension.id, ()))
+        score = mean(stream.score for stream in streams)
+        target = targets.get(dimension.id, dimension.target)
+        met = None if score is None or target is None else score >= target
+        scored.append(
+            DimensionScore(
+                dimension.id,
+                dimension.name,
+                None,
+                dimension.group,
+                score,
+                target,
+                met,
+                streams,
+            )
+        )
+    return tuple(scored)
+
+
+# --- Board models -----------------------------------------------------------------------------
+
+BOARD_ORDER: tuple[Color, ...] = ("red", "amber", "green")
+
+
+def board_counts(scores: Iterable[IndicatorScore]) -> BoardCounts:
+    applicable = [s for s in scores if s.applicable]
+    colors = Counter(s.color for s in applicable if s.agreed is not None)
+    unrated = sum(1 for s in applicable if s.agreed is None)
+    return BoardCounts(colors["red"], colors["amber"], colors["green"], unrated)
+
+
+def board_order(scores: Iterable[IndicatorScore]) -> list[IndicatorScore]:
+    """The cards as a board shows them: red, amber, green, unrated, not applicable."""
+    rank = {"red": 0, "amber": 1, "green": 2}
+    return sorted(
+        scores,
+        key=lambda s: (
+            not s.applicable,
+            rank.get(s.color or "", 3),
+            s.position,
+        ),
+    )
+
+
+def board_objectives(scores: Sequence[IndicatorScore]) -> tuple[Objective, ...]:
+    """The red cards, then the amber ones, in model order; not-applicable ones left out."""
+    return tuple(
+        Objective("indicator", s.indicator.statement, s, None)
+        for color in ("red", "amber")
+        for s in scores
+        if s.applicable and s.color == color
+    )
+
+
+# --- A whole session --------------------------------------------------------------------------
 
 
 def score_readings(session: Session) -> tuple[ReadingScore, ...]:
@@ -228,21 +455,64 @@ def score_readings(session: Session) -> tuple[ReadingScore, ...]:
 def score_session(session: Session) -> SessionScore:
     model = session.model
     indicators = score_indicators(session)
-    placed = standing(indicators, model.top_level)
+    by_dimension: dict[str, list[IndicatorScore]] = {}
+    for score in indicators:
+        if score.indicator.dimension is not None:
+            by_dimension.setdefault(score.indicator.dimension, []).append(score)
+    readings = score_readings(session)
+    if model.mode == "board":
+        return SessionScore(
+            indicators,
+            None,
+            board_objectives(indicators),
+            tuple(DimensionScore(d.id, d.name, None, d.group) for d in model.dimensions),
+            readings,
+            mode="board",
+            groups=_score_groups(model, {}),
+            board=board_counts(indicators),
+        )
+    if model.mode == "score":
+        dimensions = _score_dimensions(session, by_dimension)
+        return SessionScore(
+            indicators,
+            None,
+            score_objectives(dimensions, by_dimension),
+            dimensions,
+            readings,
+            mode="score",
+            groups=_score_groups(model, {d.id: d.score for d in dimensions}),
+            score=mean(d.score for d in dimensions),
+        )
+    levels = model.level_numbers
     dimensions = tuple(
         DimensionScore(
             dimension.id,
             dimension.name,
-            standing(
-                [s for s in indicators if s.indicator.dimension == dimension.id], model.top_level
-            ),
+            standing(by_dimension.get(dimension.id, ()), levels),
+            dimension.group,
         )
         for dimension in model.dimensions
     )
+    placed = standing(indicators, levels) if model.places_overall else None
     return SessionScore(
-        indicators=indicators,
-        standing=placed,
-        objectives=objectives(model, placed),
-        dimensions=dimensions,
-        readings=score_readings(session),
+        indicators,
+        placed,
+        objectives(model, placed) if placed else dimension_objectives(dimensions),
+        dimensions,
+        readings,
+        groups=_score_groups(model, {}),
+    )
+
+
+def _score_groups(
+    model: MaturityModel, dimension_scores: dict[str, float | None]
+) -> tuple[GroupScore, ...]:
+    """Each group with the mean of its dimensions' scores (score models; None otherwise)."""
+    return tuple(
+        GroupScore(
+            group.id,
+            group.name,
+            mean(dimension_scores.get(d.id) for d in model.dimensions if d.group == group.id),
+        )
+        for group in model.groups or ()
     )

@@ -213,20 +213,17 @@ def describe_errors(error: ValidationError) -> list[str]:
         pattern = (problem.get("ctx") or {}).get("pattern")
         if problem["type"] == "string_pattern_mismatch" and pattern in _FRIENDLY_PATTERN:
             message = _FRIENDLY_PATTERN[pattern]
-        member = next(
-            (
-                n
-                for n, part in enumerate(loc)
-                if isinstance(part, str) and _UNION_MEMBER.fullmatch(part)
-            ),
-            None,
-        )
-        if member is None:
+        union_parts = [
+            n
+            for n, part in enumerate(loc)
+            if isinstance(part, str) and _UNION_MEMBER.fullmatch(part)
+        ]
+        if not union_parts:
             plain.setdefault(_place(loc), []).append(message)
         else:
-            unions.setdefault(_place(loc[:member]), []).append(
-                (_place(loc[:member] + loc[member + 1 :]), message)
-            )
+            # Unions nest (votes: a table or a list, of integers or decimals): drop every member.
+            inner = [part for n, part in enumerate(loc) if n not in union_parts]
+            unions.setdefault(_place(loc[: union_parts[0]]), []).append((_place(inner), message))
     for where, members in unions.items():
         inside = [(place, message) for place, message in members if place != where]
         for place, message in inside or members:

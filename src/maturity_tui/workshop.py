@@ -29,7 +29,8 @@ from datetime import UTC, date, datetime
 from typing import Literal
 
 from maturity_tui import history, readings
-from maturity_tui.domain import Action, Indicator, Rating, Reading, Session
+from maturity_tui.domain import Action, Indicator, Rating, Reading, Scale, Session
+from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
 from maturity_tui.domain.session import session_datetime
 from maturity_tui.scoring import agreed_rating
@@ -59,15 +60,15 @@ class Cast:
     """One vote as cast, enough to undo it: who (named mode) and what they had before."""
 
     participant: str | None
-    value: int
-    previous: int | None = None
+    value: Number
+    previous: Number | None = None
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _without_last(values: list[int], value: int) -> list[int]:
+def _without_last(values: list[Number], value: Number) -> list[Number]:
     """The values with the last occurrence of `value` taken out (it must be there)."""
     last = len(values) - 1 - values[::-1].index(value)
     return values[:last] + values[last + 1 :]
@@ -109,10 +110,15 @@ class Workshop:
         return self.session.rating(self.indicator.id)
 
     @property
+    def scale(self) -> Scale:
+        """The current indicator's answers: its answer set, else the model's [scale]."""
+        return self.session.model.scale_for(self.indicator.id)
+
+    @property
     def named(self) -> bool:
         return self.session.voting == "named"
 
-    def votes(self) -> list[int]:
+    def votes(self) -> list[Number]:
         """The current indicator's votes, hidden or not: for the voting screen's own count,
         never to be shown as values before the reveal (ask `shown_session`)."""
         rating = self.rating
@@ -232,19 +238,17 @@ class Workshop:
 
     def cast_at(self, position: int, participant: str | None = None) -> Cast:
         """A vote by scale position (1 = the first point): what a digit key means."""
-        value = self.session.model.scale.value_at(position)
+        value = self.scale.value_at(position)
         if value is None:
-            points = len(self.session.model.scale.points)
+            points = len(self.scale.points)
             raise WorkshopError(f"the scale has {points} points: press 1 to {points}")
         return self.cast(value, participant)
 
-    def cast(self, value: int, participant: str | None = None) -> Cast:
+    def cast(self, value: Number, participant: str | None = None) -> Cast:
         """A vote of `value`; in named mode for `participant` (a device's own vote, which it
         may change), else the highlighted one (a key). Raises `VotesLocked` after the reveal
         and `NobodyChosen` when everyone has voted and the facilitator picked no one."""
-        scale = self.session.model.scale.values
-        if value not in scale:
-            raise WorkshopError(f"{value} is not on the scale {scale}")
+        self._check_on_scale(value)
         self._check_unlocked()
         rating = self.session.rating_or_new(self.indicator.id)
         if self.named:
@@ -259,7 +263,7 @@ class Workshop:
         self._changed()
         return cast
 
-    def _cast_named(self, rating: Rating, value: int, participant: str | None) -> Cast:
+    def _cast_named(self, rating: Rating, value: Number, participant: str | None) -> Cast:
         if participant is None:
             if not self.session.participants:
                 raise WorkshopError("no participant to vote for: add participants to the session")
@@ -304,7 +308,7 @@ class Workshop:
             return Cast(name, value)
         return Cast(None, rating.vote_values[-1])
 
-    def withdraw(self, participant: str | None = None, value: int | None = None) -> bool:
+    def withdraw(self, participant: str | None = None, value: Number | None = None) -> bool:
         """Take back one vote on this indicator: `participant`'s (named) or one `value`
         (anonymous). The room uses it when a device withdraws or changes its vote; False
         when there was no such vote. Its casts leave the undo stack, so undo cannot revive it.
@@ -330,10 +334,14 @@ class Workshop:
         self._changed()
         return True
 
-    def set_consensus(self, value: int | None) -> None:
-        scale = self.session.model.scale.values
-        if value is not None and value not in scale:
-            raise WorkshopError(f"{value} is not on the scale {scale}")
+    def _check_on_scale(self, value: Number) -> None:
+        scale = self.scale
+        if not scale.allows(value):
+            raise WorkshopError(f"{value} is not on the {scale.what} {scale.values}")
+
+    def set_consensus(self, value: Number | None) -> None:
+        if value is not None:
+            self._check_on_scale(value)
         self.session.rating_or_new(self.indicator.id).consensus = value
         self._changed()
 

@@ -71,15 +71,22 @@ MODEL_CASES: dict[str, tuple[Callable[[Data], object], str]] = {
         _set("levels.1.number", 3),
         "levels must be numbered 1..3 in order, found [1, 3, 3]",
     ),
-    "levels not starting at 1": (
+    "levels not starting at 0 or 1": (
+        lambda m: [level.update(number=level["number"] + 1) for level in m["levels"]],
+        "levels must be numbered 1..3 in order, found [2, 3, 4]",
+    ),
+    "levels from 0 in a format-1 file": (
         lambda m: [level.update(number=level["number"] - 1) for level in m["levels"]],
-        "levels must be numbered 1..3",
+        "a level numbered 0 needs format_version = 2 (this file says format_version = 1)",
     ),
     "scale not strictly ascending": (
         _set("scale.points.2.value", 2),
-        "scale values must be strictly ascending integers",
+        "scale values must be strictly ascending, found [1, 2, 2, 4, 5]",
     ),
-    "scale value not an integer": (_set("scale.points.2.value", 3.5), "valid integer"),
+    "decimal scale value in a format-1 file": (
+        _set("scale.points.2.value", 3.5),
+        "the decimal scale value 3.5 needs format_version = 2",
+    ),
     "achieved_at not on the scale": (
         _set("scale.achieved_at", 7),
         "achieved_at 7 is not a value of the scale [1, 2, 3, 4, 5]",
@@ -137,7 +144,7 @@ MODEL_CASES: dict[str, tuple[Callable[[Data], object], str]] = {
     "wrong format": (_set("format", "maturity-session"), "not a maturity-model file"),
     "no format": (lambda m: m.pop("format"), 'it has no format = "maturity-model" line'),
     "newer format_version": (
-        _set("format_version", 2),
+        _set("format_version", 3),
         "made by a newer version of maturity-tui",
     ),
 }
@@ -256,8 +263,8 @@ SESSION_CASES: dict[str, tuple[Callable[[Data], object], str]] = {
     "updated_at as a date": (_set("updated_at", date(2026, 11, 24)), "updated_at"),
     "unknown format": (_set("format", "maturity-report"), 'format = "maturity-report"'),
     "newer format_version": (
-        _set("format_version", 2),
-        "format_version 2 was made by a newer version of maturity-tui",
+        _set("format_version", 3),
+        "format_version 3 was made by a newer version of maturity-tui",
     ),
     "newer model format_version": (
         _set("model.format_version", 9),

@@ -51,7 +51,7 @@ EXPECTED = {
     "model-metric-min-above-max.toml": "metric nps: min 100 is above max -100",
     "model-metric-target-outside.toml": "metric nps: target 150 lies outside min/max",
     "model-no-indicators.toml": "indicators: Field required",
-    "model-scale-not-ascending.toml": "scale values must be strictly ascending integers",
+    "model-scale-not-ascending.toml": "scale values must be strictly ascending, found [1, 2, 2",
     "model-unknown-dimension.toml": "indicator engagement-kpis names unknown dimension delight",
     "newer-format-version.toml": "made by a newer version of maturity-tui",
     "newer-model-format-version.toml": "model: format_version 3 was made by a newer version",

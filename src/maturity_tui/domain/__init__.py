@@ -1,19 +1,25 @@
 """The file formats as pydantic models: the one source of truth for files and JSON Schema."""
 
 from maturity_tui.domain.model import (
+    AnswerSet,
+    Color,
     Dimension,
+    Group,
     Indicator,
     Level,
     MaturityModel,
     Metric,
     Scale,
     ScalePoint,
+    Scoring,
+    Source,
 )
 from maturity_tui.domain.session import (
     Action,
     Rating,
     Reading,
     Session,
+    Trend,
     Voting,
     new_session,
     quarter_of,
@@ -21,7 +27,10 @@ from maturity_tui.domain.session import (
 
 __all__ = [
     "Action",
+    "AnswerSet",
+    "Color",
     "Dimension",
+    "Group",
     "Indicator",
     "Level",
     "MaturityModel",
@@ -30,7 +39,10 @@ __all__ = [
     "Reading",
     "Scale",
     "ScalePoint",
+    "Scoring",
     "Session",
+    "Source",
+    "Trend",
     "Voting",
     "new_session",
     "quarter_of",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any, Literal, get_args
 
@@ -21,10 +21,15 @@ from maturity_tui.domain.base import (
 from maturity_tui.domain.model import MaturityModel
 
 SESSION_FORMAT = "maturity-session"
-SESSION_FORMAT_VERSION = 1
+SESSION_FORMAT_VERSION = 2
 
-Votes = dict[str, int] | list[int]
+Votes = dict[str, Number] | list[Number]
 """Named voting: participant -> value; anonymous voting: the values alone."""
+
+Trend = Literal["up", "same", "down"]
+
+TrendVotes = dict[str, Trend] | list[Trend]
+"""Format 2, models with trend = true: shaped like the votes."""
 
 ActionStatus = Literal["open", "done", "dropped"]
 ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
@@ -38,19 +43,29 @@ def quarter_of(moment: date) -> str:
 class Rating(Strict):
     indicator: Slug
     votes: Votes | None = None
-    consensus: int | None = None
+    consensus: Number | None = None
     not_applicable: bool | None = None
     notes: str | None = None
+    trend_votes: TrendVotes | None = None
+    trend: Trend | None = Field(None, description="The room's agreed trend.")
 
     @property
-    def vote_values(self) -> list[int]:
-        if self.votes is None:
-            return []
-        return list(self.votes.values()) if isinstance(self.votes, dict) else list(self.votes)
+    def vote_values(self) -> list[Number]:
+        return _values(self.votes)
+
+    @property
+    def trend_values(self) -> list[Trend]:
+        return _values(self.trend_votes)
 
     @property
     def applicable(self) -> bool:
         return not self.not_applicable
+
+
+def _values(votes: dict[str, Any] | list[Any] | None) -> list[Any]:
+    if votes is None:
+        return []
+    return list(votes.values()) if isinstance(votes, dict) else list(votes)
 
 
 class Reading(Strict):
@@ -96,6 +111,9 @@ class Session(Strict):
     ratings: list[Rating] = []
     readings: list[Reading] = []
     actions: list[Action] = []
+    targets: dict[Slug, Number] | None = Field(
+        None, description="Score models: this period's recalibrated targets by dimension id."
+    )
 
     _ratings_by_indicator: dict[str, Rating] = PrivateAttr(default_factory=dict)
 
@@ -118,46 +136,67 @@ class Session(Strict):
     @model_validator(mode="after")
     def _references(self) -> Session:
         model = self.model
+        if self.format_version < 2:
+            feature = next(self._format_2_features(), None)
+            if feature:
+                raise ValueError(
+                    f"{feature} needs format_version = 2 (this file says format_version = 1)"
+                )
         require_unique("ratings for indicator", (r.indicator for r in self.ratings))
-        # Sets built once per session: these checks run for every rating of every file loaded.
-        indicator_ids = {i.id for i in model.indicators}
-        scale = set(model.scale.values)
+        # A set built once per session: these checks run for every rating of every file loaded.
         voters = set(self.participants)
         for rating in self.ratings:
-            self._check_rating(rating, indicator_ids, scale, voters)
+            self._check_rating(rating, voters)
+        model.check_targets(self.targets or {})
         require_unique("readings for metric", (r.metric for r in self.readings))
         for reading in self.readings:
             self._check_reading(reading)
         require_unique("action ids", (a.id for a in self.actions))
         for action in self.actions:
-            if action.indicator is not None and action.indicator not in indicator_ids:
+            if action.indicator is not None and model.indicator(action.indicator) is None:
                 raise ValueError(f"action {action.id} names unknown indicator {action.indicator}")
         self._ratings_by_indicator = {r.indicator: r for r in self.ratings}
         return self
 
-    def _check_rating(
-        self, rating: Rating, indicator_ids: set[str], scale: set[int], voters: set[str]
-    ) -> None:
+    def _format_2_features(self) -> Iterator[str]:
+        if self.model.format_version >= 2:
+            yield "a format-2 model"
+        if self.targets is not None:
+            yield "targets"
+        for rating in self.ratings:
+            if rating.trend_votes is not None or rating.trend is not None:
+                yield f"rating for {rating.indicator}: a trend"
+            values = [*rating.vote_values, rating.consensus]
+            if any(isinstance(value, float) for value in values):
+                yield f"rating for {rating.indicator}: a decimal vote"
+
+    def _check_rating(self, rating: Rating, voters: set[str]) -> None:
         where = f"rating for {rating.indicator}"
-        if rating.indicator not in indicator_ids:
+        if self.model.indicator(rating.indicator) is None:
             raise ValueError(f"{where}: unknown indicator {rating.indicator}")
-        votes = rating.votes
-        if isinstance(votes, dict):
-            if self.voting == "anonymous":
-                raise ValueError(f"{where}: anonymous voting keeps votes as a list of values")
-            strangers = [name for name in votes if name not in voters]
-            if strangers:
-                raise ValueError(f"{where}: votes by non-participants {strangers}")
-            values: Iterable[int] = votes.values()
-        else:
-            if votes is not None and self.voting == "named":
-                raise ValueError(f"{where}: named voting needs votes as {{ Name = value }}")
-            values = votes or ()
-        off_scale = [v for v in values if v not in scale]
-        if rating.consensus is not None and rating.consensus not in scale:
+        self._check_voters(where, rating.votes, voters, "votes")
+        if rating.trend_votes is not None or rating.trend is not None:
+            if not self.model.asks_trend:
+                raise ValueError(f"{where}: a trend, but the model does not ask for one")
+            self._check_voters(where, rating.trend_votes, voters, "trend_votes")
+        scale = self.model.scale_for(rating.indicator)
+        off_scale = [v for v in rating.vote_values if not scale.allows(v)]
+        if rating.consensus is not None and not scale.allows(rating.consensus):
             off_scale.append(rating.consensus)
         if off_scale:
-            raise ValueError(f"{where}: {off_scale} not on the scale {self.model.scale.values}")
+            raise ValueError(f"{where}: {off_scale} not on the {scale.what} {scale.values}")
+
+    def _check_voters(
+        self, where: str, votes: dict[str, Any] | list[Any] | None, voters: set[str], key: str
+    ) -> None:
+        if isinstance(votes, dict):
+            if self.voting == "anonymous":
+                raise ValueError(f"{where}: anonymous voting keeps {key} as a list of values")
+            strangers = [name for name in votes if name not in voters]
+            if strangers:
+                raise ValueError(f"{where}: {key} by non-participants {strangers}")
+        elif votes is not None and self.voting == "named":
+            raise ValueError(f"{where}: named voting needs {key} as {{ Name = value }}")
 
     def _check_reading(self, reading: Reading) -> None:
         metric = self.model.metric(reading.metric)
@@ -229,7 +268,8 @@ def new_session(
     return Session.model_validate(
         {
             "format": SESSION_FORMAT,
-            "format_version": SESSION_FORMAT_VERSION,
+            # A session of a format-1 model stays format 1: older releases can open it.
+            "format_version": model.format_version,
             "id": session_id,
             "team": team,
             "title": title,

@@ -6,6 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from maturity_tui.domain import Color
+from maturity_tui.domain.base import Number
+
 if TYPE_CHECKING:
     from maturity_tui.domain import Voting
 
@@ -32,15 +35,17 @@ class Voter:
 
 @dataclass(frozen=True, slots=True)
 class Point:
-    value: int
+    value: Number
     label: str
+    color: Color | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class CurrentIndicator:
     id: str
-    level: int
-    level_name: str
+    level: int | None
+    """None in a board model, which has no levels."""
+    level_name: str | None
     dimension: str | None
     statement: str
     guidance: str | None
@@ -54,10 +59,10 @@ class Tally:
     """The revealed votes: how many, per scale point, and the spread the room discusses."""
 
     count: int
-    histogram: tuple[tuple[int, int], ...]
+    histogram: tuple[tuple[Number, int], ...]
     """(scale value, votes) for every scale value, in scale order."""
     median: float | None
-    spread: int | None
+    spread: Number | None
     contested: bool
     agreed: int | None
     """What the room agreed: the facilitator's consensus, else the lower median."""
@@ -85,9 +90,9 @@ class RoomHost(Protocol):
 
     def state(self) -> RoomState: ...
 
-    def vote_of(self, voter: Voter, indicator_id: str) -> int | None: ...
+    def vote_of(self, voter: Voter, indicator_id: str) -> Number | None: ...
 
-    async def cast_vote(self, voter: Voter, indicator_id: str, value: int) -> None:
+    async def cast_vote(self, voter: Voter, indicator_id: str, value: Number) -> None:
         """Cast or change the voter's vote; returns once it is saved to disk.
 
         Raises StaleIndicator, OffScale or VoteRefused.

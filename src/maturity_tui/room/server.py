@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web, web_response
 
+from maturity_tui.domain.base import Number
 from maturity_tui.room.gate import Gate
 from maturity_tui.room.guard import (
     CODE_ALPHABET,
@@ -473,7 +474,8 @@ class Room:
         voter = self._voter(request)
         body = await _json_body(request)
         indicator, value = body.get("indicator"), body.get("value")
-        if not isinstance(indicator, str) or type(value) is not int:
+        # Decimal answers (0.25) are votes too; a bool is no number (and nan no scale value).
+        if not isinstance(indicator, str) or type(value) not in (int, float):
             raise ApiError(400, 'expected {"indicator": "…", "value": <a number>}')
         if value not in {point.value for point in self._current_state().scale}:
             raise ApiError(400, f"{value} is not on the scale")
@@ -520,7 +522,7 @@ class Room:
         return data
 
 
-def state_json(state: RoomState, voter: Voter, my_vote: int | None) -> dict[str, Any]:
+def state_json(state: RoomState, voter: Voter, my_vote: Number | None) -> dict[str, Any]:
     """The public shape of `/api/state`: the tally key appears only once revealed."""
     current = state.indicator
     data: dict[str, Any] = {
@@ -540,7 +542,7 @@ def state_json(state: RoomState, voter: Voter, my_vote: int | None) -> dict[str,
             "position": current.position,
             "total": current.total,
         },
-        "scale": [{"value": p.value, "label": p.label} for p in state.scale],
+        "scale": [{"value": p.value, "label": p.label, "color": p.color} for p in state.scale],
         "revealed": state.revealed,
         "my_vote": my_vote,
         "voted": list(state.voted),

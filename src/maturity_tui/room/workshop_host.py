@@ -11,6 +11,7 @@ import ssl
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from maturity_tui.domain.base import Number
 from maturity_tui.room.host import (
     CurrentIndicator,
     OffScale,
@@ -70,7 +71,7 @@ class WorkshopHost:
     def __init__(self, workshop: Workshop, wait_saved: Callable[[int], Awaitable[None]]) -> None:
         self.workshop = workshop
         self.wait_saved = wait_saved
-        self._device_votes: dict[tuple[str, str], int] = {}
+        self._device_votes: dict[tuple[str, str], Number] = {}
 
     def state(self) -> RoomState:
         w = self.workshop
@@ -79,7 +80,7 @@ class WorkshopHost:
         votes = w.votes()
         tally = None
         if w.revealed:
-            stats = vote_stats(votes, model.scale)
+            stats = vote_stats(votes, w.scale)
             tally = Tally(
                 stats.count,
                 tuple(stats.histogram.items()),
@@ -95,21 +96,21 @@ class WorkshopHost:
             indicator=CurrentIndicator(
                 id=indicator.id,
                 level=indicator.level,
-                level_name=model.level(indicator.level).title,
+                level_name=None if indicator.level is None else model.level(indicator.level).title,
                 dimension=model.dimension_name(indicator.dimension),
                 statement=indicator.statement,
                 guidance=indicator.guidance,
                 position=w.index + 1,
                 total=len(w.indicators),
             ),
-            scale=tuple(Point(p.value, p.label) for p in model.scale.points),
+            scale=tuple(Point(p.value, p.label, p.color) for p in w.scale.points),
             revealed=w.revealed,
             voted=tuple(w.voted_participants()),
             vote_count=len(votes),
             tally=tally,
         )
 
-    def vote_of(self, voter: Voter, indicator_id: str) -> int | None:
+    def vote_of(self, voter: Voter, indicator_id: str) -> Number | None:
         rating = self.workshop.session.rating(indicator_id)
         cast = self._device_votes.get((voter.device, indicator_id))
         if rating is None or rating.votes is None or cast is None:
@@ -119,7 +120,7 @@ class WorkshopHost:
             return cast if rating.votes.get(voter.name or "") == cast else None
         return cast if cast in rating.votes else None
 
-    async def cast_vote(self, voter: Voter, indicator_id: str, value: int) -> None:
+    async def cast_vote(self, voter: Voter, indicator_id: str, value: Number) -> None:
         self._check_current(indicator_id)
         before = self.workshop.revision
         try:

@@ -37,7 +37,7 @@ def row_cells(row: LibraryRow) -> tuple[Text, ...]:
         if summary.unrated
         else "all rated"
     )
-    level = literal_text(f"{summary.level} {summary.level_name}")
+    level = literal_text(summary.standing)
     level.truncate(LEVEL_WIDTH, overflow="ellipsis")
     return (
         literal_text(summary.team),

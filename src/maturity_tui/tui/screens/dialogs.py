@@ -18,13 +18,14 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static, Te
 from textual.widgets.option_list import Option
 
 from maturity_tui.domain import Action, Scale, Session
+from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES, ActionStatus
 from maturity_tui.scoring import agreed_rating
 from maturity_tui.tui.text import as_typed, clean, literal_content
 from maturity_tui.tui.widgets.form import field
 
 
-class ConsensusDialog(ModalScreen[int | None]):
+class ConsensusDialog(ModalScreen[Number | None]):
     """The agreed rating: a scale point, or none. Escape keeps the current one.
 
     It opens on `agreed` (the consensus, else the room's median, once revealed), so that
@@ -38,7 +39,7 @@ class ConsensusDialog(ModalScreen[int | None]):
         ),
     ]
 
-    def __init__(self, scale: Scale, current: int | None, agreed: int | None = None) -> None:
+    def __init__(self, scale: Scale, current: Number | None, agreed: Number | None = None) -> None:
         super().__init__()
         self.scale = scale
         self.current = current

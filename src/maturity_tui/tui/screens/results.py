@@ -38,7 +38,7 @@ def numbered_ranges(numbers: list[int]) -> str:
 def ladder(model: MaturityModel, placed: Standing) -> Content:
     lines = []
     for level in reversed(model.levels):
-        gate = "✓ passed" if placed.gates_passed[level.number - 1] else "· open"
+        gate = "✓ passed" if placed.gates_passed[level.number - model.first_level] else "· open"
         here = level.number == placed.level
         name = literal_content(level.name, one_line=True).truncate(LADDER_NAME, ellipsis=True)
         line = Content(f"{'▶' if here else ' '} {level.number} ") + name
@@ -55,10 +55,12 @@ def dimension_grid(score: SessionScore, model: MaturityModel) -> Content:
         literal_content(d.name, one_line=True).truncate(16, ellipsis=True) for d in score.dimensions
     ]
     width = max(name.cell_length for name in names)
-    header = Content(" " * width + "  " + " ".join(str(n) for n in range(1, model.top_level + 1)))
+    header = Content(" " * width + "  " + " ".join(str(n) for n in model.level_numbers))
     lines = [header.stylize("bold")]
     for name, dimension in zip(names, score.dimensions, strict=True):
         placed = dimension.standing
+        if placed is None:
+            continue
         cells = " ".join("●" if passed else "○" for passed in placed.gates_passed)
         progress = "" if placed.progress is None else f" {placed.progress:.0%}→{placed.next_level}"
         lines.append(
@@ -137,14 +139,17 @@ class ResultsScreen(WorkshopScreen):
         model = session.model
         score = score_session(session)
         self._objectives = score.objectives
-        level = model.level(score.level)
         mark = "  ✓ marked complete" if session.status == "complete" else "  in progress"
-        self.query_one("#placed", Static).update(
-            Content.assemble(("Level ", "bold"), (str(level.number), "bold"), " ")
-            + literal_content(level.title, one_line=True)
-            + Content.styled(mark, "dim")
-        )
-        self.query_one("#ladder", Static).update(ladder(model, score.standing))
+        if score.level is None or score.standing is None:
+            headline = Content.styled("Dimension levels", "bold")
+            self.query_one("#ladder", Static).update("")
+        else:
+            level = model.level(score.level)
+            headline = Content.assemble(
+                ("Level ", "bold"), (str(level.number), "bold"), " "
+            ) + literal_content(level.title, one_line=True)
+            self.query_one("#ladder", Static).update(ladder(model, score.standing))
+        self.query_one("#placed", Static).update(headline + Content.styled(mark, "dim"))
         bar = self.query_one("#progress", ProgressBar)
         label = self.query_one("#progress-label", Static)
         if score.next_level is None or score.progress is None:

@@ -11,6 +11,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Footer, Static
 
+from maturity_tui.domain.base import Number
 from maturity_tui.scoring import agreed_rating
 from maturity_tui.tui.screens.dialogs import (
     ConfirmDialog,
@@ -113,11 +114,14 @@ class VotingScreen(WorkshopScreen):
         workshop = self.workshop
         indicator = workshop.indicator
         model = workshop.session.model
-        level = model.level(indicator.level)
-        where = Content.assemble(
-            (f"Indicator {workshop.index + 1} of {len(workshop.indicators)}", "bold"),
-            f" · Level {level.number} ",
-        ) + literal_content(level.title, one_line=True)
+        where = Content.styled(
+            f"Indicator {workshop.index + 1} of {len(workshop.indicators)}", "bold"
+        )
+        if indicator.level is not None:
+            level = model.level(indicator.level)
+            where += Content(f" · Level {level.number} ") + literal_content(
+                level.title, one_line=True
+            )
         dimension = model.dimension_name(indicator.dimension)
         if dimension:
             where += Content(" · ") + literal_content(dimension, one_line=True)
@@ -126,7 +130,7 @@ class VotingScreen(WorkshopScreen):
         guidance = self.query_one("#guidance", Static)
         guidance.update(literal_content(indicator.guidance or ""))
         guidance.display = bool(indicator.guidance)
-        points = model.scale.points
+        points = workshop.scale.points
         scale = Content(f"Vote 1-{len(points)}:  ") + Content("   ").join(
             Content.assemble((str(n), "bold reverse"), " ")
             + literal_content(p.label, one_line=True)
@@ -136,7 +140,7 @@ class VotingScreen(WorkshopScreen):
 
     def _show_agreed(self) -> None:
         rating = self.workshop.rating
-        scale = self.workshop.session.model.scale
+        scale = self.workshop.scale
         parts: list[Content] = []
         if rating is not None and rating.not_applicable:
             parts.append(Content.styled("NOT APPLICABLE", "bold"))
@@ -159,7 +163,7 @@ class VotingScreen(WorkshopScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         workshop = self.workshop
         if action == "vote":
-            return None if parameters[0] > len(workshop.session.model.scale.points) else True  # type: ignore[operator]
+            return None if parameters[0] > len(workshop.scale.points) else True  # type: ignore[operator]
         if action == "pick":
             return workshop.named
         # Hidden, not dimmed, when they cannot apply: the footer has no room to spare.
@@ -245,13 +249,12 @@ class VotingScreen(WorkshopScreen):
         current = rating.consensus if rating is not None else None
         agreed = agreed_rating(rating)
 
-        def chosen(value: int | None) -> None:
+        def chosen(value: Number | None) -> None:
             # Enter on the room's median keeps the median: no consensus is recorded for it.
             if value != current and not (current is None and value == agreed):
                 workshop.set_consensus(value)
 
-        scale = workshop.session.model.scale
-        self.app.push_screen(ConsensusDialog(scale, current, agreed), chosen)
+        self.app.push_screen(ConsensusDialog(workshop.scale, current, agreed), chosen)
 
     def action_notes(self) -> None:
         rating = self.workshop.rating

@@ -150,7 +150,7 @@ class Tally(Static):
 
     def show(self, workshop: Workshop) -> None:
         votes = workshop.votes()
-        scale = workshop.session.model.scale
+        scale = workshop.scale
         count = vote_count(workshop)
         if not workshop.revealed:
             self.set_class(False, "-contested")
