@@ -365,12 +365,15 @@ def _run_models(args: argparse.Namespace) -> int:
     from maturity_tui.textsafe import one_line
 
     local, errors = local_models()
-    rows = [["id", "name", "version", "origin"]]
+    rows = [["id", "name", "version", "scoring", "indicators", "source", "origin"]]
     rows += [
         [
             one_line(s.model.id),
             one_line(s.model.name),
             one_line(s.model.version),
+            s.model.mode,
+            str(len(s.model.indicators)),
+            one_line(s.model.source.name) if s.model.source else "–",
             one_line(s.origin),
         ]
         for s in builtin_models() + local
@@ -388,6 +391,7 @@ def add_models(commands: Commands) -> None:
 
 def _run_validate(args: argparse.Namespace) -> int:
     from maturity_tui.domain import MaturityModel
+    from maturity_tui.export import model_summary
     from maturity_tui.storage import LoadError, load_any
     from maturity_tui.textsafe import one_line
 
@@ -400,8 +404,11 @@ def _run_validate(args: argparse.Namespace) -> int:
             for line in error.lines():
                 complain(line)
             continue
-        kind = "model" if isinstance(loaded, MaturityModel) else "session"
-        write_stdout(f"ok: {one_line(name)} ({kind} {loaded.id})\n")
+        if isinstance(loaded, MaturityModel):
+            details = "".join(f"  {line}\n" for line in model_summary(loaded))
+            write_stdout(f"ok: {one_line(name)} (model {loaded.id})\n{details}")
+        else:
+            write_stdout(f"ok: {one_line(name)} (session {loaded.id})\n")
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 

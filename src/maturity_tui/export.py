@@ -169,6 +169,50 @@ def _action_summary(counts: dict[str, int]) -> str:
     return ", ".join(f"{counts[status]} {status}" for status in ACTION_STATUSES)
 
 
+# --- Model summary ----------------------------------------------------------------------------
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def model_summary(model: MaturityModel) -> list[str]:
+    """What a model holds, in a few lines: how it scores, its parts, where it comes from."""
+    mode = {
+        "staged": "staged levels" if model.places_overall else "staged, dimension levels only",
+        "score": "scores (stream sums, dimension means)",
+        "board": "a board of coloured cards",
+    }[model.mode]
+    lines = [
+        one_line(f"{model.name} {model.version}, format {model.format_version}"),
+        f"scoring: {mode}" + (", with a trend vote" if model.asks_trend else ""),
+    ]
+    if model.source:
+        source = model.source
+        parts = [source.name, source.version, source.license and f"licence {source.license}"]
+        lines.append(one_line("source: " + ", ".join(p for p in parts if p)))
+        if source.url:
+            lines.append(one_line(f"        {source.url}"))
+    parts = []
+    if model.levels:
+        parts.append(
+            f"{_count(len(model.levels), 'level')} ({model.first_level}-{model.top_level})"
+        )
+    if model.groups:
+        parts.append(_count(len(model.groups), "group"))
+    if model.dimensions:
+        parts.append(_count(len(model.dimensions), "dimension"))
+    parts.append(_count(len(model.indicators), "indicator"))
+    named = len(model.answer_sets or ())
+    answers = f"{len(model.scale.points)}-point scale"
+    lines.append(
+        ", ".join([*parts, answers + (f" and {_count(named, 'answer set')}" if named else "")])
+    )
+    if model.metrics:
+        lines.append(_count(len(model.metrics), "metric"))
+    return lines
+
+
 # --- Session report ---------------------------------------------------------------------------
 
 
@@ -283,9 +327,12 @@ def _objective_line(objective: Objective) -> str:
     """The objective's text, and for an indicator its agreed rating and the target."""
     if objective.indicator is None:
         return objective.text
-    agreed = objective.indicator.agreed
-    rated = "unrated" if agreed is None else f"agreed {agreed}"
-    return f"{objective.text} ({rated}, target {objective.target})"
+    card = objective.indicator
+    if objective.target is None:  # a board's card: its colour and where it is heading
+        heading = f", trending {card.trend}" if card.trend else ""
+        return f"{objective.text} ({card.color}: {one_line(card.value_label or '')}{heading})"
+    rated = "unrated" if card.agreed is None else f"agreed {_number(card.agreed)}"
+    return f"{objective.text} ({rated}, target {_number(objective.target)})"
 
 
 def _gates(standing: Standing) -> list[str]:
@@ -396,9 +443,10 @@ def _scores_text(score: SessionScore) -> list[str]:
 def _board_text(score: SessionScore) -> list[str]:
     if score.mode != "board":
         return []
-    lines = ["", "Board (red first)"]
+    lines = ["", "Board (red first; R red, A amber, G green, · unrated)"]
     for card in board_order(score.indicators):
-        lines += _wrap(card.indicator.statement, f"  {card_mark(card)} ", "      ")
+        statement = card.indicator.statement + ("" if card.applicable else " (not applicable)")
+        lines += _wrap(statement, f"  {card_mark(card)} ", "     ")
     return lines
 
 
@@ -414,9 +462,9 @@ TREND_ARROWS = {"up": "↑", "same": "→", "down": "↓"}
 
 
 def card_mark(card: IndicatorScore) -> str:
-    """`R↓`: the card's colour letter and trend arrow; `n/a`, or `·` while unrated."""
+    """`R↓`: the card's colour letter and trend arrow; `·` while unrated, `-` not applicable."""
     if not card.applicable:
-        return "n/a"
+        return "- "
     letter = COLOR_LETTERS.get(card.color or "", "·")
     return letter + (TREND_ARROWS[card.trend] if card.trend else " ")
 

@@ -248,7 +248,7 @@ class Workshop:
         """A vote of `value`; in named mode for `participant` (a device's own vote, which it
         may change), else the highlighted one (a key). Raises `VotesLocked` after the reveal
         and `NobodyChosen` when everyone has voted and the facilitator picked no one."""
-        self._check_on_scale(value)
+        value = self._on_scale(value)
         self._check_unlocked()
         rating = self.session.rating_or_new(self.indicator.id)
         if self.named:
@@ -334,14 +334,17 @@ class Workshop:
         self._changed()
         return True
 
-    def _check_on_scale(self, value: Number) -> None:
-        scale = self.scale
-        if not scale.allows(value):
-            raise WorkshopError(f"{value} is not on the {scale.what} {scale.values}")
+    def _on_scale(self, value: Number) -> Number:
+        """The scale's own value for `value`: 4.0 from a device is the point 4, stored as 4
+        (a format-1 file stays format 1)."""
+        point = self.scale.point(value)
+        if point is None:
+            raise WorkshopError(f"{value} is not on the {self.scale.what} {self.scale.values}")
+        return point.value
 
     def set_consensus(self, value: Number | None) -> None:
         if value is not None:
-            self._check_on_scale(value)
+            value = self._on_scale(value)
         self.session.rating_or_new(self.indicator.id).consensus = value
         self._changed()
 

@@ -63,8 +63,18 @@ def test_usage_errors_exit_2(run: Run, args: list[str]) -> None:
 
 def test_models_lists_the_built_in_model(run: Run) -> None:
     lines = ok(run("models")).splitlines()
-    assert lines[0].split() == ["id", "name", "version", "origin"]
-    assert any(line.startswith("customer-engagement ") and "built-in" in line for line in lines)
+    assert lines[0].split() == [
+        "id",
+        "name",
+        "version",
+        "scoring",
+        "indicators",
+        "source",
+        "origin",
+    ]
+    rows = {line.split()[0]: line.split() for line in lines[1:]}
+    assert rows["customer-engagement"][-4:] == ["staged", "20", "–", "built-in"]
+    assert rows["squad-health-check"][-4:] == ["board", "10", "–", "built-in"]
 
 
 def test_a_broken_local_model_is_reported_without_hiding_the_others(
@@ -92,6 +102,20 @@ def test_validate_good_files(run: Run, q4: Path) -> None:
     assert out.splitlines() == [
         f"ok: {q4} (session apollo-2026-q4)",
         f"ok: {model} (model customer-engagement)",
+        "  Customer Engagement Maturity 1.0, format 1",
+        "  scoring: staged levels",
+        "  5 levels (1-5), 5 dimensions, 20 indicators, 5-point scale",
+        "  7 metrics",
+    ]
+
+
+def test_validate_a_model_says_what_it_holds(run: Run) -> None:
+    model = Path(__file__).parents[1] / "data/good/samm-like-model.toml"
+    assert ok(run("validate", model)).splitlines()[1:] == [
+        "  SAMM-like Assurance 0.1, format 2",
+        "  scoring: scores (stream sums, dimension means)",
+        "  source: maturity-tui tests, 0.1, licence CC0-1.0",
+        "  3 levels (1-3), 2 groups, 2 dimensions, 12 indicators, 2-point scale and 3 answer sets",
     ]
 
 

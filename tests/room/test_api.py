@@ -70,11 +70,20 @@ async def test_no_or_unknown_token_is_401_and_nothing_is_cast(tmp_path: Path) ->
         assert not served.path.exists(), "nothing changed, so nothing was saved"
 
 
+async def test_a_decimal_of_a_whole_scale_value_is_that_vote(tmp_path: Path) -> None:
+    """DESIGN: 1 and 1.0 are the same vote; the file keeps the scale's own value."""
+    async with serve(tmp_path) as served, served.device() as device:
+        await device.join(name="Ben")
+        assert await device.vote(served.workshop.indicator.id, 4.0) == 204
+        assert served.workshop.votes() == [4]
+        assert type(served.workshop.votes()[0]) is int
+
+
 async def test_bad_json_and_off_scale_values_are_400(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, served.device() as device:
         await device.join(name="Ben")
         current = served.workshop.indicator.id
-        for value in (9, 0, True, "4", 4.0, None):
+        for value in (9, 0, True, "4", 4.5, float("inf"), None):
             assert await device.vote(current, value) == 400, value
         headers = {**device.auth, "Content-Type": "application/json"}
         for body in (b"{not json", b"[1, 2]", b"\xff\xfe", b"[" * 3000):

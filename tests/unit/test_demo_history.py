@@ -72,3 +72,22 @@ def test_demo_shows_both_voting_modes_and_a_not_applicable_indicator(
 ) -> None:
     assert {s.voting for s in history} == {"named", "anonymous"}
     assert any(r.not_applicable and r.notes for s in history for r in s.ratings)
+
+
+HEALTH_CHECKS = [f"vega-2026-q{n}" for n in range(2, 5)]
+
+
+def test_vega_runs_three_health_checks_with_trends() -> None:
+    """The demo's board-model team: colours over three quarters, trends voted each time."""
+    history = [storage.load_session(SESSIONS / f"{name}.toml") for name in HEALTH_CHECKS]
+    assert [s.period for s in history] == ["2026-Q2", "2026-Q3", "2026-Q4"]
+    assert {s.model.id for s in history} == {"squad-health-check"}
+    scores = [score_session(s) for s in history]
+    colors = [{i.id: i.color for i in score.indicators} for score in scores]
+    assert [c["easy-to-release"] for c in colors] == ["red", "amber", "green"]
+    assert [c["support"] for c in colors] == ["amber", "red", "red"]
+    assert all(score.complete for score in scores)
+    latest = scores[-1]
+    assert latest.objectives[0].indicator is not None
+    assert latest.objectives[0].indicator.id == "support"  # the one red card, first
+    assert {i.id: i.trend for i in latest.indicators}["support"] == "down"
