@@ -360,7 +360,7 @@ def add_open(commands: Commands) -> None:
 
 
 def _run_models(args: argparse.Namespace) -> int:
-    from maturity_tui.export import text_table
+    from maturity_tui.export import NONE, text_table
     from maturity_tui.storage import builtin_models, local_models
     from maturity_tui.textsafe import one_line
 
@@ -373,7 +373,7 @@ def _run_models(args: argparse.Namespace) -> int:
             one_line(s.model.version),
             s.model.mode,
             str(len(s.model.indicators)),
-            one_line(s.model.source.name) if s.model.source else "–",
+            one_line(s.model.source.name) if s.model.source else NONE,
             one_line(s.origin),
         ]
         for s in builtin_models() + local

@@ -189,8 +189,8 @@ def model_summary(model: MaturityModel) -> list[str]:
     ]
     if model.source:
         source = model.source
-        parts = [source.name, source.version, source.license and f"licence {source.license}"]
-        lines.append(one_line("source: " + ", ".join(p for p in parts if p)))
+        facts = [source.name, source.version, source.license and f"licence {source.license}"]
+        lines.append(one_line("source: " + ", ".join(fact for fact in facts if fact)))
         if source.url:
             lines.append(one_line(f"        {source.url}"))
     parts = []

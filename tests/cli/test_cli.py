@@ -73,8 +73,8 @@ def test_models_lists_the_built_in_model(run: Run) -> None:
         "origin",
     ]
     rows = {line.split()[0]: line.split() for line in lines[1:]}
-    assert rows["customer-engagement"][-4:] == ["staged", "20", "–", "built-in"]
-    assert rows["squad-health-check"][-4:] == ["board", "10", "–", "built-in"]
+    assert rows["customer-engagement"][-4:] == ["staged", "20", "\N{EN DASH}", "built-in"]
+    assert rows["squad-health-check"][-4:] == ["board", "10", "\N{EN DASH}", "built-in"]
 
 
 def test_a_broken_local_model_is_reported_without_hiding_the_others(
