@@ -18,9 +18,11 @@ from maturity_tui.export import compare_data, report_data
 ROOT = Path(__file__).parents[2]
 GOLDEN = ROOT / "tests" / "data" / "format1"
 DEMO = sorted((ROOT / "sessions").glob("apollo-*.toml"))
-SESSIONS = {
-    path.stem: path for path in [*DEMO, *(ROOT / "tests" / "data" / "good").glob("*-session.toml")]
-}
+FORMAT_1 = [
+    *DEMO,
+    *(ROOT / "tests" / "data" / "good" / f"{n}-session.toml" for n in ("named", "anonymous")),
+]
+SESSIONS = {path.stem: path for path in FORMAT_1}
 
 ADDED_BY_FORMAT_2 = {
     "report": {"scoring", "score", "groups", "board"},

@@ -35,6 +35,10 @@ CASES = {
     "apollo": ("apollo-2026-q4.toml", ["apollo-2026-q3.toml", "apollo-2026-q4.toml"]),
     # An anonymous session on a small model, compared with itself alone.
     "zephyr": ("anonymous-session.toml", ["anonymous-session.toml"]),
+    # A score model in SAMM's shape (answer sets, streams, groups, a target).
+    "orion": ("orion-2026-q4.toml", ["orion-2026-q4.toml"]),
+    # A board model with trends: the squad health check, two quarters.
+    "vega": ("vega-2026-q4.toml", ["vega-2026-q3.toml", "vega-2026-q4.toml"]),
 }
 
 
