@@ -81,9 +81,11 @@ class WorkshopHost(Host):
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    """A copy of the demo history: tests may write into it."""
+    """A copy of Apollo's four quarters from the demo history: tests may write into it."""
     target = tmp_path / "sessions"
-    shutil.copytree(DEMO, target)
+    target.mkdir()
+    for path in DEMO.glob("apollo-*.toml"):
+        shutil.copy(path, target)
     return target
 
 
