@@ -13,6 +13,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from maturity_tui.domain.base import Number
+
 # ColorBrewer's YlGnBu, 7 classes: lightness falls steadily from the first to the last, so the
 # order still reads in greyscale and for every common kind of colour blindness.
 SEQUENTIAL = ("#ffffcc", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84")
@@ -108,7 +110,7 @@ class Histogram:
     bars: tuple[Bar, ...]
 
 
-def histogram(counts: dict[int, int]) -> Histogram:
+def histogram(counts: dict[Number, int]) -> Histogram:
     """Votes per scale point as columns, every point shown (an empty one as a gap)."""
     width, height, bottom = 240, 96, 78
     slot = width / max(len(counts), 1)

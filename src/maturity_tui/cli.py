@@ -360,7 +360,8 @@ def add_open(commands: Commands) -> None:
 
 
 def _run_models(args: argparse.Namespace) -> int:
-    from maturity_tui.export import NONE, text_table
+    from maturity_tui.export import text_table
+    from maturity_tui.standing import NONE
     from maturity_tui.storage import builtin_models, local_models
     from maturity_tui.textsafe import one_line
 

@@ -39,14 +39,20 @@ from maturity_tui.scoring import (
     board_order,
     score_session,
 )
+from maturity_tui.standing import (
+    NONE,
+    card_mark,
+    headline,
+    placed_dimensions,
+    score_text,
+    standing_text,
+)
 from maturity_tui.storage import slugify
 from maturity_tui.textsafe import csv_cell, json_text, markdown_text, one_line
 
 WIDTH = 80
 """Text output fits an 80-column terminal."""
 
-NONE = "\N{EN DASH}"
-"""A cell with no value: unrated, absent, or no next level."""
 
 ACTION_CSV_COLUMNS = ("id", "title", "indicator", "owner", "due", "status", "carried_from")
 
@@ -407,7 +413,7 @@ def _objectives_text(model: MaturityModel, score: SessionScore) -> list[str]:
 
 
 def _dimensions_text(model: MaturityModel, score: SessionScore) -> list[str]:
-    placed = _placed_dimensions(score)
+    placed = placed_dimensions(score)
     if not placed:
         return []
     levels = [str(n) for n in model.level_numbers]
@@ -419,23 +425,23 @@ def _dimensions_text(model: MaturityModel, score: SessionScore) -> list[str]:
     return ["", *text_table([header, *rows], indent="")]
 
 
-def _placed_dimensions(score: SessionScore) -> list[tuple[DimensionScore, Standing]]:
-    """The dimensions with a level of their own (staged models)."""
-    return [(d, d.standing) for d in score.dimensions if d.standing is not None]
-
-
 def _scores_text(score: SessionScore) -> list[str]:
     if score.mode != "score":
         return []
     rows = [["Dimensions", "score", "target", "met"]]
     rows += [
-        ["  " + _clip(one_line(d.name), 40), _score(d.score), _optional(d.target), _yes_no(d.met)]
+        [
+            "  " + _clip(one_line(d.name), 40),
+            score_text(d.score),
+            _optional(d.target),
+            _yes_no(d.met),
+        ]
         for d in score.dimensions
     ]
     lines = ["", *text_table(rows, right=[1, 2], indent="")]
     if score.groups:
         groups = [["Groups", "score"]]
-        groups += [["  " + _clip(one_line(g.name), 40), _score(g.score)] for g in score.groups]
+        groups += [["  " + _clip(one_line(g.name), 40), score_text(g.score)] for g in score.groups]
         lines += ["", *text_table(groups, right=[1], indent="")]
     return lines
 
@@ -448,54 +454,6 @@ def _board_text(score: SessionScore) -> list[str]:
         statement = card.indicator.statement + ("" if card.applicable else " (not applicable)")
         lines += _wrap(statement, f"  {card_mark(card)} ", "     ")
     return lines
-
-
-def _score(value: float | None) -> str:
-    """A score to two decimals, as DESIGN's screens and reports show it."""
-    return NONE if value is None else f"{value:.2f}"
-
-
-COLOR_LETTERS = {"red": "R", "amber": "A", "green": "G"}
-"""A letter beside each colour, so a board reads without colour (NO_COLOR, print)."""
-
-TREND_ARROWS = {"up": "↑", "same": "→", "down": "↓"}
-
-
-def card_mark(card: IndicatorScore) -> str:
-    """`R↓`: the card's colour letter and trend arrow; `·` while unrated, `-` not applicable."""
-    if not card.applicable:
-        return "- "
-    letter = COLOR_LETTERS.get(card.color or "", "·")
-    return letter + (TREND_ARROWS[card.trend] if card.trend else " ")
-
-
-def headline(model: MaturityModel, score: SessionScore) -> str:
-    """Where the team stands, in one line: level, score or board, by the model's mode."""
-    if score.level is not None:
-        return (
-            f"Level {score.level} of {model.top_level}: {one_line(model.level(score.level).title)}"
-        )
-    if score.mode == "score":
-        return f"Score {_score(score.score)} (the mean of its dimensions' scores)"
-    if score.board is not None:
-        board = score.board
-        return (
-            f"Board: {board.red} red, {board.amber} amber, {board.green} green, "
-            f"{board.unrated} unrated"
-        )
-    return "Dimension levels only: the model has no overall level"
-
-
-def standing_text(model: MaturityModel, score: SessionScore) -> str:
-    """Where the team stands in a few characters, for lists: `2 Managed`, `score 1.25`."""
-    if score.level is not None:
-        return f"{score.level} {one_line(model.level(score.level).name)}"
-    if score.mode == "score":
-        return f"score {_score(score.score)}"
-    if score.board is not None:
-        return f"{score.board.red} red {score.board.amber} amber"
-    levels = [s.level for _, s in _placed_dimensions(score)]
-    return f"levels {min(levels)}-{max(levels)}" if levels else NONE
 
 
 def _next_step(standing: Standing) -> str:
@@ -569,7 +527,7 @@ def _objectives_markdown(model: MaturityModel, score: SessionScore) -> list[str]
 
 
 def _dimensions_markdown(model: MaturityModel, score: SessionScore) -> list[str]:
-    placed = _placed_dimensions(score)
+    placed = placed_dimensions(score)
     if not placed:
         return []
     levels = [str(n) for n in model.level_numbers]
@@ -587,12 +545,12 @@ def _scores_markdown(score: SessionScore) -> list[str]:
     if score.mode != "score":
         return []
     rows = [
-        [markdown_text(d.name), _score(d.score), _optional(d.target), _yes_no(d.met)]
+        [markdown_text(d.name), score_text(d.score), _optional(d.target), _yes_no(d.met)]
         for d in score.dimensions
     ]
     lines = ["## Dimensions", "", *_markdown_table(["Dimension", "Score", "Target", "Met"], rows)]
     if score.groups:
-        groups = [[markdown_text(g.name), _score(g.score)] for g in score.groups]
+        groups = [[markdown_text(g.name), score_text(g.score)] for g in score.groups]
         lines += ["## Groups", "", *_markdown_table(["Group", "Score"], groups)]
     return lines
 
@@ -814,7 +772,12 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
         ]
     if "score" in modes:
         rows.append(
-            ("", "Score", [_score(c.score.score) for c in columns], signed(comparison.score_delta))
+            (
+                "",
+                "Score",
+                [score_text(c.score.score) for c in columns],
+                signed(comparison.score_delta),
+            )
         )
     rows += [
         ("", f"Actions {status}", [str(c.actions[status]) for c in columns], "")
@@ -826,7 +789,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
         if any(n is not None for n in d.levels)
     ]
     rows += [
-        ("Dimension scores", d.name, [_score(n) for n in d.scores], signed(delta(d.scores)))
+        ("Dimension scores", d.name, [score_text(n) for n in d.scores], signed(delta(d.scores)))
         for d in comparison.dimensions
         if any(n is not None for n in d.scores)
     ]
@@ -1068,14 +1031,19 @@ def _team_data(team: TeamStanding) -> dict[str, Any]:
         "file": team.path.name,
         "period": team.session.period,
         "model": {"id": model.id, "version": model.version},
-        "scoring": "staged",
+        "scoring": team.summary.scoring,
         "level": team.level,
-        "score": None,
+        "score": team.score,
         "progress": team.progress,
         "complete": team.complete,
         "dimensions": team.dimension_levels,
         "history": [
-            {"period": point.period, "session": point.session, "level": point.level, "score": None}
+            {
+                "period": point.period,
+                "session": point.session,
+                "level": point.level,
+                "score": point.score,
+            }
             for point in team.history
         ],
         "open_actions": team.open_actions,
@@ -1097,10 +1065,14 @@ def portfolio_title(portfolio: Portfolio) -> str:
 
 def trend_text(team: TeamStanding) -> str:
     """The levels over the team's periods, then the last move: `1→2→3 ▲`."""
-    path = "→".join(str(point.level) for point in team.history)
+    path = "→".join(_level_or_score(point.level, point.score) for point in team.history)
     move = team.level_delta
     arrow = "" if not move else (" ▲" if move > 0 else " ▼")
     return path + arrow
+
+
+def _level_or_score(level: int | None, score: float | None) -> str:
+    return str(level) if level is not None else score_text(score)
 
 
 def _group_rows(group: ModelGroup) -> list[list[str]]:
@@ -1111,7 +1083,9 @@ def _group_rows(group: ModelGroup) -> list[list[str]]:
             [
                 one_line(team.team),
                 one_line(team.session.period),
-                str(team.level),
+                _level_or_score(team.level, team.score)
+                if team.level is not None or team.score is not None
+                else one_line(team.summary.standing),
                 *(_optional(levels.get(key)) for key, _ in group.dimensions),
                 trend_text(team),
                 str(team.open_actions),

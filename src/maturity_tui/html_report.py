@@ -16,8 +16,10 @@ from typing import TYPE_CHECKING, Any
 from maturity_tui import __version__, charts
 from maturity_tui.compare import Comparison, ReadingTrend, action_counts
 from maturity_tui.domain import MaturityModel, Session
+from maturity_tui.domain.base import Number
 from maturity_tui.export import _optional, _percent, signed
 from maturity_tui.scoring import ReadingScore, score_session
+from maturity_tui.standing import headline, standing_text
 from maturity_tui.textsafe import strip_controls
 
 if TYPE_CHECKING:
@@ -78,7 +80,10 @@ def render_report(session: Session) -> str:
         session=session,
         model=model,
         score=score,
-        ladder=charts.ladder(model.top_level, score.level, score.progress),
+        ladder=None
+        if score.level is None
+        else charts.ladder(model.top_level, score.level, score.progress),
+        headline=headline(model, score),
         histograms={s.id: charts.histogram(s.stats.histogram) for s in score.contested},
         gauges=[_reading_gauge(r) for r in score.readings],
         actions=action_counts(session),
@@ -109,8 +114,11 @@ def render_compare(comparison: Comparison) -> str:
     return _render(
         "compare.html.j2",
         comparison=comparison,
+        standings=[standing_text(c.session.model, c.score) for c in columns],
         top_level=top,
-        level_chart=charts.line_chart(
+        level_chart=None
+        if any(column.score.level is None for column in columns)
+        else charts.line_chart(
             [column.score.level for column in columns], 1, top, y_ticks=range(1, top + 1)
         ),
         kpis=[_kpi_chart(trend) for trend in comparison.readings if _numeric(trend)],
@@ -124,7 +132,7 @@ def _numeric(trend: ReadingTrend) -> bool:
     )
 
 
-def _scale_range(models: Sequence[MaturityModel]) -> tuple[int, int]:
+def _scale_range(models: Sequence[MaturityModel]) -> tuple[Number, Number]:
     values = [v for model in models for v in model.scale.values]
     return (min(values), max(values)) if values else (0, 1)
 

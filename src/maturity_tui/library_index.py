@@ -32,9 +32,9 @@ from typing import Any
 from maturity_tui import __version__
 from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
-from maturity_tui.export import standing_text
 from maturity_tui.history import previous_session, team_key
 from maturity_tui.scoring import score_session
+from maturity_tui.standing import standing_text
 from maturity_tui.storage import LoadError, load_entry, parse_session, read_bytes
 
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"

@@ -28,8 +28,11 @@ from maturity_tui.storage import LoadError, load_session
 class HistoryPoint:
     period: str
     session: str
-    level: int
+    level: int | None
+    """None for models without an overall level (score and board models)."""
     path: Path
+    score: float | None = None
+    """Score models: the overall score."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +48,12 @@ class TeamStanding:
     """Oldest period first, ending with the session shown."""
 
     @property
-    def level(self) -> int:
+    def level(self) -> int | None:
         return self.summary.level
+
+    @property
+    def score(self) -> float | None:
+        return self.summary.score
 
     @property
     def progress(self) -> float | None:
@@ -61,15 +68,17 @@ class TeamStanding:
         return self.summary.actions["open"]
 
     @property
-    def dimension_levels(self) -> dict[str, int]:
-        return {d.id: d.level for d in self.summary.dimensions}
+    def dimension_levels(self) -> dict[str, float | None]:
+        """Each dimension's level, or its score in a score model."""
+        return {d.id: d.level if d.score is None else d.score for d in self.summary.dimensions}
 
     @property
     def level_delta(self) -> int | None:
         """The move since the previous session; None for a team's first."""
         if len(self.history) < 2:
             return None
-        return self.history[-1].level - self.history[-2].level
+        before, now = self.history[-2].level, self.history[-1].level
+        return None if before is None or now is None else now - before
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +210,7 @@ def _standing(history: Sequence[Summary]) -> TeamStanding:
         session=session,
         path=path,
         summary=summary,
-        history=tuple(HistoryPoint(s.period, s.id, s.level, p) for p, s in history),
+        history=tuple(HistoryPoint(s.period, s.id, s.level, p, s.score) for p, s in history),
     )
 
 

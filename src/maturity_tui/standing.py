@@ -1,0 +1,67 @@
+"""Where a team stands, in a line or a few characters, for every scoring mode.
+
+One place for the words the reports, the library, the portfolio and the app use: a level
+(`2 Managed`), a score (`score 1.25`) or a board (`1 red 2 amber`), and a board card's
+colour letter and trend arrow, so a board reads without colour too (NO_COLOR, print).
+"""
+
+from __future__ import annotations
+
+from maturity_tui.domain import MaturityModel
+from maturity_tui.scoring import DimensionScore, IndicatorScore, SessionScore, Standing
+from maturity_tui.textsafe import one_line
+
+NONE = "\N{EN DASH}"
+"""A cell with no value: unrated, absent, or no next level."""
+
+COLOR_LETTERS = {"red": "R", "amber": "A", "green": "G"}
+"""A letter beside each colour, so a board reads without colour."""
+
+TREND_ARROWS = {"up": "↑", "same": "→", "down": "↓"}
+
+
+def score_text(value: float | None) -> str:
+    """A score to two decimals, as DESIGN's screens and reports show it."""
+    return NONE if value is None else f"{value:.2f}"
+
+
+def placed_dimensions(score: SessionScore) -> list[tuple[DimensionScore, Standing]]:
+    """The dimensions with a level of their own (staged models)."""
+    return [(d, d.standing) for d in score.dimensions if d.standing is not None]
+
+
+def card_mark(card: IndicatorScore) -> str:
+    """`R↓`: the card's colour letter and trend arrow; `·` while unrated, `-` not applicable."""
+    if not card.applicable:
+        return "- "
+    letter = COLOR_LETTERS.get(card.color or "", "·")
+    return letter + (TREND_ARROWS[card.trend] if card.trend else " ")
+
+
+def headline(model: MaturityModel, score: SessionScore) -> str:
+    """Where the team stands, in one line: level, score or board, by the model's mode."""
+    if score.level is not None:
+        return (
+            f"Level {score.level} of {model.top_level}: {one_line(model.level(score.level).title)}"
+        )
+    if score.mode == "score":
+        return f"Score {score_text(score.score)} (the mean of its dimensions' scores)"
+    if score.board is not None:
+        board = score.board
+        return (
+            f"Board: {board.red} red, {board.amber} amber, {board.green} green, "
+            f"{board.unrated} unrated"
+        )
+    return "Dimension levels only: the model has no overall level"
+
+
+def standing_text(model: MaturityModel, score: SessionScore) -> str:
+    """Where the team stands in a few characters, for lists: `2 Managed`, `score 1.25`."""
+    if score.level is not None:
+        return f"{score.level} {one_line(model.level(score.level).name)}"
+    if score.mode == "score":
+        return f"score {score_text(score.score)}"
+    if score.board is not None:
+        return f"{score.board.red} red {score.board.amber} amber"
+    levels = [s.level for _, s in placed_dimensions(score)]
+    return f"levels {min(levels)}-{max(levels)}" if levels else NONE
