@@ -844,7 +844,7 @@ def scale_change_note(comparison: Comparison) -> str | None:
     """What to say when the sessions were rated on different scales; None when they were not."""
     if not comparison.scale_changed:
         return None
-    first_use: dict[tuple[int, ...], str] = {}
+    first_use: dict[tuple[Number, ...], str] = {}
     for column in comparison.columns:
         first_use.setdefault(scale_of(column.session), column.session.period)
     used = ", ".join(f"{scale[0]}..{scale[-1]} in {period}" for scale, period in first_use.items())

@@ -17,7 +17,7 @@ from maturity_tui.export import compare_data, report_data
 
 ROOT = Path(__file__).parents[2]
 GOLDEN = ROOT / "tests" / "data" / "format1"
-DEMO = sorted((ROOT / "sessions").glob("apollo-*.toml"))
+DEMO = sorted((ROOT / "src" / "maturity_tui" / "demo").glob("apollo-*.toml"))
 FORMAT_1 = [
     *DEMO,
     *(ROOT / "tests" / "data" / "good" / f"{n}-session.toml" for n in ("named", "anonymous")),
