@@ -48,7 +48,8 @@ def test_demo_copies_the_history_the_app_then_finds_here(run: Run, tmp_path: Pat
     done = run("demo")
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in (tmp_path / "sessions").iterdir()) == [
-        f"apollo-2026-q{n}.toml" for n in range(1, 5)
+        *(f"apollo-2026-q{n}.toml" for n in range(1, 5)),
+        *(f"vega-2026-q{n}.toml" for n in range(2, 5)),
     ]
     listed = run("compare", "apollo-2026-q1", "apollo-2026-q4")
     assert listed.returncode == 0, listed.stderr

@@ -114,7 +114,10 @@ def test_a_broken_config_file_is_named_in_the_error(config: Path) -> None:
 def test_the_demo_is_copied_and_never_over_an_existing_file(tmp_path: Path) -> None:
     folder = tmp_path / "Zoë's demo"
     copied, kept = places.copy_demo(folder)
-    assert [p.name for p in copied] == [f"apollo-2026-q{n}.toml" for n in range(1, 5)]
+    assert [p.name for p in copied] == [
+        *(f"apollo-2026-q{n}.toml" for n in range(1, 5)),
+        *(f"vega-2026-q{n}.toml" for n in range(2, 5)),
+    ]
     assert kept == []
     for path in copied:
         storage.load_session(path)
