@@ -64,7 +64,7 @@ class Tally:
     median: float | None
     spread: Number | None
     contested: bool
-    agreed: int | None
+    agreed: Number | None
     """What the room agreed: the facilitator's consensus, else the lower median."""
 
 

@@ -28,12 +28,14 @@ if TYPE_CHECKING:
 ABSENT = "—"
 
 
-def level_cell(level: int | None, top_level: int) -> Text:
-    """The level on the HTML pages' colour scale, its number always written in it."""
+def level_cell(level: float | None, top_level: int) -> Text:
+    """The level (or a score model's score) on the HTML pages' colour scale, its number
+    always written in it."""
     colour = shade(fraction_of(level, 1, top_level))
     if level is None or colour is None:
         return Text(ABSENT, justify="center")
-    return Text(f" {level} ", style=f"bold {colour.ink} on {colour.fill}", justify="center")
+    shown = f"{level:.2f}" if isinstance(level, float) else str(level)
+    return Text(f" {shown} ", style=f"bold {colour.ink} on {colour.fill}", justify="center")
 
 
 class PortfolioScreen(Screen[None]):
