@@ -16,6 +16,8 @@ from textual.widgets.option_list import Option
 
 from maturity_tui.domain import MaturityModel
 from maturity_tui.scoring import Objective, SessionScore, Standing, score_session
+from maturity_tui.standing import card_mark
+from maturity_tui.standing import headline as standing_headline
 from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content
@@ -78,6 +80,10 @@ def objective_prompt(objective: Objective, voting_on: str | None = None) -> Cont
         agreed = "voting"
     else:
         agreed = "unrated" if scored.agreed is None else f"{scored.agreed}"
+    if objective.target is None:  # a board's card: its colour letter and trend arrow
+        return Content.styled(f"{card_mark(scored)} ", "bold") + literal_content(
+            objective.text, one_line=True
+        )
     return Content.assemble(
         (f"L{scored.level} {agreed}→{objective.target} ", "bold")
     ) + literal_content(objective.text, one_line=True)
@@ -141,7 +147,7 @@ class ResultsScreen(WorkshopScreen):
         self._objectives = score.objectives
         mark = "  ✓ marked complete" if session.status == "complete" else "  in progress"
         if score.level is None or score.standing is None:
-            headline = Content.styled("Dimension levels", "bold")
+            headline = Content.styled(standing_headline(model, score), "bold")
             self.query_one("#ladder", Static).update("")
         else:
             level = model.level(score.level)
@@ -153,7 +159,7 @@ class ResultsScreen(WorkshopScreen):
         bar = self.query_one("#progress", ProgressBar)
         label = self.query_one("#progress-label", Static)
         if score.next_level is None or score.progress is None:
-            label.update("Top level reached.")
+            label.update("Top level reached." if score.standing else "")
             bar.display = False
         else:
             label.update(f"Progress to level {score.next_level}: {score.progress:.0%}")
