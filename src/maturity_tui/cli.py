@@ -524,6 +524,47 @@ def add_portfolio(commands: Commands) -> None:
     _output_option(parser, PORTFOLIO)
 
 
+def _run_import(args: argparse.Namespace) -> int:
+    from maturity_tui.domain import MaturityModel
+    from maturity_tui.export import model_summary
+    from maturity_tui.importers import IMPORTERS
+    from maturity_tui.storage import LOCAL_MODELS_DIR, validate_as, write_model
+
+    source = Path(args.path)
+    model = validate_as(MaturityModel, IMPORTERS[args.source](source), source)
+    output = Path(args.output) if args.output else LOCAL_MODELS_DIR / f"{model.id}.toml"
+    try:
+        write_model(model, output, replace=args.force)
+    except FileExistsError:
+        raise BadInput(f"{output}: exists already; --force replaces it") from None
+    details = "".join(f"  {line}\n" for line in model_summary(model))
+    write_stdout(f"imported: {_display(source)} -> {_display(output)}\n{details}")
+    return EXIT_OK
+
+
+def _display(path: Path) -> str:
+    from maturity_tui.textsafe import one_line
+
+    return one_line(str(path))
+
+
+def add_import(commands: Commands) -> None:
+    parser = _add_command(
+        commands, "import", _run_import, "a published model (OWASP SAMM or DSOMM) as a model file"
+    )
+    parser.add_argument(
+        "source",
+        choices=["samm", "dsomm"],
+        help="samm: OWASP SAMM's model/ folder (owaspsamm/core); dsomm: DSOMM's "
+        "generated/model.yaml",
+    )
+    parser.add_argument("path", metavar="PATH")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="the model file (default: models/<id>.toml)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
 SCHEMA_KINDS = ("model", "session", "report", "compare", "portfolio", "actions")
 """The two file formats, then the JSON outputs (`--format json` of each command)."""
 
@@ -674,6 +715,7 @@ SUBCOMMANDS: list[Callable[[Commands], None]] = [
     add_export,
     add_compare,
     add_portfolio,
+    add_import,
     add_schema,
     add_join,
     add_config,

@@ -344,6 +344,15 @@ def parse_any(data: bytes, path: Path) -> MaturityModel | Session:
     return _session_of(parsed, len(data), path)
 
 
+def write_model(model: MaturityModel, path: Path, *, replace: bool = False) -> None:
+    """The model as a TOML file, written atomically; FileExistsError over a file unless
+    `replace` (a model a coach edited by hand is never lost to a second import)."""
+    if path.exists() and not replace:
+        raise FileExistsError(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, tomli_w.dumps(model.model_dump(mode="python", exclude_none=True)))
+
+
 def dumps_session(session: Session) -> str:
     """The session as TOML, validated again first: edits in memory skip validation."""
     return dumps_session_data(session.model_dump(mode="python", exclude_none=True))

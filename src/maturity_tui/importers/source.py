@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 
-class ImportFailed(Exception):
+class ImportFailed(ValueError):
     """A source file that is missing, unreadable or of another shape; nothing was written."""
 
     def __init__(self, path: Path, problem: str) -> None:
