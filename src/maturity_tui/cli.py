@@ -528,11 +528,13 @@ def _run_import(args: argparse.Namespace) -> int:
     from maturity_tui.domain import MaturityModel
     from maturity_tui.export import model_summary
     from maturity_tui.importers import IMPORTERS
-    from maturity_tui.storage import LOCAL_MODELS_DIR, validate_as, write_model
+    from maturity_tui.places import models_folder
+    from maturity_tui.storage import validate_as, write_model
 
     source = Path(args.path)
     model = validate_as(MaturityModel, IMPORTERS[args.source](source), source)
-    output = Path(args.output) if args.output else LOCAL_MODELS_DIR / f"{model.id}.toml"
+    # Where `models` and the app look for local models, so the import is there for them.
+    output = Path(args.output) if args.output else models_folder() / f"{model.id}.toml"
     try:
         write_model(model, output, replace=args.force)
     except FileExistsError:
@@ -560,7 +562,7 @@ def add_import(commands: Commands) -> None:
     )
     parser.add_argument("path", metavar="PATH")
     parser.add_argument(
-        "--output", "-o", metavar="FILE", help="the model file (default: models/<id>.toml)"
+        "--output", "-o", metavar="FILE", help="the model file (default: <id>.toml in the local models folder: see --where)"
     )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
 

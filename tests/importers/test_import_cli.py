@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tomllib
@@ -16,18 +17,22 @@ from yamlkit import write_dsomm, write_samm
 from maturity_tui.storage import load_model
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    # A home of its own: the user's data folder (the default models folder) is never the real one.
+    home = {"HOME": str(cwd / "home"), "XDG_DATA_HOME": str(cwd / "home" / "data")}
     return subprocess.run(
         [sys.executable, "-m", "maturity_tui", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
         check=False,
+        env={**os.environ, **home, **env},
     )
 
 
 def test_import_samm_writes_a_valid_score_model_and_says_what_it_holds(tmp_path: Path) -> None:
     source = write_samm(tmp_path / "core")
+    (tmp_path / "models").mkdir()  # the current folder has models: that is the local folder
     result = run("import", "samm", str(source), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = tmp_path / "models" / "owasp-samm.toml"
@@ -40,6 +45,18 @@ def test_import_samm_writes_a_valid_score_model_and_says_what_it_holds(tmp_path:
     assert "licence CC BY-SA 4.0" in result.stdout
     check = run("validate", str(written), cwd=tmp_path)
     assert check.returncode == 0, check.stderr
+
+
+def test_import_goes_where_the_app_finds_local_models(tmp_path: Path) -> None:
+    source = write_dsomm(tmp_path)
+    result = run("import", "dsomm", str(source), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "home" / "data" / "maturity-tui" / "models" / "owasp-dsomm.toml").is_file()
+    listed = run("models", cwd=tmp_path)
+    assert "owasp-dsomm" in listed.stdout
+    elsewhere = run("import", "dsomm", str(source), cwd=tmp_path, MATURITY_TUI_MODELS="mine")
+    assert elsewhere.returncode == 0, elsewhere.stderr
+    assert (tmp_path / "mine" / "owasp-dsomm.toml").is_file()
 
 
 def test_import_dsomm_writes_a_staged_model_without_overall_level(tmp_path: Path) -> None:

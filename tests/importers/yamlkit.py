@@ -14,6 +14,19 @@ SAMM_PRACTICES = [
     ("Strategy and Metrics", "SM", "Governance"),
     ("Threat Assessment", "TA", "Design"),
 ]
+SAMM_SIZED_FUNCTIONS = {
+    name: (f"{name.lower()}-guid", order)
+    for order, name in enumerate(
+        ["Governance", "Design", "Implementation", "Verification", "Operations"], start=1
+    )
+}
+SAMM_SIZED_PRACTICES = [
+    (f"{function} practice {n}", f"P{order}{n}", function)
+    for function, (_, order) in SAMM_SIZED_FUNCTIONS.items()
+    for n in range(1, 4)
+]
+"""OWASP SAMM's size: five functions of three practices (90 questions with two streams and
+three levels each)."""
 SAMM_ANSWER_SETS = {
     "A": [
         ("No", 0),
@@ -39,13 +52,18 @@ def _answer_set(letter: str) -> str:
     return f"---\nid: set-{letter}-guid\nvalues:\n{values}type: AnswerSet\n"
 
 
-def write_samm(root: Path, levels: int = 3) -> Path:
+def write_samm(
+    root: Path,
+    levels: int = 3,
+    functions: dict[str, tuple[str, int]] = SAMM_FUNCTIONS,
+    practices: list[tuple[str, str, str]] = SAMM_PRACTICES,
+) -> Path:
     """A SAMM-shaped core repository: root/model/… with two functions, one practice each,
     streams A and B, `levels` maturity levels, one question per activity; answer set C on
     stream B of Threat Assessment, B on its stream A, A elsewhere."""
     model = root / "model"
     _write(root / "license.txt", "Attribution-ShareAlike 4.0 International\n")
-    for name, (guid, order) in SAMM_FUNCTIONS.items():
+    for name, (guid, order) in functions.items():
         _write(
             model / "business_functions" / f"{name}.yml",
             f"---\nmodel: SAMM20\nid: {guid}\nname: {name}\ndescription: |\n  About {name}.\n"
@@ -59,11 +77,11 @@ def write_samm(root: Path, levels: int = 3) -> Path:
             f"---\nid: level-{number}-guid\nnumber: {number}\n"
             f"description: Maturity level {number}.\ntype: MaturityLevel\n",
         )
-    for name, short, function in SAMM_PRACTICES:
+    for name, short, function in practices:
         prefix = f"{function[0]}-{short}"
         _write(
             model / "security_practices" / f"{prefix}.yml",
-            f"---\nfunction: {SAMM_FUNCTIONS[function][0]}\nid: {short}-guid\nname: {name}\n"
+            f"---\nfunction: {functions[function][0]}\nid: {short}-guid\nname: {name}\n"
             f"shortName: {short}\nshortDescription: What {name} is about.\norder: 1\n"
             "type: Practice\n",
         )
@@ -159,3 +177,34 @@ def write_dsomm(folder: Path, text: str = DSOMM_YAML) -> Path:
     path = folder / "generated" / "model.yaml"
     _write(path, text)
     return path
+
+
+def dsomm_sized_yaml(activities: int = 194) -> str:
+    """A model.yaml of DSOMM's size: five dimensions of four sub-dimensions, `activities`
+    activities with DSOMM's fields (description, risk, measure, tools, dependencies)."""
+    lines = ["---", "meta:", "  version: 1.0.0", "---"]
+    per_sub = -(-activities // 20)
+    made = 0
+    for d in range(5):
+        lines.append(f"Dimension {d}:")
+        for s in range(4):
+            lines.append(f"  Sub-dimension {d} {s}:")
+            for _ in range(per_sub):
+                if made == activities:
+                    break
+                lines += [
+                    f"    Activity number {made} with a name of a usual length:",
+                    f"      uuid: uuid-{made}",
+                    "      description: |",
+                    "        " + "A description of what the activity covers and why. " * 6,
+                    "      risk: " + "What goes wrong without it. " * 4,
+                    "      measure: " + "What to put in place. " * 4,
+                    f"      level: {made % 5 + 1}",
+                    "      implementation:",
+                    f"      - name: Tool {made}",
+                    f"        url: https://example.org/tool/{made}",
+                ]
+                if made:
+                    lines += ["      dependsOn:", f"      - uuid-{made // 2}"]
+                made += 1
+    return "\n".join(lines) + "\n"
