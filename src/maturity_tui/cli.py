@@ -562,7 +562,10 @@ def add_import(commands: Commands) -> None:
     )
     parser.add_argument("path", metavar="PATH")
     parser.add_argument(
-        "--output", "-o", metavar="FILE", help="the model file (default: <id>.toml in the local models folder: see --where)"
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="the model file (default: <id>.toml in the local models folder: see --where)",
     )
     parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
 

@@ -25,6 +25,7 @@ HEADLESS = [
     "maturity_tui.html_report",
     "maturity_tui.portfolio",
     "maturity_tui.output_schemas",
+    "maturity_tui.importers",
 ]
 
 CHECK = """
