@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING
 from aiohttp import ClientSession, ClientTimeout, TCPConnector
 
 from maturity_tui.domain import new_session
-from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
+from maturity_tui.room.workshop_host import open_room
 from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
 
@@ -44,7 +44,9 @@ if TYPE_CHECKING:
     from maturity_tui.domain import Session
     from maturity_tui.launch import RoomOptions
 
-sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "room"))  # roomkit's caddy()
+# The tests' helpers: roomkit's caddy(), and the autosave of a workshop with no app.
+sys.path.insert(0, str(Path(__file__).parents[1] / "tests" / "room"))
+from headless_autosave import HeadlessAutosave
 
 TICK = 0.002
 FOREVER = ClientTimeout(total=None)

@@ -16,19 +16,22 @@ from typing import Any, Literal
 
 import pytest
 from aiohttp import ClientSession, TCPConnector
+from headless_autosave import HERE, HeadlessAutosave
 
 from maturity_tui.domain import Session, new_session
 from maturity_tui.room.guard import RateLimiter
 from maturity_tui.room.server import Room
-from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
+from maturity_tui.room.workshop_host import open_room
 from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
 
 # A room in a process of its own: python -c HEADLESS_ROOM FILE PORT CODE
-HEADLESS_ROOM = """
+HEADLESS_ROOM = f"""
 import asyncio, sys
 from pathlib import Path
-from maturity_tui.room.workshop_host import HeadlessAutosave, open_room
+sys.path.insert(0, {str(HERE)!r})
+from headless_autosave import HeadlessAutosave
+from maturity_tui.room.workshop_host import open_room
 from maturity_tui.storage import load_session
 from maturity_tui.workshop import Workshop
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import ssl
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 
 from maturity_tui.domain.base import Number
 from maturity_tui.room.host import (
@@ -24,7 +23,6 @@ from maturity_tui.room.host import (
 )
 from maturity_tui.room.server import DEFAULT_PORT, Room
 from maturity_tui.scoring import agreed_rating, vote_stats
-from maturity_tui.storage import atomic_write, dumps_session
 from maturity_tui.workshop import VotesLocked, Workshop, WorkshopError
 
 
@@ -204,32 +202,3 @@ async def open_room(
     room.app.on_cleanup.append(stop_listening)
     await room.start(bind, port, tls)
     return room
-
-
-class HeadlessAutosave:
-    """Saves the workshop after each change when no app does (benchmarks, tests, scripts).
-
-    Like the app's autosave, it tells `on_saved` each revision it wrote. Dumping happens on
-    the loop (the session is only touched there); the write runs in a thread, and changes
-    made during a write coalesce into the next one.
-    """
-
-    def __init__(self, workshop: Workshop, path: Path) -> None:
-        self.workshop = workshop
-        self.path = path
-        self.on_saved: list[Callable[[int], None]] = []
-        self._written = workshop.revision  # what it was handed is not a change
-        self._task: asyncio.Task[None] | None = None
-        workshop.on_change.append(self._changed)
-
-    def _changed(self) -> None:
-        if self.workshop.revision > self._written and (self._task is None or self._task.done()):
-            self._task = asyncio.get_running_loop().create_task(self._write())
-
-    async def _write(self) -> None:
-        while (revision := self.workshop.revision) > self._written:
-            text = dumps_session(self.workshop.session)
-            await asyncio.to_thread(atomic_write, self.path, text)
-            self._written = revision
-            for listener in list(self.on_saved):
-                listener(revision)
