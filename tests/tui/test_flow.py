@@ -153,7 +153,7 @@ async def test_jump_and_moving_hide_the_votes_again(folder: Path) -> None:
         await pilot.press("3", "r", "g")
         await pilot.pause()
         jump = app.screen.query_one(OptionList)
-        jump.highlighted = 9
+        jump.highlighted = jump.get_option_index("9")
         await pilot.press("enter")
         await pilot.pause()
         assert app.workshop is not None and app.workshop.index == 9

@@ -224,7 +224,7 @@ async def test_not_applicable_shows_as_n_a_and_x_means_nothing_else_on_results(
         await settle(pilot)
         await pilot.press("x", "n", "g")
         await pilot.pause()
-        first = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+        first = str(app.screen.query_one(OptionList).get_option("0").prompt)
         assert " n/a " in first and "·" not in first
         await pilot.press("escape", "v", "x")
         await pilot.pause()

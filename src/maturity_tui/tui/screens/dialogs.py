@@ -15,7 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
-from textual.widgets.option_list import Option
+from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from maturity_tui.domain import Action, Scale, Session
 from maturity_tui.domain.base import Number
@@ -109,9 +109,23 @@ class NotesDialog(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+DIMENSION_LABEL_WIDTH = 12
+
+
+def dimension_label(session: Session, index: int) -> str:
+    """The indicator's dimension in at most `DIMENSION_LABEL_WIDTH` characters ("" without)."""
+    name = session.model.dimension_name(session.model.indicators[index].dimension)
+    if name is None:
+        return ""
+    name = clean(name, one_line=True)
+    if len(name) <= DIMENSION_LABEL_WIDTH:
+        return name
+    return name[: DIMENSION_LABEL_WIDTH - 1].rstrip() + "…"
+
+
 def indicator_prompt(session: Session, index: int, voting_on: str | None = None) -> Content:
-    """Number, level and agreed rating: "voting" for the indicator being voted on (nothing of
-    its hidden votes), "n/a" when it does not apply, "·" while unrated."""
+    """Number, level, dimension and agreed rating: "voting" for the indicator being voted on
+    (nothing of its hidden votes), "n/a" when it does not apply, "·" while unrated."""
     indicator = session.model.indicators[index]
     rating = session.rating(indicator.id)
     agreed = agreed_rating(rating)
@@ -121,21 +135,32 @@ def indicator_prompt(session: Session, index: int, voting_on: str | None = None)
         mark = "n/a"
     else:
         mark = "·" if agreed is None else str(agreed)
-    return Content(f"{index + 1:>2}. L{indicator.level} {mark:>6}  ") + literal_content(
+    dimension = dimension_label(session, index)
+    where = f"{dimension:<{DIMENSION_LABEL_WIDTH}} " if session.model.dimensions else ""
+    return Content(f"{index + 1:>3}. L{indicator.level} {where}{mark:>6}  ") + literal_content(
         indicator.statement, one_line=True
     )
 
 
+def searchable(session: Session, index: int) -> str:
+    """What typed words are looked for in: the indicator's id, statement and dimension name."""
+    indicator = session.model.indicators[index]
+    dimension = session.model.dimension_name(indicator.dimension) or ""
+    return " ".join((indicator.id, indicator.statement, dimension)).lower()
+
+
 class JumpDialog(ModalScreen[int | None]):
-    """Pick an indicator to go to (with its agreed rating so far): type its number, or move
-    to it and press enter. `session` is what may be shown (`Workshop.shown_session`)."""
+    """Pick an indicator to go to (with its agreed rating so far), rows under their
+    dimension. Typing filters: digits go by number (as soon as no further digit could follow,
+    it goes there), words keep the rows whose id, statement or dimension holds them all; the
+    arrows move, enter goes. `session` is what may be shown (`Workshop.shown_session`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="jump.cancel"),
-        *(
-            Binding(str(d), f"digit({d})", f"digit {d}", show=False, id=f"jump.digit-{d}")
-            for d in range(10)
-        ),
+        Binding("down", "move('cursor_down')", "Next", show=False, id="jump.down"),
+        Binding("up", "move('cursor_up')", "Previous", show=False, id="jump.up"),
+        Binding("pagedown", "move('page_down')", "Page down", show=False, id="jump.page-down"),
+        Binding("pageup", "move('page_up')", "Page up", show=False, id="jump.page-up"),
     ]
 
     def __init__(self, session: Session, current: int, voting_on: str | None = None) -> None:
@@ -143,35 +168,79 @@ class JumpDialog(ModalScreen[int | None]):
         self.session = session
         self.current = current
         self.voting_on = voting_on
-        self.typed = 0
+        self.prompts = [
+            indicator_prompt(session, n, voting_on) for n in range(len(session.model.indicators))
+        ]
+        self.haystacks = [searchable(session, n) for n in range(len(self.prompts))]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog wide"):
             yield Label(
-                "Go to indicator: type its number, or pick one (enter)", classes="dialog-title"
+                "Go to indicator: type its number or words, then enter",
+                classes="dialog-title",
             )
-            yield OptionList(
-                *(
-                    Option(indicator_prompt(self.session, n, self.voting_on), id=str(n))
-                    for n in range(len(self.session.model.indicators))
-                )
-            )
+            yield Input(placeholder="number, id, words, dimension", id="jump-filter")
+            yield OptionList(*self._options(range(len(self.prompts))), id="jump-list")
+
+    def _options(self, shown: Iterable[int]) -> list[Option]:
+        """The rows to show, under a header for each dimension when the model has them."""
+        model = self.session.model
+        if not model.dimensions:
+            return [Option(self.prompts[n], id=str(n)) for n in shown]
+        by_dimension: dict[str | None, list[int]] = {}
+        for n in shown:
+            by_dimension.setdefault(model.indicators[n].dimension, []).append(n)
+        options: list[Option] = []
+        names = {d.id: d.name for d in model.dimensions}
+        for key in [*names, None]:
+            if key not in by_dimension:
+                continue
+            title = names[key] if key is not None else "(no dimension)"
+            options.append(Option(literal_content(title, one_line=True), disabled=True))
+            options.extend(Option(self.prompts[n], id=str(n)) for n in by_dimension[key])
+        return options
 
     def on_mount(self) -> None:
-        self.query_one(OptionList).highlighted = self.current
+        self._highlight(self.current)
 
-    def action_digit(self, digit: int) -> None:
-        """Digits make a number; it goes there as soon as no further digit could follow."""
-        count = len(self.session.model.indicators)
-        number = self.typed * 10 + digit
-        if not 1 <= number <= count:
-            number = digit  # a fresh start: "7" after "3" of 20 means 7
-        if not 1 <= number <= count:
-            return
-        self.typed = number
-        self.query_one(OptionList).highlighted = number - 1
-        if number * 10 > count:
-            self.dismiss(number - 1)
+    def _highlight(self, index: int) -> None:
+        listing = self.query_one(OptionList)
+        try:
+            listing.highlighted = listing.get_option_index(str(index))
+        except OptionDoesNotExist:
+            listing.action_first()
+
+    @on(Input.Changed, "#jump-filter")
+    def _filter(self, event: Input.Changed) -> None:
+        typed = event.value.strip()
+        count = len(self.prompts)
+        listing = self.query_one(OptionList)
+        if typed.isdecimal():
+            number = int(typed)
+            if not 1 <= number <= count and 1 <= int(typed[-1]) <= count:
+                event.input.value = typed[-1]  # a fresh start: "7" after "3" of 20 means 7
+                return
+            shown = [n for n in range(count) if str(n + 1).startswith(typed)]
+        else:
+            words = typed.lower().split()
+            shown = [n for n in range(count) if all(w in self.haystacks[n] for w in words)]
+        listing.set_options(self._options(shown))
+        if typed.isdecimal() and 1 <= int(typed) <= count:
+            self._highlight(int(typed) - 1)
+            if int(typed) * 10 > count:
+                self.dismiss(int(typed) - 1)
+        else:
+            listing.action_first()
+
+    def action_move(self, how: str) -> None:
+        listing = self.query_one(OptionList)
+        getattr(listing, f"action_{how}")()
+
+    @on(Input.Submitted, "#jump-filter")
+    def _typed_enter(self) -> None:
+        option = self.query_one(OptionList).highlighted_option
+        if option is not None and option.id is not None:
+            self.dismiss(int(option.id))
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
