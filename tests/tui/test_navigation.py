@@ -10,7 +10,7 @@ import pytest
 from large_model import large_session
 from test_snapshots import SIZES, still
 from textual.widgets import Input, OptionList
-from tuikit import make_app, settle
+from tuikit import build_session, make_app, settle
 
 from maturity_tui.domain import Session
 
@@ -124,3 +124,18 @@ def test_jump_list_filtered_snapshot(
     app = make_app(Path("sessions"), rated_session())
     keys = ("g", *"training 1")
     assert snap_compare(app, terminal_size=size, run_before=still(keys))
+
+
+async def test_rows_use_the_dimension_short_name(folder: Path) -> None:
+    model = large_session().model
+    dimensions = [d.model_copy(update={"short_name": f"Dim {n}"}) for n, d in
+        enumerate(model.dimensions)]  # fmt: skip
+    session = build_session(
+        model=model.model_copy(update={"dimensions": dimensions, "format_version": 2})
+    )
+    app = make_app(folder, session)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("g", *"operations reviews 3")
+        await pilot.pause()
+        assert rows(app)[0].startswith("173. L3 Dim 17 ")

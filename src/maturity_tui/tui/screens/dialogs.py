@@ -113,11 +113,13 @@ DIMENSION_LABEL_WIDTH = 12
 
 
 def dimension_label(session: Session, index: int) -> str:
-    """The indicator's dimension in at most `DIMENSION_LABEL_WIDTH` characters ("" without)."""
-    name = session.model.dimension_name(session.model.indicators[index].dimension)
-    if name is None:
+    """The indicator's dimension (its short name if it has one) in at most
+    `DIMENSION_LABEL_WIDTH` characters ("" without)."""
+    dimension_id = session.model.indicators[index].dimension
+    dimension = next((d for d in session.model.dimensions if d.id == dimension_id), None)
+    if dimension is None:
         return ""
-    name = clean(name, one_line=True)
+    name = clean(dimension.label, one_line=True)
     if len(name) <= DIMENSION_LABEL_WIDTH:
         return name
     return name[: DIMENSION_LABEL_WIDTH - 1].rstrip() + "…"
@@ -137,7 +139,8 @@ def indicator_prompt(session: Session, index: int, voting_on: str | None = None)
         mark = "·" if agreed is None else str(agreed)
     dimension = dimension_label(session, index)
     where = f"{dimension:<{DIMENSION_LABEL_WIDTH}} " if session.model.dimensions else ""
-    return Content(f"{index + 1:>3}. L{indicator.level} {where}{mark:>6}  ") + literal_content(
+    level = "" if indicator.level is None else f"L{indicator.level} "  # a board has none
+    return Content(f"{index + 1:>3}. {level}{where}{mark:>6}  ") + literal_content(
         indicator.statement, one_line=True
     )
 
