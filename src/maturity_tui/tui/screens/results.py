@@ -131,7 +131,8 @@ class ResultsScreen(WorkshopScreen):
                 yield Static(id="incomplete")
                 yield Label("Objectives (a: make it an action)", id="obj-title")
                 yield OptionList(id="objectives")
-                yield Static(id="contested")
+                with VerticalScroll(id="contested-box"):  # focusable: tab, then arrows scroll
+                    yield Static(id="contested")
         yield Footer(compact=True)
 
     def on_mount(self) -> None:
@@ -145,7 +146,8 @@ class ResultsScreen(WorkshopScreen):
         model = session.model
         score = score_session(session)
         self._objectives = score.objectives
-        mark = "  ✓ marked complete" if session.status == "complete" else "  in progress"
+        # On its own line: a long level title beside it would wrap in the 38-cell column.
+        mark = "✓ marked complete" if session.status == "complete" else "in progress"
         if score.level is None or score.standing is None:
             headline = Content.styled(standing_headline(model, score), "bold")
             self.query_one("#ladder", Static).update("")
@@ -155,7 +157,9 @@ class ResultsScreen(WorkshopScreen):
                 ("Level ", "bold"), (str(level.number), "bold"), " "
             ) + literal_content(level.title, one_line=True)
             self.query_one("#ladder", Static).update(ladder(model, score.standing))
-        self.query_one("#placed", Static).update(headline + Content.styled(mark, "dim"))
+        self.query_one("#placed", Static).update(
+            headline + Content("\n") + Content.styled(mark, "dim")
+        )
         bar = self.query_one("#progress", ProgressBar)
         label = self.query_one("#progress-label", Static)
         if score.next_level is None or score.progress is None:

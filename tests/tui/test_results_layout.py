@@ -1,0 +1,31 @@
+"""The results screen at 80x24: a headline that does not wrap, a contested list that scrolls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+from tuikit import build_session, make_app, settle
+
+from maturity_tui.tui.screens.results import ResultsScreen
+
+
+async def test_results_headline_and_contested_list_fit_80x24(folder: Path) -> None:
+    app = make_app(folder, build_session(participants=["Ana", "Ben"]))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for _ in range(9):  # nine indicators split 1 against 5: more than the list's height
+            await pilot.press("1", "5", "r", "n")
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, ResultsScreen)
+        placed = app.screen.query_one("#placed", Static)
+        lines = str(placed.render()).splitlines()
+        assert lines[-1] == "in progress"
+        assert placed.size.height == len(lines)  # no line wrapped
+        box = app.screen.query_one("#contested-box", VerticalScroll)
+        assert box.max_scroll_y > 0
+        box.focus()
+        await pilot.press("down", "down")
+        assert box.scroll_y > 0
