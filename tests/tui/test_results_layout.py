@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.widgets import DataTable, OptionList, Static
 from tuikit import build_session, make_app, settle
 
 from maturity_tui.tui.screens.results import ResultsScreen
@@ -29,3 +30,20 @@ async def test_results_headline_and_contested_list_fit_80x24(folder: Path) -> No
         box.focus()
         await pilot.press("down", "down")
         assert box.scroll_y > 0
+
+
+async def test_highlighted_rows_stay_visible_without_colour(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(folder, build_session(participants=["Ana", "Ben"]), save=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("v")
+        await settle(pilot)
+        objectives = app.screen.query_one("#objectives", OptionList)
+        assert objectives.get_component_rich_style("option-list--option-highlighted").reverse
+    async with make_app(folder).run_test(size=(80, 24)) as pilot:  # home: the saved session
+        await settle(pilot)
+        sessions = pilot.app.screen.query_one("#sessions", DataTable)
+        assert sessions.get_component_rich_style("datatable--cursor").reverse
