@@ -79,6 +79,24 @@ def target_problem(path: Path) -> str | None:
     return None
 
 
+class FormatList(RadioSet):
+    """The formats: space picks the highlighted one, enter picks it and writes."""
+
+    BINDINGS = [Binding("enter", "pick_and_write", "Write", show=False)]
+
+    class Write(Message):
+        """Enter on the list: write the format at `index`."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def action_pick_and_write(self) -> None:
+        self.action_toggle_button()
+        if self._selected is not None:
+            self.post_message(self.Write(self._selected))
+
+
 class ExportDialog(ModalScreen[Path | None]):
     """Returns the path written, or None when cancelled."""
 
@@ -119,10 +137,13 @@ class ExportDialog(ModalScreen[Path | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box"):
             yield Label(literal_content(self.heading, one_line=True), classes="screen-title")
-            with RadioSet(id="export-kind"):
+            with FormatList(id="export-kind"):
                 for n, choice in enumerate(self.choices):
                     yield RadioButton(choice.label, value=n == 0)
-            yield Input(str(self.folder / self.choice.filename), id="export-path")
+            # Not selected on focus: a space (meant to pick a format) would replace the path.
+            yield Input(
+                str(self.folder / self.choice.filename), id="export-path", select_on_focus=False
+            )
             yield Checkbox("Open it in the browser once written", True, id="export-open")
             yield Label("enter or ctrl+s writes · space picks a format · escape cancels")
             yield Static("", id="export-status")
@@ -140,7 +161,15 @@ class ExportDialog(ModalScreen[Path | None]):
 
     @on(RadioSet.Changed)
     def _choose(self, event: RadioSet.Changed) -> None:
-        self.choice = self.choices[event.index]
+        self._choose_format(event.index)
+
+    @on(FormatList.Write)
+    def _choose_and_write(self, event: FormatList.Write) -> None:
+        self._choose_format(event.index)
+        self.action_write()
+
+    def _choose_format(self, index: int) -> None:
+        self.choice = self.choices[index]
         path_input = self.query_one("#export-path", Input)
         # Keep the folder the user typed; only the file name follows the format.
         folder = Path(path_input.value).parent if path_input.value.strip() else self.folder
