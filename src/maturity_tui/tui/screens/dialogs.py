@@ -8,7 +8,7 @@ from datetime import date
 from typing import ClassVar
 
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
@@ -253,6 +253,11 @@ class JumpDialog(ModalScreen[int | None]):
         self.dismiss(None)
 
 
+def keys_rank(entry: ActiveBinding) -> tuple[bool, bool]:
+    """The screen's own keys, then the app's, then Textual's (ours all have an id)."""
+    return entry.binding.id is None, isinstance(entry.node, App)
+
+
 class KeysDialog(ModalScreen[None]):
     """Every key of the screen below, including those the footer has no room for."""
 
@@ -262,7 +267,9 @@ class KeysDialog(ModalScreen[None]):
 
     def __init__(self, bindings: Iterable[ActiveBinding]) -> None:
         super().__init__()
-        self.active = list(bindings)
+        # The screen's own keys first, then the app's, then the focused widget's (Textual's
+        # scrolling and focus keys): at 80x24 the list is cut at the bottom.
+        self.active = sorted(bindings, key=keys_rank)
 
     def _describe(self) -> list[Content]:
         seen: dict[str, list[str]] = {}
