@@ -305,3 +305,37 @@ async def test_timebox_counts_down_and_is_flagged_when_over(folder: Path) -> Non
         await pilot.press("n")
         await pilot.pause()
         assert timebox.remaining == 180 and timebox.running
+
+
+async def test_plus_and_minus_stretch_this_indicators_timebox_and_zero_rings_once(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = make_app(folder, build_session())
+    rings: list[None] = []
+    monkeypatch.setattr(app, "bell", lambda: rings.append(None))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        timebox = app.screen.query_one(Timebox)
+        await pilot.press("plus", "plus", "minus")
+        assert timebox.remaining == 210
+        await pilot.press(*["minus"] * 8)
+        assert timebox.remaining == 0 and not rings  # paused: no bell
+        await pilot.press("plus", "t")
+        timebox.remaining = 1
+        timebox.remaining = 0
+        timebox.remaining = -1
+        await pilot.pause()
+        assert len(rings) == 1
+        await pilot.press("n")
+        await pilot.pause()
+        assert timebox.remaining == 180  # the stretch was this indicator's only
+
+
+async def test_timebox_draws_big_digits_on_a_tall_screen(folder: Path) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        timebox = app.screen.query_one(Timebox)
+        drawn = str(timebox.render()).splitlines()
+        assert len(drawn) == 3 and "█" in drawn[0] + drawn[1]
+        assert drawn[-1].endswith(" paused")

@@ -15,6 +15,7 @@ from maturity_tui.storage import SessionLock, load_session, save_session
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.setup import SetupScreen
 from maturity_tui.tui.screens.voting import VotingScreen
+from maturity_tui.tui.widgets.voting import Timebox
 
 
 def saved_team(folder: Path, team: str, hours: int) -> None:
@@ -153,3 +154,24 @@ async def test_home_fills_from_the_index_and_says_once_that_a_damaged_one_was_re
         said = [n.message for n in app._notifications if "index" in n.message]
         assert len(said) == 1 and "rebuilt" in said[0]
         assert app.screen.query_one(DataTable).row_count == 4
+
+
+async def test_setup_sets_this_runs_timebox(folder: Path) -> None:
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        timebox = app.screen.query_one("#timebox", Input)
+        assert timebox.value == "3:00"  # the settings' default
+        app.screen.query_one("#team", Input).value = "Zeus"
+        app.screen.query_one("#voting", Select).value = "anonymous"
+        timebox.value = "soon"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert "3:00" in str(app.screen.query_one("#timebox-error", Static).render())
+        timebox.value = "1:30"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+        assert app.screen.query_one(Timebox).remaining == 90

@@ -41,17 +41,34 @@ _FONT = {
 }
 GLYPH_WIDTH = 5
 GAP = " "
+_CLOCK_FONT = {
+    **{digit: rows for digit, rows in _FONT.items() if digit.isdigit()},
+    "0": ".###. #...# #...# #...# .###.",
+    "1": "..#.. .##.. ..#.. ..#.. .###.",
+    ":": ". # . # .",
+    "-": "... ... ### ... ...",
+}
+"""The timebox's clock: every digit (0 and 1 too), the colon and a minus for overtime."""
 
 
 def big_code_lines(code: str) -> list[str] | None:
     """Three lines drawing `code` in big letters; None if a character has no glyph."""
+    return _big_lines(code.upper(), _FONT)
+
+
+def big_clock_lines(clock: str) -> list[str] | None:
+    """Three lines drawing a clock such as "2:30" or "-0:15" in big digits."""
+    return _big_lines(clock, _CLOCK_FONT)
+
+
+def _big_lines(text: str, font: dict[str, str]) -> list[str] | None:
     glyphs = []
-    for char in code.upper():
-        rows = _FONT.get(char)
+    for char in text:
+        rows = font.get(char)
         if rows is None:
             return None
         pixels = [[c == "#" for c in row] for row in rows.split()]
-        pixels.append([False] * GLYPH_WIDTH)
+        pixels.append([False] * len(pixels[0]))
         glyphs.append(half_block_lines(pixels))
     return [GAP.join(glyph[line] for glyph in glyphs) for line in range(3)]
 

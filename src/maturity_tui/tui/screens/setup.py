@@ -18,6 +18,7 @@ from maturity_tui.launch import SetupDraft, new_opening, split_names
 from maturity_tui.storage import ModelSource, builtin_models, free_session_id, local_models
 from maturity_tui.tui.text import clean, literal_content
 from maturity_tui.tui.widgets.form import field
+from maturity_tui.tui.widgets.voting import clock, parse_clock
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Voting
@@ -102,6 +103,14 @@ class SetupScreen(Screen[None]):
                     compact=True,
                 )
             yield Static(id="participants-error", classes="error")
+            with field("Timebox"):
+                yield Input(
+                    clock(self.app.settings.timebox_seconds),
+                    placeholder="m:ss per indicator",
+                    id="timebox",
+                    compact=True,
+                )
+            yield Static(id="timebox-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Create", variant="primary", id="create", compact=True)
                 yield Button("Back", id="back", compact=True)
@@ -135,7 +144,12 @@ class SetupScreen(Screen[None]):
         elif repeated := duplicates(participants):
             names = ", ".join(clean(str(name), one_line=True) for name in repeated)
             participant_problem = f"Named twice: {names}"
+        timebox = parse_clock(self._value("#timebox"))
+        timebox_problem = (
+            "" if timebox is not None and timebox >= 10 else "A timebox like 3:00 (at least 0:10)."
+        )
         bad = [
+            self._complain("#timebox-error", timebox_problem),
             self._complain("#team-error", team_problem),
             self._complain("#period-error", period_problem),
             self._complain("#participants-error", participant_problem),
@@ -151,6 +165,9 @@ class SetupScreen(Screen[None]):
         participants = split_names(self._value("#participants")) if voting == "named" else []
         if self._problems(voting, participants):
             return
+        if (timebox := parse_clock(self._value("#timebox"))) is not None:
+            # This run's timebox, like --timebox: the config file keeps its own default.
+            self.app.settings.timebox_seconds = timebox
         source = self.sources[int(str(self.query_one("#model", Select).value))]
         folder = self.app.sessions_dir
         folder.mkdir(parents=True, exist_ok=True)

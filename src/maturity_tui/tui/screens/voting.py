@@ -27,6 +27,8 @@ from maturity_tui.tui.widgets.voting import EVERYONE_VOTED, ParticipantList, Tal
 from maturity_tui.workshop import NobodyChosen, VotesLocked, WorkshopError
 
 DIGITS = range(1, 10)
+STRETCH = 30
+"""Seconds that + and - add to or take from the current indicator's timebox."""
 AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 REVOTE = "Clear this indicator's votes and vote again, hidden"
 LOCKED = "The votes are revealed and locked: ctrl+r starts a re-vote."
@@ -56,6 +58,8 @@ class VotingScreen(WorkshopScreen):
             "k", "readings", "KPIs", id="voting.readings", tooltip="This period's KPI readings"
         ),
         Binding("t", "timer", "Timer", id="voting.timer", tooltip="Start or pause the timebox"),
+        Binding("plus", f"stretch({STRETCH})", f"{STRETCH}s more", id="voting.timer-more"),
+        Binding("minus", f"stretch(-{STRETCH})", f"{STRETCH}s less", id="voting.timer-less"),
         Binding(
             "j", "room", "Room", id="voting.room", tooltip="Open the room: people vote from devices"
         ),
@@ -238,6 +242,9 @@ class VotingScreen(WorkshopScreen):
 
     def action_timer(self) -> None:
         self.query_one(Timebox).toggle()
+
+    def action_stretch(self, seconds: int) -> None:
+        self.query_one(Timebox).stretch(seconds)
 
     def action_not_applicable(self) -> None:
         rating = self.workshop.rating

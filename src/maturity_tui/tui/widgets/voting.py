@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from maturity_tui.places import DEFAULT_TIMEBOX_SECONDS
 from maturity_tui.scoring import vote_stats
+from maturity_tui.tui.big_code import big_clock_lines
 from maturity_tui.tui.text import literal_content
 from maturity_tui.workshop import Workshop
 
@@ -29,8 +30,24 @@ def vote_count(workshop: Workshop) -> str:
     return f"{votes} vote{'' if votes == 1 else 's'}"
 
 
+def clock(seconds: int) -> str:
+    """Seconds as the timebox shows them: "2:05", "-0:15" once over."""
+    left = abs(seconds)
+    return f"{'-' if seconds < 0 else ''}{left // 60}:{left % 60:02d}"
+
+
+def parse_clock(text: str) -> int | None:
+    """ "2:30" or "150" as seconds; None when it is neither."""
+    minutes, _, seconds = text.strip().rpartition(":")
+    if not seconds.isdigit() or not (minutes.isdigit() or not minutes):
+        return None
+    return int(minutes or 0) * 60 + int(seconds)
+
+
 class Timebox(Static):
-    """A per-indicator countdown; keeps counting past zero, flagged as over."""
+    """A per-indicator countdown; keeps counting past zero, flagged as over, and rings the
+    terminal bell once on reaching zero. Three lines tall, it draws big digits to be read
+    from the back of the room."""
 
     class Changed(Message):
         """Posted on every tick, start and stop: the room shows the countdown on devices."""
@@ -58,6 +75,10 @@ class Timebox(Static):
     def toggle(self) -> None:
         self.running = not self.running
 
+    def stretch(self, seconds: int) -> None:
+        """More (or less) time for this indicator only; less never goes below zero."""
+        self.remaining = max(self.remaining + seconds, min(self.remaining, 0))
+
     def restart(self) -> None:
         """A fresh timebox for a new indicator; a running timer keeps running."""
         self.remaining = self.seconds
@@ -69,17 +90,20 @@ class Timebox(Static):
             self._ticker.resume() if running else self._ticker.pause()
         self.post_message(self.Changed(self.remaining, running))
 
-    def watch_remaining(self, remaining: int) -> None:
+    def watch_remaining(self, before: int, remaining: int) -> None:
         self.set_class(remaining < 0, "-over")
+        if remaining == 0 < before and self.running:
+            self.app.bell()
         self.post_message(self.Changed(remaining, self.running))
 
     def render(self) -> Content:
-        left = abs(self.remaining)
-        clock = f"{left // 60}:{left % 60:02d}"
         state = "" if self.running else " paused"
+        if self.size.height >= 3 and (big := big_clock_lines(clock(self.remaining))):
+            big[-1] += state
+            return Content("\n".join(big))
         if self.remaining < 0:
-            return Content(f"OVER by {clock}{state}")
-        return Content(f"⏱ {clock}{state}")
+            return Content(f"OVER by {clock(-self.remaining)}{state}")
+        return Content(f"⏱ {clock(self.remaining)}{state}")
 
 
 class ParticipantList(Widget):
