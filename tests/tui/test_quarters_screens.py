@@ -420,7 +420,7 @@ async def write_export(
     await pilot.pause()
     for _ in range(choice):
         await pilot.press("down")
-    await pilot.press("enter")
+    await pilot.press("space")  # picks the format; enter would pick it and write at once
     await pilot.pause()
     field = screen.query_one("#export-path", Input)
     if path is not None:
