@@ -13,6 +13,7 @@ import pytest
 from aiohttp import ClientSession
 from roomkit import CODE, Served, make_session, serve
 
+from maturity_tui.room import gate as gate_module
 from maturity_tui.room import server
 from maturity_tui.room.guard import RateLimiter, client_address, host_allowed, origin_allowed
 
@@ -359,3 +360,20 @@ async def test_votes_are_locked_after_the_reveal_until_the_facilitators_re_vote(
         assert state["revealed"] is False and state["my_vote"] is None
         assert await ana.vote(current, 2) == 204
         assert served.saved().rating(current).votes == {"Ana": 2}  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("limit", "cap", "backlog"),
+    [(256, 128, 16), (512, 200, 39), (1024, 200, 100), (None, 200, 100)],
+)
+def test_the_accept_backlog_keeps_a_burst_of_refusals_inside_the_descriptor_limit(
+    monkeypatch: pytest.MonkeyPatch, limit: int | None, cap: int, backlog: int
+) -> None:
+    """asyncio accepts up to the backlog per tick; a refused connection holds its
+    descriptor a few ticks. At macOS's 256, a backlog of 100 let overlapping bursts past
+    the cap reach the limit (CI saw "Too many open files")."""
+    monkeypatch.setattr(gate_module, "descriptor_limit", lambda: limit)
+    gate = gate_module.Gate()
+    assert (gate.max_connections, gate.backlog) == (cap, backlog)
+    if limit is not None:
+        assert cap + 4 * backlog < limit - 32, "held + four overlapping bursts + the app's own"

@@ -32,6 +32,8 @@ PER_ADDRESS = 32
 IDLE_SECONDS = 15.0
 """Long enough for a phone between taps on a keep-alive connection, short enough that a
 flood of silent connections drains away on its own."""
+MAX_BACKLOG = 100
+"""asyncio's own default."""
 FULL = b"The room has too many connections right now: try again in 5 seconds.\n"
 FULL_ANSWER = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
@@ -49,17 +51,35 @@ def tls_context(cert: Path, key: Path) -> ssl.SSLContext:
     return context
 
 
-def connection_cap(default: int = DEFAULT_MAX_CONNECTIONS) -> int:
-    """At most half the process's file-descriptor limit: the other half stays the app's
-    (session files, the terminal, Textual). macOS's default soft limit is 256."""
+def descriptor_limit() -> int | None:
+    """The process's soft limit on open files; None where there is none to respect."""
     if sys.platform == "win32":
-        return default
+        return None
     import resource
 
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
-        return default
-    return max(8, min(default, soft // 2))
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+def connection_cap(default: int = DEFAULT_MAX_CONNECTIONS) -> int:
+    """At most half the process's file-descriptor limit: the other half stays the app's
+    (session files, the terminal, Textual). macOS's default soft limit is 256."""
+    limit = descriptor_limit()
+    return default if limit is None else max(8, min(default, limit // 2))
+
+
+def accept_backlog(max_connections: int) -> int:
+    """How many connections the listening socket queues, and asyncio accepts in one go.
+
+    asyncio accepts up to the backlog per tick and a refused connection holds its
+    descriptor for a few ticks more (transport, `connection_made`, close), so bursts
+    overlap: at asyncio's default of 100, a flood past the cap briefly held 300
+    descriptors and the autosave met "Too many open files" at a limit of 256. An eighth
+    of the descriptors left over keeps even a few overlapping bursts inside them."""
+    limit = descriptor_limit()
+    if limit is None:
+        return MAX_BACKLOG
+    return max(8, min(MAX_BACKLOG, (limit - max_connections) // 8))
 
 
 @dataclass(eq=False)
@@ -86,7 +106,11 @@ class Gate:
     open: dict[object, _Connection] = field(default_factory=dict)
     """Keyed by aiohttp's protocol of the connection, which a request knows as its protocol."""
     refused: int = 0
+    backlog: int = field(init=False)
     _sweeper: asyncio.Task[None] | None = None
+
+    def __post_init__(self) -> None:
+        self.backlog = accept_backlog(self.max_connections)
 
     def protocol_factory(self, make: Callable[[], Any]) -> Callable[[], asyncio.Protocol]:
         return lambda: _Gated(self, make)

@@ -251,6 +251,7 @@ class Room:
                 self.gate.protocol_factory(runner.server),
                 address,
                 port,
+                backlog=self.gate.backlog,
                 ssl=tls,
                 ssl_handshake_timeout=TLS_HANDSHAKE_SECONDS if tls else None,
             )
