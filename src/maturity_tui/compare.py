@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from maturity_tui.domain import Color, Indicator, Metric, Session
+from maturity_tui.domain import Color, Indicator, Metric, Session, Trend
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES
 from maturity_tui.scoring import SessionScore, score_session
@@ -47,6 +47,10 @@ class DimensionTrend:
     scores: tuple[float | None, ...] = ()
     """Score models: the dimension's score per session; None where absent."""
 
+    @property
+    def score_delta(self) -> float | None:
+        return delta(self.scores)
+
 
 @dataclass(frozen=True, slots=True)
 class IndicatorTrend:
@@ -59,6 +63,8 @@ class IndicatorTrend:
     delta: Number | None
     colors: tuple[Color | None, ...] = ()
     """The agreed rating's colour per session (board models); None where absent or unrated."""
+    trends: tuple[Trend | None, ...] = ()
+    """The agreed trend per session (models with `trend = true`); None where there is none."""
 
     @property
     def id(self) -> str:
@@ -192,6 +198,7 @@ def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
     ratings: dict[str, list[Number | None]] = {}
     applicable: dict[str, list[bool | None]] = {}
     colors: dict[str, list[Color | None]] = {}
+    trends: dict[str, list[Trend | None]] = {}
     scales: dict[str, list[Scale | None]] = {}
     width = len(columns)
     for n, column in enumerate(columns):
@@ -200,6 +207,7 @@ def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
             _row(ratings, score.id, width)[n] = score.agreed if score.applicable else None
             _row(applicable, score.id, width)[n] = score.applicable
             _row(colors, score.id, width)[n] = score.color if score.applicable else None
+            _row(trends, score.id, width)[n] = score.trend if score.applicable else None
             # Each indicator on its own answers: a delta across a change of them means nothing.
             _row(scales, score.id, width)[n] = tuple(score.scale.values)
     return tuple(
@@ -209,6 +217,7 @@ def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
             tuple(applicable[key]),
             rating_delta(row, scales[key]),
             tuple(colors[key]),
+            tuple(trends[key]),
         )
         for key, row in ratings.items()
     )

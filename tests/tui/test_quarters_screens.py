@@ -776,3 +776,92 @@ async def test_html_export_opens_in_the_browser_when_asked(
     (written,) = app.results
     assert isinstance(written, Path) and written.suffix == ".html"
     assert opened == [written.as_uri()]
+
+
+# --- Compare on score and board models -------------------------------------------------------
+
+ORION = Path(__file__).parents[1] / "data" / "golden" / "input" / "orion-2026-q4.toml"
+
+
+def orion_quarters() -> list[Session]:
+    """Orion's score-model session and a quarter before it, half a point lower on both
+    dimensions. Q4 (worked out in tests/unit/test_format2.py): strategy 1.30, threats 1.00,
+    overall 1.15. Q3: strategy's stream A loses sg-1-a's 1 (0.60 + 1.00) / 2 = 0.80; threats'
+    stream B loses tt-1-b's 1 (0.75 + 0.25) / 2 = 0.50; overall 0.65."""
+    q4 = load_session(ORION)
+    q3 = q4.model_copy(
+        deep=True,
+        update={
+            "id": "orion-2026-q3",
+            "period": "2026-Q3",
+            "started_at": datetime(2026, 8, 20, 9, tzinfo=UTC),
+        },
+    )
+    q3.rating_or_new("sg-1-a").consensus = 0
+    q3.rating_or_new("tt-1-b").votes = {"Ana": 1, "Ben": 0, "Caro": 0}
+    return [q3, q4]
+
+
+def vega() -> list[Session]:
+    return team_history((load_session(p) for p in DEMO.glob("vega-*.toml")), "Vega")
+
+
+async def test_compare_screen_shows_scores_as_compare_json_does(folder: Path) -> None:
+    sessions = orion_quarters()
+    for session in sessions:
+        save_session(session, session_path(folder, session.id))
+    files = [session_path(folder, s.id) for s in sessions]
+    expected = json.loads(cli("compare", "--format", "json", *files))
+    app = Host(lambda: CompareScreen(sessions, folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#compare-sessions", DataTable)
+        assert [str(c.label) for c in table.columns.values()][2] == "Score"
+        shown = [str(table.get_row_at(n)[2]).split()[0] for n in range(table.row_count)]
+        assert shown == [f"{s['score']:.2f}" for s in expected["sessions"]]
+        scores = app.screen.query_one("#compare-scores", DataTable)
+        overall = [str(c) for c in scores.get_row("overall")]
+        assert overall == ["Overall", "0.65", "1.15 ↑", "+0.50"]
+        for dimension, first, newest in (("strategy", 0.8, 1.3), ("threats", 0.5, 1.0)):
+            assert [s["dimension_scores"][dimension] for s in expected["sessions"]] == [
+                pytest.approx(first),
+                pytest.approx(newest),
+            ]
+            row = [str(c) for c in scores.get_row(dimension)]
+            assert row[1:] == [f"{first:.2f}", f"{newest:.2f} ↑", "+0.50"]
+        indicators = app.screen.query_one("#indicator-table", DataTable)
+        assert [str(c) for c in indicators.get_row("tt-1-b")][2:] == ["0", "1 ↑", "+1"]
+
+
+async def test_compare_screen_shows_each_cards_colour_and_trend(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    sessions = vega()
+    expected = json.loads(cli("compare", "--format", "json", *sorted(DEMO.glob("vega-*.toml"))))
+    app = Host(lambda: CompareScreen(sessions, folder))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#compare-sessions", DataTable)
+        assert [str(c.label) for c in table.columns.values()][2] == "Board"
+        assert str(table.get_row_at(2)[2]) == "1 red · 2 amber · 7 green"
+        cards = app.screen.query_one("#indicator-table", DataTable)
+        assert [str(c.label) for c in cards.columns.values()][:2] == ["Card", "2026-Q2"]
+        letters = {"red": "R", "amber": "A", "green": "G"}
+        for trend in expected["indicators"]:
+            cells = [str(c) for c in cards.get_row(trend["id"])][1:-1]
+            assert [cell[0] for cell in cells] == [letters[c] for c in trend["colors"]]
+        # Support: red all year, getting worse in the last quarter (the room's trend votes).
+        assert [str(c) for c in cards.get_row("support")][-2] == "R ↓"
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_compare_scores(snap_compare: Any, size: tuple[int, int]) -> None:
+    app = Host(lambda: CompareScreen(orion_quarters(), DEMO))
+    assert snap_compare(app, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_compare_board(snap_compare: Any, size: tuple[int, int]) -> None:
+    app = Host(lambda: CompareScreen(vega(), DEMO))
+    assert snap_compare(app, terminal_size=size, press=["right"])
