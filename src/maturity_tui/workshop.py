@@ -19,6 +19,11 @@ The rules (DESIGN, "Non-negotiables"):
   participant; the highlight moves only to those who have not voted, and is None once
   everyone at the keyboard has: then a digit raises `NobodyChosen`, until the facilitator
   picks someone (`highlight`, `move_highlight`), whose vote the next digit then changes.
+- **Trend votes** (models with `trend = true`) are a second vote on the same indicator,
+  shaped like the rating's votes and under the same rules: hidden until the reveal,
+  locked after it, cleared by a re-vote, undone by `undo_last`. A participant has
+  finished voting once they gave a rating and, when the model asks, a trend: the
+  highlight stays on them until then.
 """
 
 from __future__ import annotations
@@ -26,14 +31,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Literal
+from typing import Literal, TypeVar
 
 from maturity_tui import history, readings
 from maturity_tui.domain import Action, Indicator, Rating, Reading, Scale, Session
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
-from maturity_tui.domain.session import session_datetime
+from maturity_tui.domain.session import Trend, TrendVotes, Votes, session_datetime
 from maturity_tui.scoring import agreed_rating
+
+T = TypeVar("T")
 
 
 class WorkshopError(ValueError):
@@ -64,14 +71,67 @@ class Cast:
     previous: Number | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class TrendCast:
+    """One trend vote as cast, enough to undo it: who (named mode) and what they had before."""
+
+    participant: str | None
+    value: Trend
+    previous: Trend | None = None
+
+
+AnyCast = TypeVar("AnyCast", Cast, TrendCast)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def _without_last(values: list[Number], value: Number) -> list[Number]:
+def _without_last(values: list[T], value: T) -> list[T]:
     """The values with the last occurrence of `value` taken out (it must be there)."""
     last = len(values) - 1 - values[::-1].index(value)
     return values[:last] + values[last + 1 :]
+
+
+def _vote_of(votes: dict[str, T] | list[T] | None, participant: str | None) -> T | None:
+    """`participant`'s vote before this one (None in anonymous voting)."""
+    return votes.get(participant) if isinstance(votes, dict) and participant else None
+
+
+def _with_vote(
+    votes: dict[str, T] | list[T] | None, participant: str | None, value: T
+) -> dict[str, T] | list[T]:
+    """The votes with `participant`'s set to `value`, or `value` added (anonymous)."""
+    if participant is None:
+        return [*(votes if isinstance(votes, list) else []), value]
+    return {**(votes if isinstance(votes, dict) else {}), participant: value}
+
+
+def _without_one(
+    votes: dict[str, T] | list[T] | None, participant: str | None, value: T | None
+) -> tuple[bool, dict[str, T] | list[T] | None]:
+    """`participant`'s vote (named) or one `value` (anonymous) taken out, and whether it
+    was there (None for no votes left)."""
+    if isinstance(votes, dict) and participant in votes:
+        return True, {n: v for n, v in votes.items() if n != participant} or None
+    if isinstance(votes, list) and participant is None and value in votes:
+        return True, _without_last(votes, value) or None
+    return False, votes
+
+
+def _taken_back(
+    votes: dict[str, T] | list[T] | None, participant: str | None, value: T, previous: T | None
+) -> dict[str, T] | list[T] | None:
+    """The votes before one cast: `participant`'s back to `previous`, or the last `value`
+    taken out (None for no votes left)."""
+    if isinstance(votes, dict) and participant is not None:
+        before = {n: v for n, v in votes.items() if n != participant}
+        if previous is not None:
+            before[participant] = previous
+        return before or None
+    if isinstance(votes, list):
+        return _without_last(votes, value) or None
+    return votes
 
 
 class Workshop:
@@ -92,7 +152,7 @@ class Workshop:
         skips them, so a device's vote never moves the highlight under the facilitator's key."""
         self.revision = 0
         """Bumped by every change to the session itself (what must be saved), not the view."""
-        self._undo: dict[str, list[Cast]] = {}
+        self._undo: dict[str, list[Cast | TrendCast]] = {}
         self._highlight_next_voter()
 
     # --- Where we are -----------------------------------------------------------------
@@ -125,6 +185,16 @@ class Workshop:
         return rating.vote_values if rating else []
 
     @property
+    def asks_trend(self) -> bool:
+        """The model asks the room for a trend vote (up / same / down) per indicator."""
+        return self.session.model.asks_trend
+
+    def trend_votes(self) -> list[Trend]:
+        """The current indicator's trend votes, hidden or not: like `votes`, for counts only."""
+        rating = self.rating
+        return rating.trend_values if rating else []
+
+    @property
     def revealed(self) -> bool:
         """The current indicator's votes are revealed (and locked until a re-vote)."""
         return self.indicator.id in self._revealed
@@ -141,19 +211,38 @@ class Workshop:
     def shown_session(self) -> Session:
         """The session as every screen, dialog, export and device may see it now: the
         indicator being voted on has no votes in it (its consensus, applicability and notes,
-        which the room decides aloud, stay). Not a copy to edit or save."""
+        which the room decides aloud, stay; so does its agreed `trend`, its trend votes do
+        not). Not a copy to edit or save."""
         hidden = self.voting_on
         rating = self.session.rating(hidden) if hidden else None
-        if rating is None or not rating.votes:
+        if rating is None or not (rating.votes or rating.trend_votes):
             return self.session
-        return self.session.with_rating(rating.model_copy(update={"votes": None}))
+        unvoted = rating.model_copy(update={"votes": None, "trend_votes": None})
+        return self.session.with_rating(unvoted)
 
     def voted_participants(self) -> list[str]:
         """Who has voted on the current indicator: names only, never values."""
         rating = self.rating
-        if rating is None or not isinstance(rating.votes, dict):
+        return self._in_order(rating.votes if rating else None)
+
+    def trend_voted_participants(self) -> list[str]:
+        """Who has voted a trend on the current indicator: names only, never trends."""
+        rating = self.rating
+        return self._in_order(rating.trend_votes if rating else None)
+
+    def finished_participants(self) -> list[str]:
+        """Who has voted everything asked of them here: a rating, and a trend when the model
+        asks for one. The highlight moves past them; auto-reveal waits for them all."""
+        voted = self.voted_participants()
+        if not self.asks_trend:
+            return voted
+        trended = set(self.trend_voted_participants())
+        return [name for name in voted if name in trended]
+
+    def _in_order(self, votes: Votes | TrendVotes | None) -> list[str]:
+        if not isinstance(votes, dict):
             return []
-        return [name for name in self.session.participants if name in rating.votes]
+        return [name for name in self.session.participants if name in votes]
 
     def first_unrated_index(self) -> int:
         """The first indicator with no agreed rating yet, or with a round still hidden (not
@@ -182,7 +271,7 @@ class Workshop:
         if not 0 <= index < len(self.indicators):
             raise WorkshopError(f"no indicator {index + 1} (1..{len(self.indicators)})")
         if index != self.index:
-            if self.votes():  # the room moves on: what it voted is no longer hidden
+            if self.votes() or self.trend_votes():  # the room moved on: nothing left hidden
                 self._revealed.add(self.indicator.id)
             self.index = index
             self._highlight_next_voter()
@@ -223,12 +312,13 @@ class Workshop:
         self._changed(touch=False)
 
     def revote(self) -> None:
-        """A new round on the current indicator: its votes and consensus are cleared (the
-        file keeps the final round only) and hidden again; notes and not-applicable stay."""
+        """A new round on the current indicator: its votes and consensus, trend votes and
+        agreed trend are cleared (the file keeps the final round only) and hidden again;
+        notes and not-applicable stay."""
         rating = self.rating
         if rating is not None:
-            rating.votes = None
-            rating.consensus = None
+            rating.votes = rating.trend_votes = None
+            rating.consensus = rating.trend = None
         self._revealed.discard(self.indicator.id)
         self._undo.pop(self.indicator.id, None)
         self._highlight_next_voter()
@@ -250,63 +340,87 @@ class Workshop:
         and `NobodyChosen` when everyone has voted and the facilitator picked no one."""
         value = self._on_scale(value)
         self._check_unlocked()
+        who = self._voter(participant)
         rating = self.session.rating_or_new(self.indicator.id)
-        if self.named:
-            cast = self._cast_named(rating, value, participant or self.highlighted)
-        else:
+        cast = Cast(who, value, _vote_of(rating.votes, who))
+        rating.votes = _with_vote(rating.votes, who, value)
+        return self._recorded(cast)
+
+    def cast_trend(self, trend: Trend, participant: str | None = None) -> TrendCast:
+        """A trend vote ("up" | "same" | "down"), under the same rules as `cast`: in named
+        mode for `participant` (a device's own) else the highlighted one (a key); anonymous
+        votes are a list. Raises `WorkshopError` when the model asks no trend, `VotesLocked`
+        after the reveal, `NobodyChosen` when everyone has voted and no one is picked."""
+        if not self.asks_trend:
+            raise WorkshopError("this model asks for no trend")
+        self._check_unlocked()
+        who = self._voter(participant)
+        rating = self.session.rating_or_new(self.indicator.id)
+        cast = TrendCast(who, trend, _vote_of(rating.trend_votes, who))
+        rating.trend_votes = _with_vote(rating.trend_votes, who, trend)
+        return self._recorded(cast)
+
+    def _voter(self, participant: str | None) -> str | None:
+        """Whose vote this is: named, `participant` else the highlighted one (`NobodyChosen`
+        when there is none); anonymous, nobody's."""
+        if not self.named:
             if participant is not None:
                 raise WorkshopError("anonymous voting does not record who voted")
-            votes = rating.votes if isinstance(rating.votes, list) else []
-            rating.votes = [*votes, value]
-            cast = Cast(None, value)
-        self._undo.setdefault(self.indicator.id, []).append(cast)
-        self._changed()
-        return cast
-
-    def _cast_named(self, rating: Rating, value: Number, participant: str | None) -> Cast:
+            return None
+        participant = participant or self.highlighted
         if participant is None:
             if not self.session.participants:
                 raise WorkshopError("no participant to vote for: add participants to the session")
             raise NobodyChosen
         self._check_participant(participant)
-        votes = rating.votes if isinstance(rating.votes, dict) else {}
-        cast = Cast(participant, value, votes.get(participant))
-        rating.votes = {**votes, participant: value}
-        if participant == self.highlighted:
-            self._highlight_next_voter(after=participant)
+        return participant
+
+    def _recorded(self, cast: AnyCast) -> AnyCast:
+        """A cast kept for undo; the highlight moves on once its voter has finished."""
+        self._undo.setdefault(self.indicator.id, []).append(cast)
+        if cast.participant is not None:
+            self._after_keyboard_vote(cast.participant)
+        self._changed()
         return cast
 
-    def undo_last(self) -> Cast | None:
-        """Take back the last vote cast on this indicator; None when there is nothing to undo.
+    def _after_keyboard_vote(self, participant: str) -> None:
+        """The highlight moves on from someone who has finished voting (rating and trend)."""
+        if participant == self.highlighted and participant in self.finished_participants():
+            self._highlight_next_voter(after=participant)
+
+    def undo_last(self) -> Cast | TrendCast | None:
+        """Take back the last vote (rating or trend) cast on this indicator; None when there
+        is nothing to undo.
 
         Votes from an earlier run (a resumed file) have no undo history: the last one in
-        the file's order is taken back, which is the last one cast.
+        the file's order is taken back (ratings before trends), the last one cast.
         """
         rating = self.rating
-        if rating is None or not rating.vote_values:
+        if rating is None or not (rating.votes or rating.trend_votes):
             return None
         self._check_unlocked()
         stack = self._undo.get(self.indicator.id, [])
         cast = stack.pop() if stack else self._last_stored_vote(rating)
-        if isinstance(rating.votes, dict) and cast.participant is not None:
-            votes = dict(rating.votes)
-            if cast.previous is None:
-                votes.pop(cast.participant, None)
-            else:
-                votes[cast.participant] = cast.previous
-            rating.votes = votes or None
+        if isinstance(cast, TrendCast):
+            rating.trend_votes = _taken_back(
+                rating.trend_votes, cast.participant, cast.value, cast.previous
+            )
+        else:
+            rating.votes = _taken_back(rating.votes, cast.participant, cast.value, cast.previous)
+        if cast.participant is not None:
             self.highlighted = cast.participant
-        elif isinstance(rating.votes, list):
-            rating.votes = _without_last(rating.votes, cast.value) or None
         self._changed()
         return cast
 
     @staticmethod
-    def _last_stored_vote(rating: Rating) -> Cast:
+    def _last_stored_vote(rating: Rating) -> Cast | TrendCast:
         if isinstance(rating.votes, dict):
-            name, value = list(rating.votes.items())[-1]
-            return Cast(name, value)
-        return Cast(None, rating.vote_values[-1])
+            return Cast(*list(rating.votes.items())[-1])
+        if rating.votes:
+            return Cast(None, rating.votes[-1])
+        if isinstance(rating.trend_votes, dict):
+            return TrendCast(*list(rating.trend_votes.items())[-1])
+        return TrendCast(None, rating.trend_values[-1])
 
     def withdraw(self, participant: str | None = None, value: Number | None = None) -> bool:
         """Take back one vote on this indicator: `participant`'s (named) or one `value`
@@ -315,20 +429,35 @@ class Workshop:
         Raises `VotesLocked` after the reveal.
         """
         rating = self.rating
-        stack = self._undo.get(self.indicator.id, [])
         if rating is None:
             return False
         self._check_unlocked()
-        if isinstance(rating.votes, dict) and participant in rating.votes:
-            rating.votes = {n: v for n, v in rating.votes.items() if n != participant} or None
-            stack[:] = [c for c in stack if c.participant != participant]
-        elif isinstance(rating.votes, list) and participant is None and value in rating.votes:
-            rating.votes = _without_last(rating.votes, value) or None
-            same = [n for n, c in enumerate(stack) if c.value == value]
+        found, rating.votes = _without_one(rating.votes, participant, value)
+        return found and self._forget(Cast, participant, value)
+
+    def withdraw_trend(self, participant: str | None = None, trend: Trend | None = None) -> bool:
+        """Take back one trend vote: `participant`'s (named) or one `trend` (anonymous), as
+        `withdraw` does for ratings; False when there was no such vote. Raises `VotesLocked`
+        after the reveal."""
+        rating = self.rating
+        if rating is None:
+            return False
+        self._check_unlocked()
+        found, rating.trend_votes = _without_one(rating.trend_votes, participant, trend)
+        return found and self._forget(TrendCast, participant, trend)
+
+    def _forget(self, kind: type[Cast | TrendCast], participant: str | None, value: object) -> bool:
+        """After a withdrawal: its casts leave the undo stack (all of a participant's, or the
+        last of that value), and the highlight may go back to someone now unfinished."""
+        stack = self._undo.get(self.indicator.id, [])
+        if participant is not None:
+            stack[:] = [
+                c for c in stack if not (isinstance(c, kind) and c.participant == participant)
+            ]
+        else:
+            same = [n for n, c in enumerate(stack) if isinstance(c, kind) and c.value == value]
             if same:
                 del stack[same[-1]]
-        else:
-            return False
         if self.highlighted is None:
             self._highlight_next_voter()
         self._changed()
@@ -346,6 +475,14 @@ class Workshop:
         if value is not None:
             value = self._on_scale(value)
         self.session.rating_or_new(self.indicator.id).consensus = value
+        self._changed()
+
+    def set_trend(self, trend: Trend | None) -> None:
+        """The room's agreed trend for the current indicator (None: the trend votes decide,
+        `scoring.agreed_trend`). Like the consensus it is said aloud, so never hidden."""
+        if trend is not None and not self.asks_trend:
+            raise WorkshopError("this model asks for no trend")
+        self.session.rating_or_new(self.indicator.id).trend = trend
         self._changed()
 
     def set_not_applicable(self, not_applicable: bool) -> None:
@@ -476,7 +613,7 @@ class Workshop:
         names = self.session.participants
         if not self.named or not names:
             return
-        voted = set(self.voted_participants())
+        voted = set(self.finished_participants())
         start = names.index(after) + 1 if after in names else 0
         for name in names[start:] + names[:start]:
             if name not in voted and name not in self.on_own_device:

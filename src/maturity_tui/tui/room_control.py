@@ -142,13 +142,17 @@ class RoomControl:
             self.workshop.on_change.remove(self._votes_changed)
 
     def everyone_voted(self) -> bool:
-        """Named: every participant. Anonymous: as many votes as devices in the room."""
+        """Named: every participant, their rating and (when asked) their trend. Anonymous: as
+        many votes, and trend votes when asked, as devices in the room."""
         workshop = self.workshop
         if workshop.named:
             names = workshop.session.participants
-            return bool(names) and len(workshop.voted_participants()) == len(names)
+            return bool(names) and len(workshop.finished_participants()) == len(names)
         devices = self.room.device_count if self.room is not None else 0
-        return devices > 0 and len(workshop.votes()) >= devices
+        counts = [len(workshop.votes())]
+        if workshop.asks_trend:
+            counts.append(len(workshop.trend_votes()))
+        return devices > 0 and min(counts) >= devices
 
     def _votes_changed(self) -> None:
         index = self.workshop.index
