@@ -43,10 +43,15 @@ from maturity_tui.standing import (
     NONE,
     card_mark,
     headline,
+    number_text,
+    optional_text,
+    percent_text,
     placed_dimensions,
     score_text,
+    signed_score,
     standing_text,
 )
+from maturity_tui.standing import signed as signed  # re-exported: the app's compare screen
 from maturity_tui.storage import slugify
 from maturity_tui.textsafe import csv_cell, json_text, markdown_text, one_line
 
@@ -78,26 +83,6 @@ def _when(moment: datetime) -> str:
     return f"{moment:%Y-%m-%d %H:%M} {zone}"
 
 
-def _number(value: Number) -> str:
-    # Ten significant digits: 0.1 + 0.2 shows as 0.3, and 1234567.5 not as 1.23457e+06.
-    return f"{value:.10g}" if isinstance(value, float) else str(value)
-
-
-def _optional(value: Number | None) -> str:
-    return NONE if value is None else _number(value)
-
-
-def signed(value: Number | None, none: str = NONE) -> str:
-    """A change with its sign: +2, -1, 0 (no sign), or `none` when there is none."""
-    if value is None:
-        return none
-    return "0" if value == 0 else ("+" if value > 0 else "") + _number(value)
-
-
-def _percent(fraction: float | None) -> str:
-    return NONE if fraction is None else f"{round(fraction * 100)}%"
-
-
 def _yes_no(flag: bool | None) -> str:
     return NONE if flag is None else ("yes" if flag else "no")
 
@@ -105,8 +90,8 @@ def _yes_no(flag: bool | None) -> str:
 def _with_unit(value: Number, metric: Metric) -> str:
     unit = one_line(metric.unit or "")
     if not unit:
-        return _number(value)
-    return f"{_number(value)}{unit}" if unit == "%" else f"{_number(value)} {unit}"
+        return number_text(value)
+    return f"{number_text(value)}{unit}" if unit == "%" else f"{number_text(value)} {unit}"
 
 
 def _level_title(model: MaturityModel, number: int | None) -> str:
@@ -337,8 +322,8 @@ def _objective_line(objective: Objective) -> str:
     if objective.target is None:  # a board's card: its colour and where it is heading
         heading = f", trending {card.trend}" if card.trend else ""
         return f"{objective.text} ({card.color}: {one_line(card.value_label or '')}{heading})"
-    rated = "unrated" if card.agreed is None else f"agreed {_number(card.agreed)}"
-    return f"{objective.text} ({rated}, target {_number(objective.target)})"
+    rated = "unrated" if card.agreed is None else f"agreed {number_text(card.agreed)}"
+    return f"{objective.text} ({rated}, target {number_text(objective.target)})"
 
 
 def _gates(standing: Standing) -> list[str]:
@@ -349,7 +334,7 @@ def _progress_phrase(model: MaturityModel, standing: Standing) -> str:
     if standing.next_level is None:
         return "top level reached"
     target = _level_title(model, standing.next_level)
-    return f"{_percent(standing.progress)} of the way to level {target}"
+    return f"{percent_text(standing.progress)} of the way to level {target}"
 
 
 def _completeness(score: SessionScore) -> str:
@@ -433,7 +418,7 @@ def _scores_text(score: SessionScore) -> list[str]:
         [
             "  " + _clip(one_line(d.name), 40),
             score_text(d.score),
-            _optional(d.target),
+            score_text(d.target),
             _yes_no(d.met),
         ]
         for d in score.dimensions
@@ -460,7 +445,7 @@ def _next_step(standing: Standing) -> str:
     """`60% to 3`, or `top` at the top level."""
     if standing.next_level is None:
         return "top"
-    return f"{_percent(standing.progress)} to {standing.next_level}"
+    return f"{percent_text(standing.progress)} to {standing.next_level}"
 
 
 def _readings_text(readings: Sequence[ReadingScore]) -> list[str]:
@@ -545,7 +530,7 @@ def _scores_markdown(score: SessionScore) -> list[str]:
     if score.mode != "score":
         return []
     rows = [
-        [markdown_text(d.name), score_text(d.score), _optional(d.target), _yes_no(d.met)]
+        [markdown_text(d.name), score_text(d.score), score_text(d.target), _yes_no(d.met)]
         for d in score.dimensions
     ]
     lines = ["## Dimensions", "", *_markdown_table(["Dimension", "Score", "Target", "Met"], rows)]
@@ -573,12 +558,12 @@ def _indicators_markdown(score: SessionScore) -> list[str]:
     rows = [
         [
             f"`{s.id}`",
-            _optional(s.level),
+            optional_text(s.level),
             markdown_text(s.indicator.statement),
-            _optional(s.agreed) if s.applicable else "n/a",
+            optional_text(s.agreed) if s.applicable else "n/a",
             _yes_no(s.achieved) if s.applicable else NONE,
             str(s.stats.count),
-            _optional(s.stats.spread) + (" contested" if s.stats.contested else ""),
+            optional_text(s.stats.spread) + (" contested" if s.stats.contested else ""),
         ]
         for s in score.indicators
     ]
@@ -765,10 +750,10 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
             (
                 "",
                 "Level",
-                [_optional(c.score.level) for c in columns],
+                [optional_text(c.score.level) for c in columns],
                 signed(comparison.level_delta),
             ),
-            ("", "Progress to next", [_percent(c.score.progress) for c in columns], ""),
+            ("", "Progress to next", [percent_text(c.score.progress) for c in columns], ""),
         ]
     if "score" in modes:
         rows.append(
@@ -776,7 +761,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
                 "",
                 "Score",
                 [score_text(c.score.score) for c in columns],
-                signed(comparison.score_delta),
+                signed_score(comparison.score_delta),
             )
         )
     rows += [
@@ -784,12 +769,17 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
         for status in ACTION_STATUSES
     ]
     rows += [
-        ("Dimensions", d.name, [_optional(n) for n in d.levels], signed(d.delta))
+        ("Dimensions", d.name, [optional_text(n) for n in d.levels], signed(d.delta))
         for d in comparison.dimensions
         if any(n is not None for n in d.levels)
     ]
     rows += [
-        ("Dimension scores", d.name, [score_text(n) for n in d.scores], signed(delta(d.scores)))
+        (
+            "Dimension scores",
+            d.name,
+            [score_text(n) for n in d.scores],
+            signed_score(delta(d.scores)),
+        )
         for d in comparison.dimensions
         if any(n is not None for n in d.scores)
     ]
@@ -798,7 +788,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
             "Indicators",
             trend.id,
             [
-                "n/a" if applicable is False else color or _optional(rating)
+                "n/a" if applicable is False else color or optional_text(rating)
                 for rating, applicable, color in zip(
                     trend.ratings, trend.applicable, trend.colors, strict=True
                 )
@@ -827,7 +817,7 @@ def _metric_label(metric: Metric) -> str:
 def _reading_cell(value: Number | str | None) -> str:
     if value is None:
         return NONE
-    return "text" if isinstance(value, str) else _number(value)
+    return "text" if isinstance(value, str) else number_text(value)
 
 
 def _qualitative(comparison: Comparison) -> list[tuple[ReadingTrend, list[tuple[str, str]]]]:
@@ -931,7 +921,7 @@ def compare_markdown(comparison: Comparison) -> str:
                 f"{c.session.started_at:%Y-%m-%d}",
                 markdown_text(f"{c.session.model.name} {c.session.model.version}"),
                 markdown_text(_level_title(c.session.model, c.score.level)),
-                _percent(c.score.progress),
+                percent_text(c.score.progress),
                 _yes_no(c.score.complete),
             ]
             for heading, c in zip(headings, comparison.columns, strict=True)
@@ -1064,18 +1054,44 @@ def portfolio_title(portfolio: Portfolio) -> str:
 
 
 def trend_text(team: TeamStanding) -> str:
-    """The levels over the team's periods, then the last move: `1→2→3 ▲`."""
-    path = "→".join(_level_or_score(point.level, point.score) for point in team.history)
-    move = team.level_delta
-    arrow = "" if not move else (" ▲" if move > 0 else " ▼")
-    return path + arrow
+    """Where the team is going, over its periods: `1→2→3 ▲` (levels), `1.15→1.40 ▲` (scores),
+    `red 2→1, amber 5→2` (a board: its red and amber cards, first period to last)."""
+    history = team.history
+    if team.board is not None:
+        boards = [point.board for point in history if point.board is not None]
+        if len(boards) < 2:
+            return "first"
+        first, last = boards[0], boards[-1]
+        return f"red {first.red}→{last.red}, amber {first.amber}→{last.amber}"
+    if team.score is not None:
+        path = "→".join(score_text(point.score) for point in history)
+        return path + _move_arrow(team.score_delta)
+    return "→".join(optional_text(point.level) for point in history) + _move_arrow(team.level_delta)
 
 
-def _level_or_score(level: int | None, score: float | None) -> str:
-    return str(level) if level is not None else score_text(score)
+def _move_arrow(move: float | None) -> str:
+    return "" if not move else (" ▲" if move > 0 else " ▼")
+
+
+STANDING_HEADINGS = {"staged": "Level", "score": "Score", "board": "Board"}
+"""The heading of a portfolio's standing column, by the group's scoring mode."""
+
+
+def _standing_cell(team: TeamStanding) -> str:
+    if team.level is not None:
+        return str(team.level)
+    if team.score is not None:
+        return score_text(team.score)
+    return one_line(team.summary.standing)
+
+
+def _group_header(group: ModelGroup, dimensions: list[str]) -> list[str]:
+    standing = STANDING_HEADINGS[group.scoring]
+    return ["Team", "Period", standing, *dimensions, "Trend", "Open actions"]
 
 
 def _group_rows(group: ModelGroup) -> list[list[str]]:
+    cell = score_text if group.scoring == "score" else optional_text
     rows = []
     for team in group.teams:
         levels = team.dimension_levels
@@ -1083,10 +1099,8 @@ def _group_rows(group: ModelGroup) -> list[list[str]]:
             [
                 one_line(team.team),
                 one_line(team.session.period),
-                _level_or_score(team.level, team.score)
-                if team.level is not None or team.score is not None
-                else one_line(team.summary.standing),
-                *(_optional(levels.get(key)) for key, _ in group.dimensions),
+                _standing_cell(team),
+                *(cell(levels.get(key)) for key, _ in group.dimensions),
                 trend_text(team),
                 str(team.open_actions),
             ]
@@ -1116,7 +1130,7 @@ def portfolio_text(portfolio: Portfolio) -> str:
     for group in portfolio.groups:
         lines += ["", *_wrap(f"{group.name} ({group.model_id} {group.version})")]
         codes = [f"D{n}" for n in range(1, len(group.dimensions) + 1)]
-        header = ["Team", "Period", "Level", *codes, "Trend", "Open actions"]
+        header = _group_header(group, codes)
         lines += text_table([header, *_group_rows(group)], right=[2, len(header) - 1])
         if codes:
             legend = " · ".join(
@@ -1134,14 +1148,7 @@ def portfolio_markdown(portfolio: Portfolio) -> str:
     lines = [f"# {markdown_text(portfolio_title(portfolio))}", ""]
     for group in portfolio.groups:
         lines += [f"## {markdown_text(f'{group.name} ({group.model_id} {group.version})')}", ""]
-        header = [
-            "Team",
-            "Period",
-            "Level",
-            *(markdown_text(name) for _, name in group.dimensions),
-            "Trend",
-            "Open actions",
-        ]
+        header = _group_header(group, [markdown_text(name) for _, name in group.dimensions])
         rows = [[markdown_text(cell) for cell in row] for row in _group_rows(group)]
         lines += _markdown_table(header, rows)
     notes = portfolio_notes(portfolio)

@@ -17,9 +17,16 @@ from maturity_tui import __version__, charts
 from maturity_tui.compare import Comparison, ReadingTrend, action_counts
 from maturity_tui.domain import MaturityModel, Session
 from maturity_tui.domain.base import Number
-from maturity_tui.export import _optional, _percent, signed
 from maturity_tui.scoring import ReadingScore, score_session
-from maturity_tui.standing import headline, standing_text
+from maturity_tui.standing import (
+    headline,
+    optional_text,
+    percent_text,
+    score_text,
+    signed,
+    signed_score,
+    standing_text,
+)
 from maturity_tui.textsafe import strip_controls
 
 if TYPE_CHECKING:
@@ -46,9 +53,11 @@ def _environment() -> jinja2.Environment:
     environment.globals.update(
         shade=charts.shade,
         fraction_of=charts.fraction_of,
-        percent=_percent,
-        number=_optional,
+        percent=percent_text,
+        number=optional_text,
         delta=signed,
+        score_text=score_text,
+        score_delta=signed_score,
     )
     # SVG coordinates: one decimal is finer than any screen or printer shows.
     environment.filters["px"] = lambda value: f"{value:.1f}"

@@ -33,15 +33,16 @@ from maturity_tui import __version__
 from maturity_tui.compare import action_counts
 from maturity_tui.domain import Session
 from maturity_tui.history import previous_session, team_key
-from maturity_tui.scoring import score_session
+from maturity_tui.scoring import BoardCounts, score_session
 from maturity_tui.standing import standing_text
 from maturity_tui.storage import LoadError, load_entry, parse_session, read_bytes
 
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
 """A folder for the index instead of the user's cache folder (tests, portable installs)."""
 
-SCHEMA_VERSION = 2
-"""2: summaries of score and board models (scoring, score, standing, dimension scores)."""
+SCHEMA_VERSION = 3
+"""2: summaries of score and board models (scoring, score, standing, dimension scores);
+3: dimension scores kept in the index (2 dropped them), board counts."""
 ROW_VERSION = f"{SCHEMA_VERSION}/{__version__}"
 """Rows hold scores: a release that may score differently rebuilds them."""
 
@@ -91,6 +92,8 @@ class SessionSummary:
     """Applicable indicators without an agreed rating."""
     actions: dict[str, int]
     """Action counts per status."""
+    board: BoardCounts | None = None
+    """Board models: the cards of each colour."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +137,7 @@ def summarize(session: Session) -> SessionSummary:
         ),
         unrated=len(score.unrated),
         actions=action_counts(session),
+        board=score.board,
     )
 
 
@@ -485,7 +489,11 @@ def _summary_to_json(summary: SessionSummary) -> str:
     values = {name: getattr(summary, name) for name in _SUMMARY_FIELDS}
     values["started_at"] = summary.started_at.isoformat()
     values["updated_at"] = summary.updated_at.isoformat()
-    values["dimensions"] = [[d.id, d.name, d.level] for d in summary.dimensions]
+    values["dimensions"] = [[d.id, d.name, d.level, d.score] for d in summary.dimensions]
+    board = summary.board
+    values["board"] = (
+        None if board is None else [board.red, board.amber, board.green, board.unrated]
+    )
     return json.dumps(values)
 
 
@@ -494,6 +502,7 @@ def _summary_from_json(text: str) -> SessionSummary:
     values["started_at"] = datetime.fromisoformat(values["started_at"])
     values["updated_at"] = datetime.fromisoformat(values["updated_at"])
     values["dimensions"] = tuple(DimensionSummary(*d) for d in values["dimensions"])
+    values["board"] = None if values["board"] is None else BoardCounts(*values["board"])
     return SessionSummary(**values)
 
 

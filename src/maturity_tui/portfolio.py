@@ -18,9 +18,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from maturity_tui.domain import Session
+from maturity_tui.domain import Scoring, Session
 from maturity_tui.history import chronological_key, team_key
 from maturity_tui.library_index import SessionSummary, library
+from maturity_tui.scoring import DIGITS, BoardCounts
 from maturity_tui.storage import LoadError, load_session
 
 
@@ -33,6 +34,8 @@ class HistoryPoint:
     path: Path
     score: float | None = None
     """Score models: the overall score."""
+    board: BoardCounts | None = None
+    """Board models: the cards of each colour."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +57,10 @@ class TeamStanding:
     @property
     def score(self) -> float | None:
         return self.summary.score
+
+    @property
+    def board(self) -> BoardCounts | None:
+        return self.summary.board
 
     @property
     def progress(self) -> float | None:
@@ -80,6 +87,14 @@ class TeamStanding:
         before, now = self.history[-2].level, self.history[-1].level
         return None if before is None or now is None else now - before
 
+    @property
+    def score_delta(self) -> float | None:
+        """Score models: the move since the previous session; None for a team's first."""
+        if len(self.history) < 2:
+            return None
+        before, now = self.history[-2].score, self.history[-1].score
+        return None if before is None or now is None else round(now - before, DIGITS)
+
 
 @dataclass(frozen=True, slots=True)
 class ModelGroup:
@@ -88,6 +103,7 @@ class ModelGroup:
     model_id: str
     name: str
     version: str
+    scoring: Scoring
     top_level: int
     dimensions: tuple[tuple[str, str], ...]
     """(id, name) of every dimension any of its teams has, in model order."""
@@ -210,7 +226,9 @@ def _standing(history: Sequence[Summary]) -> TeamStanding:
         session=session,
         path=path,
         summary=summary,
-        history=tuple(HistoryPoint(s.period, s.id, s.level, p, s.score) for p, s in history),
+        history=tuple(
+            HistoryPoint(s.period, s.id, s.level, p, s.score, s.board) for p, s in history
+        ),
     )
 
 
@@ -226,6 +244,7 @@ def _group(teams: list[TeamStanding]) -> ModelGroup:
         model_id=newest.id,
         name=newest.name,
         version=newest.version,
+        scoring=newest.mode,
         top_level=max(t.session.model.top_level for t in teams),
         dimensions=tuple(dimensions.items()),
         teams=tuple(teams),

@@ -1,13 +1,16 @@
 """Where a team stands, in a line or a few characters, for every scoring mode.
 
-One place for the words the reports, the library, the portfolio and the app use: a level
-(`2 Managed`), a score (`score 1.25`) or a board (`1 red 2 amber`), and a board card's
-colour letter and trend arrow, so a board reads without colour too (NO_COLOR, print).
+One place for the words and numbers the reports (text, Markdown and HTML), the library, the
+portfolio and the app use: a level (`2 Managed`), a score (`score 1.25`, always two
+decimals) or a board (`1 red 2 amber`), a board card's colour letter and trend arrow, so a
+board reads without colour too (NO_COLOR, print), and numbers, shares and changes as every
+output writes them.
 """
 
 from __future__ import annotations
 
 from maturity_tui.domain import MaturityModel
+from maturity_tui.domain.base import Number
 from maturity_tui.scoring import DimensionScore, IndicatorScore, SessionScore, Standing
 from maturity_tui.textsafe import one_line
 
@@ -23,6 +26,34 @@ TREND_ARROWS = {"up": "↑", "same": "→", "down": "↓"}
 def score_text(value: float | None) -> str:
     """A score to two decimals, as DESIGN's screens and reports show it."""
     return NONE if value is None else f"{value:.2f}"
+
+
+def number_text(value: Number) -> str:
+    # Ten significant digits: 0.1 + 0.2 shows as 0.3, and 1234567.5 not as 1.23457e+06.
+    return f"{value:.10g}" if isinstance(value, float) else str(value)
+
+
+def optional_text(value: Number | None) -> str:
+    """A number, or the dash of a cell with no value."""
+    return NONE if value is None else number_text(value)
+
+
+def percent_text(fraction: float | None) -> str:
+    return NONE if fraction is None else f"{round(fraction * 100)}%"
+
+
+def signed(value: Number | None, none: str = NONE) -> str:
+    """A change with its sign: +2, -1, 0 (no sign), or `none` when there is none."""
+    if value is None:
+        return none
+    return "0" if value == 0 else ("+" if value > 0 else "") + number_text(value)
+
+
+def signed_score(value: float | None) -> str:
+    """A change of score with its sign, to two decimals like the scores: +0.25, -1.00, 0."""
+    if value is None:
+        return NONE
+    return "0" if value == 0 else f"{value:+.2f}"
 
 
 def placed_dimensions(score: SessionScore) -> list[tuple[DimensionScore, Standing]]:

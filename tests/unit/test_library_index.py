@@ -262,3 +262,21 @@ def test_the_index_lives_in_the_cache_folder_one_per_sessions_folder(tmp_path: P
     one, other = index_file(tmp_path / "x", tmp_path), index_file(tmp_path / "y", tmp_path)
     assert one.parent == other.parent == tmp_path / "library"
     assert one != other
+
+
+def test_score_and_board_summaries_come_back_from_the_index_whole(tmp_path: Path) -> None:
+    """Dimension scores and board counts: a warm scan lists what a cold one did (the index
+    of schema 2 dropped dimension scores, so the portfolio showed none after the first run)."""
+    golden = Path(__file__).parents[1] / "data" / "golden" / "input"
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    for name in ("orion-2026-q4.toml", "vega-2026-q4.toml"):
+        shutil.copy(golden / name, folder / name)
+    cache = tmp_path / "cache"
+    cold = library(folder, cache).rows
+    warm = library(folder, cache).rows
+    assert warm == cold == rows_from_files(folder)
+    orion, vega = (row.summary for row in warm)
+    assert orion is not None and vega is not None
+    assert [d.score for d in orion.dimensions] == [1.3, 1.0]
+    assert vega.board is not None and (vega.board.red, vega.board.amber) == (1, 2)

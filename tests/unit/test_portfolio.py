@@ -14,6 +14,7 @@ import pytest
 from maturity_tui.domain import Session
 from maturity_tui.export import portfolio_csv, portfolio_json, portfolio_text
 from maturity_tui.portfolio import build_portfolio
+from maturity_tui.standing import NONE
 from maturity_tui.storage import save_session
 
 DIMENSIONS = {"a": "listen", "b": "listen", "c": "measure", "d": "measure"}
@@ -141,3 +142,21 @@ def test_text_and_csv_name_the_conflict_once_and_count_the_session_once(folder: 
 def test_an_empty_folder_is_an_empty_portfolio(tmp_path: Path) -> None:
     portfolio = build_portfolio(tmp_path)
     assert portfolio.groups == () and "No sessions." in portfolio_text(portfolio)
+
+
+GOLDEN_INPUT = Path(__file__).parents[1] / "data" / "golden" / "input"
+
+
+def test_a_boards_trend_is_its_red_and_amber_cards_and_scores_print_two_decimals(
+    tmp_path: Path,
+) -> None:
+    """Vega's board went from 2 red 5 amber to 1 red 2 amber: that is its trend, not two dashes;
+    Orion's dimension scores print like its score, to two decimals."""
+    for name in ("vega-2026-q3.toml", "vega-2026-q4.toml", "orion-2026-q4.toml"):
+        shutil.copy(GOLDEN_INPUT / name, tmp_path / name)
+    text = portfolio_text(build_portfolio(tmp_path))
+    vega = next(line for line in text.splitlines() if line.strip().startswith("Vega"))
+    assert "red 2→1, amber 5→2" in vega and f"{NONE}→{NONE}" not in vega
+    orion = next(line for line in text.splitlines() if line.strip().startswith("Orion"))
+    assert orion.split()[2:5] == ["1.15", "1.30", "1.00"]
+    assert "Board" in text and "Score" in text
