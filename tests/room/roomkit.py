@@ -58,8 +58,10 @@ def make_session(
     voting: Literal["named", "anonymous"] = "named",
     participants: list[str] | None = None,
     statement: str | None = None,
+    model_id: str = "customer-engagement",
 ) -> Session:
-    model = find_model("customer-engagement")
+    """A new session on a built-in model (`squad-health-check`: a board with trends)."""
+    model = find_model(model_id)
     if statement is not None:
         data = model.model_dump(mode="python")
         data["indicators"][0]["statement"] = statement
@@ -114,6 +116,12 @@ class Device:
 
     async def vote(self, indicator: str, value: object) -> int:
         body = {"indicator": indicator, "value": value}
+        async with self.http.put("/api/vote", json=body, headers=self.auth) as response:
+            return response.status
+
+    async def trend(self, indicator: str, trend: object, **more: object) -> int:
+        """A trend vote, with a `value` too when given in `more`."""
+        body = {"indicator": indicator, "trend": trend, **more}
         async with self.http.put("/api/vote", json=body, headers=self.auth) as response:
             return response.status
 

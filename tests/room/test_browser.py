@@ -22,8 +22,10 @@ pytestmark = pytest.mark.slow
 
 
 async def assert_fits_the_phone(page: Page) -> None:
-    width = await page.evaluate("document.documentElement.scrollWidth")
-    assert width <= 360, f"the phone page scrolls sideways ({width} px)"
+    width, viewport = await page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert width <= viewport, f"the phone page scrolls sideways ({width} px in {viewport})"
 
 
 async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
@@ -85,3 +87,67 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
         await screenshot(phone, "phone-next.png", full_page=True)
 
     assert dialogs == [], "no script from a name or statement ran, and the page had no errors"
+
+
+async def test_a_phone_votes_a_card_and_its_trend_on_a_board(tmp_path: Path) -> None:
+    """A squad health check on a 390x844 phone: every answer in its colour with its letter
+    and label, the trend beside it, hidden until the reveal and locked after it."""
+    problems: list[str] = []
+    session = make_session(participants=["Ana", "Ben"], model_id="squad-health-check")
+    async with serve(tmp_path, session) as served, chromium() as browser:
+        current = served.workshop.indicator.id
+        phone = await device_page(browser, problems, 390, 844)
+        other = await device_page(browser, problems, 390, 844)
+        for page, name in ((phone, "Ana"), (other, "Ben")):
+            await page.goto(served.room.invite_url or "")
+            await page.click("#join-form button")
+            await page.get_by_role("button", name=name, exact=True).click()
+            await expect(page.locator("#statement")).to_have_text("Easy to release")
+        await expect(phone.locator("#where")).to_have_text("Indicator 1 of 10")
+        answers = phone.locator("#scale button")
+        await expect(answers).to_have_text(["RCrappy", "ASome problems", "GAwesome"])
+        swatches = phone.locator("#scale .swatch")
+        await expect(swatches.nth(0)).to_have_class("value swatch red")
+        colours = await swatches.evaluate_all(
+            "nodes => nodes.map(n => getComputedStyle(n).backgroundColor)"
+        )
+        assert len(set(colours)) == 3, f"three colours, one per answer: {colours}"
+        await expect(phone.locator("#trends button")).to_have_text(
+            ["↑Getting better", "→Staying the same", "↓Getting worse"]
+        )
+
+        await phone.get_by_role("button", name="R Crappy").click()
+        await expect(phone.locator("#saved")).to_have_text("Saved ✓ Your vote: R · Crappy")
+        await phone.get_by_role("button", name="↓ Getting worse").click()
+        await expect(phone.locator("#saved")).to_have_text("Saved ✓ Your trend: ↓ getting worse")
+        await expect(phone.locator('#trends button[data-trend="down"]')).to_have_attribute(
+            "aria-pressed", "true"
+        )
+        await other.get_by_role("button", name="A Some problems").click()
+        await expect(other.locator("#saved")).to_contain_text("Saved ✓")
+        rating = served.saved().rating(current)
+        assert rating is not None and rating.votes == {"Ana": 1, "Ben": 2}
+        assert rating.trend_votes == {"Ana": "down"}
+        await expect(other.locator("#voters")).to_have_text(
+            "Voted: Ana, Ben · Waiting for: Ben"  # Ben's trend is still to come
+        )
+        await expect(other.locator('#trends [aria-pressed="true"]')).to_have_count(0)
+        await assert_fits_the_phone(phone)
+        await screenshot(phone, "phone-board-voted.png")
+
+        served.workshop.reveal()
+        for page in (phone, other):
+            await expect(page.locator("#agreed")).to_have_text("Agreed: R · Crappy")
+            await expect(page.locator("#agreed-trend")).to_have_text(
+                "Trend: ↓ getting worse · 0 up, 0 same, 1 down"
+            )
+            await expect(page.locator("#trend-box")).to_be_hidden()
+            await expect(page.locator(".bar-row .label")).to_have_text(
+                ["R Crappy", "A Some problems", "G Awesome"]
+            )
+            await expect(page.locator("#summary")).to_have_text("2 votes")  # no median
+        await expect(phone.locator("#agreed")).to_have_class("red")
+        await assert_fits_the_phone(phone)
+        await screenshot(phone, "phone-board-revealed.png")
+
+    assert problems == []

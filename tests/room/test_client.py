@@ -9,7 +9,7 @@ from pathlib import Path
 
 from roomkit import CODE, make_certificate, make_session, serve
 
-from maturity_tui.room.client import voted_text
+from maturity_tui.room.client import answer_lines, tally_text, voted_text
 
 ESCAPE_STATEMENT = "We listen \x1b[31mred\x1b[0m [bold]always[/]"
 
@@ -99,6 +99,50 @@ async def test_a_terminal_ends_when_the_facilitator_closes_the_room(tmp_path: Pa
         await terminal.expect("The facilitator closed the room.")
         assert await asyncio.wait_for(terminal.process.wait(), 10) == 0
         assert "reconnecting" not in terminal.seen
+
+
+async def test_a_terminal_votes_a_card_and_its_trend_on_a_board(tmp_path: Path) -> None:
+    async with serve(tmp_path, make_session(model_id="squad-health-check")) as served:
+        current = served.workshop.indicator.id
+        terminal = await start(served.url, "--code", CODE, "--name", "Ana")
+        shown = await terminal.expect("Type u, s or d for the trend")
+        assert "[1] R  Crappy\n[2] A  Some problems\n[3] G  Awesome" in shown
+        assert "Level" not in shown and "\x1b" not in shown, "no level, no colour in a pipe"
+        await terminal.type("1")
+        await terminal.expect("Saved: your vote is R (Crappy).")
+        await terminal.type("d")
+        await terminal.expect("Saved: your trend is ↓ getting worse.")
+        rating = served.saved().rating(current)
+        assert rating is not None and rating.votes == {"Ana": 1}
+        assert rating.trend_votes == {"Ana": "down"}
+        served.workshop.reveal()
+        revealed = await terminal.expect("Trend: ↓ getting worse (0 up, 0 same, 1 down)")
+        assert "  R Crappy" in revealed.split("Revealed:")[1]
+        await terminal.type("u")
+        await terminal.expect("Not saved: the votes are revealed: they are locked until a re-vote.")
+        assert served.saved().rating(current).trend_votes == {"Ana": "down"}  # type: ignore[union-attr]
+        await terminal.type("q")
+        assert await asyncio.wait_for(terminal.process.wait(), 10) == 0
+
+
+def test_answers_show_their_colour_letter_or_their_decimal_value() -> None:
+    board = [
+        {"value": 1, "label": "Crappy", "color": "red"},
+        {"value": 3, "label": "Awesome", "color": "green"},
+    ]
+    assert answer_lines(board) == ["[1] R  Crappy", "[2] G  Awesome"]
+    assert answer_lines(board, colors=True)[0] == "[1] \x1b[1;31mR\x1b[0m  Crappy"
+    score = [
+        {"value": 0, "label": "No", "color": None},
+        {"value": 0.25, "label": "Yes, for some", "color": None},
+    ]
+    assert answer_lines(score) == ["[1] 0  No", "[2] 0.25  Yes, for some"]
+    plain = [{"value": 1, "label": "Never", "color": None}, {"value": 2, "label": "Rarely"}]
+    assert answer_lines(plain) == ["[1] Never   [2] Rarely"]
+    tally = {"count": 1, "median": 0.25, "contested": False}
+    tally["histogram"] = [{"value": 0, "count": 0}, {"value": 0.25, "count": 1}]
+    shown = tally_text({"scale": score, "tally": tally, "asks_trend": False})
+    assert "  0.25 Yes, for some" in shown and "median 0.25" in shown and "Trend" not in shown
 
 
 def test_the_terminal_shows_a_vote_of_zero_as_the_voters_own() -> None:

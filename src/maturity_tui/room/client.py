@@ -22,6 +22,12 @@ from maturity_tui.textsafe import one_line, strip_controls
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
 HELP = "Type a digit to vote (its scale position), w to withdraw, q to quit."
+TREND_HELP = "Type u, s or d for the trend: up (getting better), same, down (getting worse)."
+TRENDS = {"u": "up", "s": "same", "d": "down"}
+TREND_WORDS = {"up": "↑ getting better", "same": "→ staying the same", "down": "↓ getting worse"}
+COLOR_LETTERS = {"red": "R", "amber": "A", "green": "G"}
+"""A board's colours each have a letter: a card reads without colour (NO_COLOR, a pipe)."""
+ANSI_COLORS = {"red": "31", "amber": "33", "green": "32"}
 FAREWELLS = {
     "closed": "The facilitator closed the room.",
     "revoked": "The facilitator released your name; join again to vote.",
@@ -63,15 +69,36 @@ def read_lines(fd: int, loop: asyncio.AbstractEventLoop, lines: asyncio.Queue[st
         pass  # stdin closed under us, or the loop is gone: the client is ending anyway
 
 
+def terminal_wants_color() -> bool:
+    """Colour the letters only on a terminal that wants it (no NO_COLOR, not a pipe)."""
+    return not os.environ.get("NO_COLOR") and sys.stdout.isatty()
+
+
+def point_mark(point: dict[str, Any], colors: bool = False) -> str:
+    """What stands for an answer: its colour's letter on a board (painted when `colors`),
+    else its value, 0.25 as 0.25."""
+    color = point.get("color")
+    if color not in COLOR_LETTERS:
+        return f"{point['value']:g}" if isinstance(point["value"], float) else str(point["value"])
+    letter = COLOR_LETTERS[color]
+    return f"\x1b[1;{ANSI_COLORS[color]}m{letter}\x1b[0m" if colors else letter
+
+
 class TerminalVoter:
-    """One device in the room, reading typed `lines` and writing with `say`."""
+    """One device in the room, reading typed `lines` and writing with `say`; `colors`
+    paints a board's letters in their colours."""
 
     def __init__(
-        self, http: aiohttp.ClientSession, lines: asyncio.Queue[str | None], say: Say
+        self,
+        http: aiohttp.ClientSession,
+        lines: asyncio.Queue[str | None],
+        say: Say,
+        colors: bool = False,
     ) -> None:
         self.http = http
         self.lines = lines
         self.say = say
+        self.colors = colors
         self.token = ""
         self.state: dict[str, Any] | None = None
 
@@ -139,36 +166,46 @@ class TerminalVoter:
             return
         indicator = state["indicator"]["id"]
         if line.lower() == "w":
-            status = await self._send("DELETE", {"indicator": indicator})
-            self.say("Vote withdrawn." if status == 204 else self._refusal(status))
+            refused = await self._send("DELETE", {"indicator": indicator})
+            self.say(refused or "Vote withdrawn.")
+            return
+        trend = TRENDS.get(line.lower()) if state.get("asks_trend") else None
+        if trend is not None:
+            refused = await self._send("PUT", {"indicator": indicator, "trend": trend})
+            self.say(refused or f"Saved: your trend is {TREND_WORDS[trend]}.")
             return
         scale = state["scale"]
         if not line.isdigit() or not 1 <= int(line) <= len(scale):
-            self.say(f"Type 1 to {len(scale)}, w or q.")
+            trends = ", u, s, d" if state.get("asks_trend") else ""
+            self.say(f"Type 1 to {len(scale)}{trends}, w or q.")
             return
         point = scale[int(line) - 1]
-        status = await self._send("PUT", {"indicator": indicator, "value": point["value"]})
-        if status == 204:
-            self.say(f"Saved: your vote is {point['value']} ({one_line(point['label'])}).")
-        else:
-            self.say(self._refusal(status))
+        refused = await self._send("PUT", {"indicator": indicator, "value": point["value"]})
+        mark = point_mark(point, self.colors)
+        self.say(refused or f"Saved: your vote is {mark} ({one_line(point['label'])}).")
 
-    async def _send(self, method: str, body: dict[str, Any]) -> int:
+    async def _send(self, method: str, body: dict[str, Any]) -> str | None:
+        """None once the room saved it; else why not, in words."""
         try:
             async with self.http.request(method, "/api/vote", json=body, headers=self.auth) as r:
-                return r.status
-        except aiohttp.ClientError:
-            return 0
+                if r.status == 204:
+                    return None
+                reply = await r.json(content_type=None)
+        except (aiohttp.ClientError, ValueError):
+            return self._refusal(0)
+        error = reply.get("error") if isinstance(reply, dict) else None
+        return self._refusal(r.status, error if isinstance(error, str) else None)
 
     @staticmethod
-    def _refusal(status: int) -> str:
+    def _refusal(status: int, error: str | None = None) -> str:
+        """Why a vote was not saved: our words for what we know, else the room's own."""
         reasons = {
             0: "no connection",
             401: "the room no longer knows this device (was your name released?)",
-            409: "the facilitator moved on",
             429: "too fast, try again in a moment",
         }
-        return f"Not saved: {reasons.get(status, f'HTTP {status}')}."
+        reason = reasons.get(status) or error or f"HTTP {status}"
+        return f"Not saved: {one_line(reason)}."
 
     async def _follow(self) -> None:
         delay = 1.0
@@ -219,48 +256,68 @@ class TerminalVoter:
         earlier = before["indicator"] if before else None
         moved = before is None or earlier is None or earlier["id"] != current["id"]
         if moved:
-            self.say(indicator_text(state))
+            self.say(indicator_text(state, self.colors))
         if state["revealed"] and (moved or not before or not before["revealed"]):
-            self.say(tally_text(state))
+            self.say(tally_text(state, self.colors))
         elif before and not moved and before["vote_count"] != state["vote_count"]:
             self.say(voted_text(state))
 
 
-def indicator_text(state: dict[str, Any]) -> str:
+def indicator_text(state: dict[str, Any], colors: bool = False) -> str:
     current = state["indicator"]
-    where = f"Indicator {current['position']} of {current['total']} · Level {current['level']}"
-    where += f" {current['level_name']}" + (
-        f" · {current['dimension']}" if current["dimension"] else ""
-    )
-    lines = ["", one_line(where), "", strip_controls(current["statement"])]
+    parts = [f"Indicator {current['position']} of {current['total']}"]
+    if current["level"] is not None:  # a board has no levels
+        parts.append(f"Level {current['level']} {current['level_name']}")
+    if current["dimension"]:
+        parts.append(current["dimension"])
+    lines = ["", one_line(" · ".join(parts)), "", strip_controls(current["statement"])]
     if current["guidance"]:
         lines += ["", f"Look for: {strip_controls(current['guidance'])}"]
-    scale = "   ".join(f"[{n}] {one_line(p['label'])}" for n, p in enumerate(state["scale"], 1))
-    lines += ["", scale, voted_text(state)]
+    lines += ["", *answer_lines(state["scale"], colors)]
+    if state.get("asks_trend"):
+        lines.append(TREND_HELP)
+    lines.append(voted_text(state))
     return "\n".join(lines)
+
+
+def answer_lines(scale: list[dict[str, Any]], colors: bool = False) -> list[str]:
+    """The answers with their keys: on one line when they are plain numbers whose labels say
+    it all (`[1] Never   [2] Rarely`), else one a line with its value or colour letter."""
+    if all(p.get("color") is None and isinstance(p["value"], int) for p in scale):
+        return ["   ".join(f"[{n}] {one_line(p['label'])}" for n, p in enumerate(scale, 1))]
+    return [
+        f"[{n}] {point_mark(p, colors)}  {one_line(p['label'])}" for n, p in enumerate(scale, 1)
+    ]
 
 
 def voted_text(state: dict[str, Any]) -> str:
     expected = f" of {len(state['participants'])}" if state["voting"] == "named" else ""
     mine = state["my_vote"]
     yours = "" if mine is None else f"; yours: {mine}"  # 0 is a vote on a scale from 0
+    trend = state.get("my_trend")
+    yours += f"; your trend: {TREND_WORDS[trend]}" if trend in TREND_WORDS else ""
     return f"{state['vote_count']}{expected} voted{yours}"
 
 
-def tally_text(state: dict[str, Any]) -> str:
+def tally_text(state: dict[str, Any], colors: bool = False) -> str:
     tally = state.get("tally")
     if not tally:
         return "Revealed."
-    labels = {p["value"]: p["label"] for p in state["scale"]}
+    points = {p["value"]: p for p in state["scale"]}
     most = max((row["count"] for row in tally["histogram"]), default=0) or 1
     lines = ["Revealed:"]
     for row in tally["histogram"]:
         bar = "█" * round(20 * row["count"] / most)
-        label = one_line(labels.get(row["value"], ""))
-        lines.append(f"  {row['value']} {label:<14.14} {bar} {row['count']}")
+        point = points.get(row["value"], {"value": row["value"], "label": ""})
+        label = one_line(point["label"])
+        lines.append(f"  {point_mark(point, colors)} {label:<14.14} {bar} {row['count']}")
     median = "-" if tally["median"] is None else f"{tally['median']:g}"
     contested = " · contested" if tally["contested"] else ""
     lines.append(f"  {tally['count']} votes · median {median}{contested}")
+    if state.get("asks_trend") and "trends" in tally:
+        counts = ", ".join(f"{row['count']} {row['trend']}" for row in tally["trends"])
+        agreed = TREND_WORDS.get(tally["agreed_trend"] or "", "none")
+        lines.append(f"  Trend: {agreed} ({counts})")
     return "\n".join(lines)
 
 
@@ -286,7 +343,7 @@ async def join_room(url: str, code: str | None, name: str | None, say: Say) -> i
     threading.Thread(target=read_lines, args=reader, daemon=True).start()
     timeout = aiohttp.ClientTimeout(total=None, connect=10, sock_read=45)
     async with aiohttp.ClientSession(base, timeout=timeout) as http:
-        voter = TerminalVoter(http, lines, say)
+        voter = TerminalVoter(http, lines, say, colors=terminal_wants_color())
         await voter.join(code or link_code, name)
         return await voter.run()
 

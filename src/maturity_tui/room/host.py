@@ -6,11 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from maturity_tui.domain import Color
+from maturity_tui.domain import Color, Trend
 from maturity_tui.domain.base import Number
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Voting
+
+
+TRENDS: tuple[Trend, ...] = ("up", "same", "down")
+"""The trend votes, in the order pages and tallies show them."""
 
 
 class VoteRefused(Exception):
@@ -66,6 +70,10 @@ class Tally:
     contested: bool
     agreed: Number | None
     """What the room agreed: the facilitator's consensus, else the lower median."""
+    trends: tuple[tuple[Trend, int], ...] = ()
+    """Models with `trend = true`: (trend, votes) for up, same and down, in that order."""
+    agreed_trend: Trend | None = None
+    """The room's trend when set, else the most common trend vote ("same" on a tie)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +91,11 @@ class RoomState:
     vote_count: int
     tally: Tally | None
     """Present only once revealed."""
+    asks_trend: bool = False
+    """The model has `trend = true`: devices also vote which way the indicator is going."""
+    trend_voted: tuple[str, ...] = ()
+    """Named voting: who has voted a trend (names, never trends)."""
+    trend_count: int = 0
 
 
 class RoomHost(Protocol):
@@ -92,14 +105,23 @@ class RoomHost(Protocol):
 
     def vote_of(self, voter: Voter, indicator_id: str) -> Number | None: ...
 
+    def trend_of(self, voter: Voter, indicator_id: str) -> Trend | None: ...
+
     async def cast_vote(self, voter: Voter, indicator_id: str, value: Number) -> None:
         """Cast or change the voter's vote; returns once it is saved to disk.
 
         Raises StaleIndicator, OffScale or VoteRefused.
         """
 
+    async def cast_trend(self, voter: Voter, indicator_id: str, trend: Trend) -> None:
+        """Cast or change the voter's trend vote; returns once it is saved to disk.
+
+        Raises StaleIndicator or VoteRefused (after the reveal, or a model without trends).
+        """
+
     async def withdraw_vote(self, voter: Voter, indicator_id: str) -> None:
-        """Take the voter's vote back (nothing happens if there is none); saved on return."""
+        """Take the voter's vote and trend vote back (nothing happens if there are none);
+        saved on return."""
 
     def subscribe(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call `listener` after every change of the state; returns a function that stops it."""

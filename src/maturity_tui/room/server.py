@@ -33,7 +33,15 @@ from maturity_tui.room.guard import (
     origin_allowed,
     valid_join_code,
 )
-from maturity_tui.room.host import OffScale, RoomHost, RoomState, StaleIndicator, Voter, VoteRefused
+from maturity_tui.room.host import (
+    TRENDS,
+    OffScale,
+    RoomHost,
+    RoomState,
+    StaleIndicator,
+    Voter,
+    VoteRefused,
+)
 
 DEFAULT_PORT = 8765
 MAX_BODY = 4096
@@ -472,15 +480,27 @@ class Room:
             self._tell_facilitator()  # one device fewer
 
     async def _vote(self, request: web.Request) -> web.Response:
+        """A vote, a trend vote, or both: `{"indicator", "value"}`, `{"indicator", "trend"}`."""
         voter = self._voter(request)
         body = await _json_body(request)
-        indicator, value = body.get("indicator"), body.get("value")
+        indicator, value, trend = body.get("indicator"), body.get("value"), body.get("trend")
         # Decimal answers (0.25) are votes too; a bool is no number (and nan no scale value).
-        if not isinstance(indicator, str) or type(value) not in (int, float):
-            raise ApiError(400, 'expected {"indicator": "…", "value": <a number>}')
-        if value not in {point.value for point in self._current_state().scale}:
+        valid_value = value is None or type(value) in (int, float)
+        if not isinstance(indicator, str) or not valid_value or (value is None and trend is None):
+            raise ApiError(
+                400, 'expected {"indicator": "…", "value": <a number>, "trend": "up|same|down"}'
+            )
+        state = self._current_state()
+        if value is not None and value not in {point.value for point in state.scale}:
             raise ApiError(400, f"{value} is not on the scale")
-        await self._host_call(self.host.cast_vote(voter, indicator, value))
+        if trend is not None and trend not in TRENDS:
+            raise ApiError(400, f"a trend is one of {', '.join(TRENDS)}")
+        if trend is not None and not state.asks_trend:
+            raise ApiError(400, "this model asks for no trend")
+        if value is not None:
+            await self._host_call(self.host.cast_vote(voter, indicator, value))
+        if trend is not None:
+            await self._host_call(self.host.cast_trend(voter, indicator, trend))
         return web.Response(status=204)
 
     async def _withdraw(self, request: web.Request) -> web.Response:
@@ -516,6 +536,7 @@ class Room:
         current = state.indicator
         my_vote = self.host.vote_of(voter, current.id) if current else None
         data = state_json(state, voter, my_vote)
+        data["my_trend"] = self.host.trend_of(voter, current.id) if current else None
         timebox = self.timebox
         data["timebox"] = (
             None if timebox is None else {"remaining": timebox.now(), "running": timebox.running}
@@ -548,6 +569,9 @@ def state_json(state: RoomState, voter: Voter, my_vote: Number | None) -> dict[s
         "my_vote": my_vote,
         "voted": list(state.voted),
         "vote_count": state.vote_count,
+        "asks_trend": state.asks_trend,
+        "trend_voted": list(state.trend_voted),
+        "trend_count": state.trend_count,
     }
     if state.revealed and state.tally is not None:
         tally = state.tally
@@ -559,6 +583,9 @@ def state_json(state: RoomState, voter: Voter, my_vote: Number | None) -> dict[s
             "contested": tally.contested,
             "agreed": tally.agreed,
         }
+        if state.asks_trend:
+            data["tally"]["trends"] = [{"trend": t, "count": n} for t, n in tally.trends]
+            data["tally"]["agreed_trend"] = tally.agreed_trend
     return data
 
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+from collections import Counter
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
+from maturity_tui.domain import Trend
 from maturity_tui.domain.base import Number
+from maturity_tui.domain.session import TrendVotes, Votes
 from maturity_tui.room.host import (
+    TRENDS,
     CurrentIndicator,
     OffScale,
     Point,
@@ -22,8 +27,10 @@ from maturity_tui.room.host import (
     VoteRefused,
 )
 from maturity_tui.room.server import DEFAULT_PORT, Room
-from maturity_tui.scoring import agreed_rating, vote_stats
+from maturity_tui.scoring import agreed_rating, agreed_trend, vote_stats
 from maturity_tui.workshop import VotesLocked, Workshop, WorkshopError
+
+V = TypeVar("V", Number, Trend)
 
 
 class SaveTracker:
@@ -60,16 +67,18 @@ class SaveTracker:
 class WorkshopHost:
     """`RoomHost` over a `Workshop`; `wait_saved(revision)` returns once that revision is saved.
 
-    The host remembers what each device cast per indicator, and a device is shown only that:
-    a vote the facilitator typed for a participant is theirs, not the device's, and stays
-    hidden from it (even from a device that joins under that name later). In anonymous
-    voting the session keeps bare values, so changing a vote takes that value back first.
+    The host remembers what each device cast per indicator (vote and trend), and a device is
+    shown only that: a vote the facilitator typed for a participant is theirs, not the
+    device's, and stays hidden from it (even from a device that joins under that name
+    later). In anonymous voting the session keeps bare values, so changing a vote takes that
+    value back first.
     """
 
     def __init__(self, workshop: Workshop, wait_saved: Callable[[int], Awaitable[None]]) -> None:
         self.workshop = workshop
         self.wait_saved = wait_saved
         self._device_votes: dict[tuple[str, str], Number] = {}
+        self._device_trends: dict[tuple[str, str], Trend] = {}
 
     def state(self) -> RoomState:
         w = self.workshop
@@ -79,6 +88,7 @@ class WorkshopHost:
         tally = None
         if w.revealed:
             stats = vote_stats(votes, w.scale)
+            trends = Counter(w.trend_votes())
             tally = Tally(
                 stats.count,
                 tuple(stats.histogram.items()),
@@ -86,6 +96,8 @@ class WorkshopHost:
                 stats.spread,
                 stats.contested,
                 agreed_rating(w.rating),
+                tuple((trend, trends[trend]) for trend in TRENDS),
+                agreed_trend(w.rating),
             )
         return RoomState(
             team=w.session.team,
@@ -106,17 +118,20 @@ class WorkshopHost:
             voted=tuple(w.voted_participants()),
             vote_count=len(votes),
             tally=tally,
+            asks_trend=w.asks_trend,
+            trend_voted=tuple(w.trend_voted_participants()),
+            trend_count=len(w.trend_votes()),
         )
 
     def vote_of(self, voter: Voter, indicator_id: str) -> Number | None:
         rating = self.workshop.session.rating(indicator_id)
         cast = self._device_votes.get((voter.device, indicator_id))
-        if rating is None or rating.votes is None or cast is None:
-            return None
-        # Still there? The facilitator may have undone it, or typed another value over it.
-        if isinstance(rating.votes, dict):
-            return cast if rating.votes.get(voter.name or "") == cast else None
-        return cast if cast in rating.votes else None
+        return _still_cast(rating.votes if rating else None, voter, cast)
+
+    def trend_of(self, voter: Voter, indicator_id: str) -> Trend | None:
+        rating = self.workshop.session.rating(indicator_id)
+        cast = self._device_trends.get((voter.device, indicator_id))
+        return _still_cast(rating.trend_votes if rating else None, voter, cast)
 
     async def cast_vote(self, voter: Voter, indicator_id: str, value: Number) -> None:
         self._check_current(indicator_id)
@@ -134,15 +149,34 @@ class WorkshopHost:
         self._device_votes[voter.device, indicator_id] = value
         await self._saved_since(before)
 
+    async def cast_trend(self, voter: Voter, indicator_id: str, trend: Trend) -> None:
+        self._check_current(indicator_id)
+        before = self.workshop.revision
+        try:
+            if voter.name is not None:
+                self.workshop.cast_trend(trend, participant=voter.name)
+            else:
+                self._take_back_trend(voter, indicator_id)
+                self.workshop.cast_trend(trend)
+        except WorkshopError as error:  # locked after the reveal, or a model without trends
+            raise VoteRefused(str(error)) from None
+        self._device_trends[voter.device, indicator_id] = trend
+        await self._saved_since(before)
+
     async def withdraw_vote(self, voter: Voter, indicator_id: str) -> None:
+        """The device's vote and trend vote, both taken back."""
         self._check_current(indicator_id)
         before = self.workshop.revision
         try:
             if voter.name is not None:
                 self.workshop.withdraw(participant=voter.name)
                 self._device_votes.pop((voter.device, indicator_id), None)
+                if self.workshop.asks_trend:
+                    self.workshop.withdraw_trend(participant=voter.name)
+                    self._device_trends.pop((voter.device, indicator_id), None)
             else:
                 self._take_back(voter, indicator_id)
+                self._take_back_trend(voter, indicator_id)
         except VotesLocked as error:
             raise VoteRefused(str(error)) from None
         await self._saved_since(before)
@@ -165,6 +199,22 @@ class WorkshopHost:
         if previous is not None:
             self.workshop.withdraw(value=previous)  # may refuse: then the device keeps it
             del self._device_votes[voter.device, indicator_id]
+
+    def _take_back_trend(self, voter: Voter, indicator_id: str) -> None:
+        previous = self._device_trends.get((voter.device, indicator_id))
+        if previous is not None:
+            self.workshop.withdraw_trend(trend=previous)  # may refuse: the device keeps it
+            del self._device_trends[voter.device, indicator_id]
+
+
+def _still_cast(votes: Votes | TrendVotes | None, voter: Voter, cast: V | None) -> V | None:
+    """What the device cast, if it is still among the votes: the facilitator may have undone
+    it, typed another value over it, or started a re-vote."""
+    if votes is None or cast is None:
+        return None
+    if isinstance(votes, dict):
+        return cast if votes.get(voter.name or "") == cast else None
+    return cast if cast in votes else None
 
 
 async def open_room(

@@ -11,6 +11,13 @@ let state = null;
 let stream = null;
 let pending = null; // the vote or withdrawal sent and not answered yet
 let timebox = null; // {remaining, running, at}: the facilitator's countdown as last heard
+// A board's colours each have a letter, so a card reads without colour too.
+const COLOR_LETTERS = { red: "R", amber: "A", green: "G" };
+const TRENDS = [
+  { trend: "up", arrow: "↑", label: "Getting better" },
+  { trend: "same", arrow: "→", label: "Staying the same" },
+  { trend: "down", arrow: "↓", label: "Getting worse" },
+];
 
 // The token lives in localStorage: it survives reloads and new tabs, so reopening the link
 // rejoins. Some private modes refuse storage; the page then works for this tab only.
@@ -229,8 +236,8 @@ function render(next) {
     return;
   }
   show("vote-view");
-  const parts = [`Indicator ${current.position} of ${current.total}`,
-    `Level ${current.level} · ${current.level_name}`];
+  const parts = [`Indicator ${current.position} of ${current.total}`];
+  if (current.level !== null) parts.push(`Level ${current.level} · ${current.level_name}`);
   if (current.dimension) parts.push(current.dimension);
   $("where").textContent = parts.join(" · ");
   $("statement").textContent = current.statement;
@@ -242,9 +249,11 @@ function render(next) {
     $("guidance-box").open = false;
   }
   renderScale(next);
+  renderTrends(next);
   // Revealed: the votes are locked until the facilitator starts a re-vote.
   $("scale").hidden = next.revealed;
-  $("withdraw").hidden = next.revealed || next.my_vote === null;
+  $("trend-box").hidden = next.revealed || !next.asks_trend;
+  $("withdraw").hidden = next.revealed || !hasVoted(next);
   if (next.revealed) {
     pending = null;
     $("retry").hidden = true;
@@ -259,12 +268,32 @@ function render(next) {
 }
 
 function renderVoters(next) {
-  // Names only, never values: who has voted, and who the room still waits for.
+  // Names only, never values: who has voted, and who the room still waits for (a vote,
+  // and a trend when the model asks for one).
   const voted = new Set(next.voted);
-  const waiting = next.participants.filter((name) => !voted.has(name));
+  const trended = new Set(next.trend_voted || []);
+  const waiting = next.participants.filter(
+    (name) => !voted.has(name) || (next.asks_trend && !trended.has(name)));
   $("voters").hidden = next.voting !== "named" || next.revealed;
   $("voters").textContent = `Voted: ${next.voted.join(", ") || "nobody yet"}`
     + (waiting.length ? ` · Waiting for: ${waiting.join(", ")}` : "");
+}
+
+function hasVoted(next) {
+  return next.my_vote !== null || Boolean(next.my_trend);
+}
+
+// What stands for a point: its colour's letter on a board, else its value (0.25 too).
+function mark(point) {
+  return point.color ? COLOR_LETTERS[point.color] : String(point.value);
+}
+
+function pointOf(next, value) {
+  return next.scale.find((p) => p.value === value) || { value, label: "", color: null };
+}
+
+function markElement(point) {
+  return element("span", point.color ? `value swatch ${point.color}` : "value", mark(point));
 }
 
 function renderScale(next) {
@@ -272,16 +301,34 @@ function renderScale(next) {
   const focused = document.activeElement && document.activeElement.dataset.value;
   box.replaceChildren();
   for (const point of next.scale) {
-    const button = element("button", "choice");
+    const button = element("button", point.color ? `choice ${point.color}` : "choice");
     button.type = "button";
     button.dataset.value = String(point.value);
     // Highlighted only once the room confirmed it; a vote on its way is only outlined.
     button.setAttribute("aria-pressed", String(point.value === next.my_vote));
     button.classList.toggle("sending", Boolean(pending && pending.value === point.value));
-    button.append(element("span", "value", String(point.value)), element("span", "label", point.label));
+    button.append(markElement(point), element("span", "label", point.label));
     button.addEventListener("click", () => vote(point.value));
     box.append(button);
     if (focused === String(point.value)) button.focus();
+  }
+}
+
+function renderTrends(next) {
+  const box = $("trends");
+  const focused = document.activeElement && document.activeElement.dataset.trend;
+  box.replaceChildren();
+  if (!next.asks_trend) return;
+  for (const { trend, arrow, label } of TRENDS) {
+    const button = element("button", "choice");
+    button.type = "button";
+    button.dataset.trend = trend;
+    button.setAttribute("aria-pressed", String(trend === next.my_trend));
+    button.classList.toggle("sending", Boolean(pending && pending.trend === trend));
+    button.append(element("span", "value", arrow), element("span", "label", label));
+    button.addEventListener("click", () => voteTrend(trend));
+    box.append(button);
+    if (focused === trend) button.focus();
   }
 }
 
@@ -289,25 +336,44 @@ function renderTally(next) {
   const tally = next.tally;
   $("tally").hidden = !tally;
   if (!tally) return;
-  const label = (value) => (next.scale.find((p) => p.value === value) || {}).label || "";
-  $("agreed").textContent = tally.agreed === null ? "No agreed value yet"
-    : `Agreed: ${tally.agreed} · ${label(tally.agreed)}`;
+  const agreed = tally.agreed === null ? null : pointOf(next, tally.agreed);
+  $("agreed").textContent = agreed === null ? "No agreed value yet"
+    : `Agreed: ${mark(agreed)} · ${agreed.label}`;
+  $("agreed").className = agreed && agreed.color ? agreed.color : "";
+  renderTrendTally(next, tally);
   const most = Math.max(1, ...tally.histogram.map((row) => row.count));
   const bars = $("bars");
   bars.replaceChildren();
   for (const row of tally.histogram) {
     const line = element("div", "bar-row");
-    const bar = element("div", "bar");
+    const point = pointOf(next, row.value);
+    const bar = element("div", point.color ? `bar ${point.color}` : "bar");
     bar.style.width = (100 * row.count / most) + "%";
     bar.hidden = row.count === 0;
-    line.append(element("span", "label", `${row.value} ${label(row.value)}`),
+    line.append(element("span", "label", `${mark(point)} ${point.label}`),
       element("div", "track"), element("span", "count", String(row.count)));
     line.children[1].append(bar);
     bars.append(line);
   }
+  // A board's median lies between colours: its count per colour says more.
+  const board = next.scale.every((point) => point.color);
   const median = tally.median === null ? "–" : String(tally.median);
-  $("summary").textContent = `${tally.count} votes · median ${median}`
+  $("summary").textContent = `${tally.count} votes` + (board ? "" : ` · median ${median}`)
     + (tally.contested ? " · contested: worth discussing" : "");
+}
+
+// The trend the room agreed, with how many voted each way.
+function renderTrendTally(next, tally) {
+  const box = $("agreed-trend");
+  box.hidden = !next.asks_trend || !tally.trends;
+  if (box.hidden) return;
+  const counts = TRENDS.map(({ trend }) => {
+    const row = tally.trends.find((r) => r.trend === trend);
+    return `${row ? row.count : 0} ${trend}`;
+  }).join(", ");
+  const agreed = TRENDS.find((t) => t.trend === tally.agreed_trend);
+  box.textContent = (agreed ? `Trend: ${agreed.arrow} ${agreed.label.toLowerCase()}` : "No trend votes")
+    + ` · ${counts}`;
 }
 
 function showTimebox() {
@@ -334,7 +400,10 @@ async function send(attempt) {
   pending = attempt;
   setSaved("Sending…");
   $("retry").hidden = true;
-  if (state) renderScale(state);
+  if (state) {
+    renderScale(state);
+    renderTrends(state);
+  }
   const unanswered = setTimeout(() => {
     if (pending !== attempt) return;
     setSaved("Not confirmed: the room has not answered yet.", true);
@@ -357,18 +426,34 @@ async function send(attempt) {
   if (reply.status === 204) attempt.done();
   else if (reply.status === 401) leave("The room does not know this device any more. Join again.");
   else setSaved("Not saved: " + refusal(reply, "HTTP " + reply.status), true);
-  if (state) renderScale(state);
+  if (state) {
+    renderScale(state);
+    renderTrends(state);
+  }
 }
 
 function vote(value) {
   if (!state || !state.indicator || state.revealed) return;
-  const label = (state.scale.find((p) => p.value === value) || {}).label || "";
+  const point = pointOf(state, value);
   send({
     method: "PUT", body: { indicator: state.indicator.id, value }, value,
     done: () => {
       state.my_vote = value;
       $("withdraw").hidden = false;
-      setSaved(`Saved ✓ Your vote: ${value} · ${label}`);
+      setSaved(`Saved ✓ Your vote: ${mark(point)} · ${point.label}`);
+    },
+  });
+}
+
+function voteTrend(trend) {
+  if (!state || !state.indicator || state.revealed || !state.asks_trend) return;
+  const { arrow, label } = TRENDS.find((t) => t.trend === trend);
+  send({
+    method: "PUT", body: { indicator: state.indicator.id, trend }, trend,
+    done: () => {
+      state.my_trend = trend;
+      $("withdraw").hidden = false;
+      setSaved(`Saved ✓ Your trend: ${arrow} ${label.toLowerCase()}`);
     },
   });
 }
@@ -379,6 +464,7 @@ function withdraw() {
     method: "DELETE", body: { indicator: state.indicator.id }, value: null,
     done: () => {
       state.my_vote = null;
+      state.my_trend = null;
       $("withdraw").hidden = true;
       setSaved("Vote withdrawn ✓");
     },
