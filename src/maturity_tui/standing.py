@@ -9,7 +9,10 @@ output writes them.
 
 from __future__ import annotations
 
-from maturity_tui.domain import MaturityModel
+from collections import Counter
+from collections.abc import Sequence
+
+from maturity_tui.domain import Dimension, MaturityModel
 from maturity_tui.domain.base import Number
 from maturity_tui.scoring import DimensionScore, IndicatorScore, SessionScore, Standing
 from maturity_tui.textsafe import one_line
@@ -61,6 +64,43 @@ def placed_dimensions(score: SessionScore) -> list[tuple[DimensionScore, Standin
     return [(d, d.standing) for d in score.dimensions if d.standing is not None]
 
 
+def clip(text: str, width: int) -> str:
+    """At most `width` characters, an ellipsis standing for what was cut."""
+    return text if len(text) <= width else text[: max(width - 1, 0)].rstrip() + "…"
+
+
+def dimension_labels(dimensions: Sequence[Dimension], width: int) -> list[str]:
+    """A label per dimension of at most `width` characters, no two alike (published models'
+    names share their first words, and 19 names cut alike once became 5 labels): the name
+    when it fits, else the short name, else the name cut; names still alike once cut keep
+    their first word and the words that tell them apart ("Governance… training"), and any
+    still alike then take their position in the model."""
+    names = [one_line(d.name) for d in dimensions]
+    labels = [
+        name if len(name) <= width else one_line(d.short_name or "") or clip(name, width)
+        for name, d in zip(names, dimensions, strict=True)
+    ]
+    labels = [clip(label, width) for label in labels]
+    for label, count in Counter(labels).items():
+        if count < 2:
+            continue
+        alike = [n for n, candidate in enumerate(labels) if candidate == label]
+        common = set.intersection(*(set(names[n].split()) for n in alike))
+        for n in alike:
+            first, *rest = names[n].split()
+            telling = " ".join(w for w in rest if w not in common)
+            if not telling:
+                continue
+            if len(f"{first} … {telling}") > width:
+                first = first[: max(width - len(telling) - 2, 3)]  # "Gover… records"
+            labels[n] = clip(f"{first}… {telling}", width)
+    counts = Counter(labels)
+    return [
+        label if counts[label] < 2 else clip(names[n], width - len(f" {n + 1}")) + f" {n + 1}"
+        for n, label in enumerate(labels)
+    ]
+
+
 def card_mark(card: IndicatorScore) -> str:
     """`R↓`: the card's colour letter and trend arrow; `·` while unrated, `-` not applicable."""
     if not card.applicable:
@@ -72,9 +112,9 @@ def card_mark(card: IndicatorScore) -> str:
 def headline(model: MaturityModel, score: SessionScore) -> str:
     """Where the team stands, in one line: level, score or board, by the model's mode."""
     if score.level is not None:
-        return (
-            f"Level {score.level} of {model.top_level}: {one_line(model.level(score.level).title)}"
-        )
+        level = model.level(score.level)
+        title = f": {one_line(level.title)}" if level.named else ""
+        return f"Level {score.level} of {model.top_level}{title}"
     if score.mode == "score":
         return f"Score {score_text(score.score)} (the mean of its dimensions' scores)"
     if score.board is not None:

@@ -47,3 +47,38 @@ def large_model() -> MaturityModel:
 
 def large_session() -> Session:
     return build_session(model=large_model())
+
+
+def grouped_large_model() -> MaturityModel:
+    """The same 200 indicators as an imported format-2 model would have them: 5 groups, a
+    short name on half the dimensions (the other half told apart by their long names),
+    levels named "Level N", links and a source id on every indicator, every third one
+    depending on the one before it, and the model's source and licence."""
+    data = large_model().model_dump(mode="python", exclude_none=True)
+    data["format_version"] = 2
+    data["source"] = {
+        "name": "Large test model",
+        "version": "1.0",
+        "url": "https://example.org/large",
+        "license": "CC BY-SA 4.0",
+    }
+    data["levels"] = [{"number": n, "name": f"Level {n}"} for n in range(1, 6)]
+    data["groups"] = [{"id": group.lower(), "name": group} for group in GROUPS]
+    for dimension in data["dimensions"]:
+        group, _, topic = dimension["id"].partition("-")
+        dimension["group"] = group
+        if topic in TOPICS[:2]:
+            dimension["short_name"] = f"{group[:3].title()} {topic}"
+    for n, indicator in enumerate(data["indicators"]):
+        indicator["ref"] = f"REF-{n + 1:03d}"
+        indicator["links"] = [
+            {"title": f"Reading for step {n + 1}", "url": f"https://example.org/step/{n + 1}"},
+            {"title": "Tool [bold]x[/]", "url": "https://example.org/tool?a=1&b=[2]"},
+        ]
+        if n % 3 == 1:
+            indicator["depends_on"] = [data["indicators"][n - 1]["id"]]
+    return MaturityModel.model_validate(data)
+
+
+def grouped_large_session() -> Session:
+    return build_session(model=grouped_large_model())

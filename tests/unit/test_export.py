@@ -112,7 +112,7 @@ def test_report_json_has_designs_keys_and_the_scoring_rules_values(scored: Sessi
 
 def test_text_report_names_level_progress_unrated_and_objectives(scored: Session) -> None:
     text = export.report_text(scored)
-    assert "Level 1 of 3: Level 1" in text
+    assert "\nLevel 1 of 3\n" in text  # the level is named "Level 1": not said twice
     assert "50% of the way to level 2" in text
     assert "Incomplete: 1 unrated (d)" in text
     assert "Meet customers" in text and "Statement c (agreed 2, target 4)" in text
@@ -124,7 +124,7 @@ def test_markdown_report_names_contested_and_unrated_indicators(scored: Session)
     text = export.report_markdown(scored)
     assert "Contested: c (spread 3)." in text
     assert "Incomplete: 1 unrated (d)." in text
-    assert "## Level 1 of 3: Level 1" in text
+    assert "## Level 1 of 3\n" in text
 
 
 def test_dimension_grid_marks_the_gates_each_dimension_passes(scored: Session) -> None:

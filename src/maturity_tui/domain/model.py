@@ -160,6 +160,16 @@ class Level(Strict):
     def title(self) -> str:
         return f"{self.name} ({self.alias})" if self.alias else self.name
 
+    @property
+    def named(self) -> bool:
+        """Whether the title says more than the number: importers name levels "Level N"."""
+        return self.title.strip().casefold() != f"level {self.number}"
+
+    @property
+    def heading(self) -> str:
+        """ "Level 2 Managed", or "Level 2" where the name would only repeat it."""
+        return f"Level {self.number} {self.title}" if self.named else f"Level {self.number}"
+
 
 class Group(Strict):
     """A level above dimensions: SAMM's business functions, DSOMM's dimensions."""

@@ -10,17 +10,17 @@ from typing import ClassVar
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import ActiveBinding, Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option, OptionDoesNotExist
 
-from maturity_tui.domain import Action, Scale, Session
+from maturity_tui.domain import Action, Indicator, Scale, Session
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES, ActionStatus
-from maturity_tui.scoring import agreed_rating
+from maturity_tui.scoring import IndicatorScore, agreed_rating
 from maturity_tui.tui.text import as_typed, clean, literal_content
 from maturity_tui.tui.widgets.form import field
 
@@ -145,18 +145,42 @@ def indicator_prompt(session: Session, index: int, voting_on: str | None = None)
     )
 
 
+def needs_line(needed: Iterable[IndicatorScore], *, unmet_only: bool = False) -> Content:
+    """The indicators to reach first (DESIGN: depends_on, shown, never scored): "needs: 12.
+    build-tool ✓ · 15. sbom not yet"; with `unmet_only`, the numbers of those not achieved."""
+    if unmet_only:
+        numbers = [str(s.position + 1) for s in needed if s.applicable and not s.achieved]
+        return Content(f"needs {', '.join(numbers)} ") if numbers else Content("")
+    parts = []
+    for score in needed:
+        state = "n/a" if not score.applicable else "✓" if score.achieved else "not yet"
+        parts.append(
+            Content(f"{score.position + 1}. ")
+            + literal_content(score.id, one_line=True)
+            + Content.styled(f" {state}", "bold")
+        )
+    return Content("needs: ") + Content(" · ").join(parts) if parts else Content("")
+
+
 def searchable(session: Session, index: int) -> str:
-    """What typed words are looked for in: the indicator's id, statement and dimension name."""
-    indicator = session.model.indicators[index]
-    dimension = session.model.dimension_name(indicator.dimension) or ""
-    return " ".join((indicator.id, indicator.statement, dimension)).lower()
+    """What typed words are looked for in: the indicator's id, statement, dimension name and
+    short name, and its group's name."""
+    model = session.model
+    indicator = model.indicators[index]
+    dimension = next((d for d in model.dimensions if d.id == indicator.dimension), None)
+    words = [indicator.id, indicator.statement]
+    if dimension is not None:
+        words += [dimension.name, dimension.short_name or ""]
+        words += [g.name for g in model.groups or () if g.id == dimension.group]
+    return " ".join(words).lower()
 
 
 class JumpDialog(ModalScreen[int | None]):
     """Pick an indicator to go to (with its agreed rating so far), rows under their
-    dimension. Typing filters: digits go by number (as soon as no further digit could follow,
-    it goes there), words keep the rows whose id, statement or dimension holds them all; the
-    arrows move, enter goes. `session` is what may be shown (`Workshop.shown_session`)."""
+    dimension (and group). Typing filters: digits go by number (as soon as no further digit
+    could follow, it goes there), words keep the rows whose id, statement, dimension or group
+    holds them all; the arrows move, enter goes. `session` is what may be shown
+    (`Workshop.shown_session`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="jump.cancel"),
@@ -186,21 +210,28 @@ class JumpDialog(ModalScreen[int | None]):
             yield OptionList(*self._options(range(len(self.prompts))), id="jump-list")
 
     def _options(self, shown: Iterable[int]) -> list[Option]:
-        """The rows to show, under a header for each dimension when the model has them."""
+        """The rows to show, under a header for each dimension when the model has them, and
+        the dimensions under their group's header when it has groups."""
         model = self.session.model
         if not model.dimensions:
             return [Option(self.prompts[n], id=str(n)) for n in shown]
         by_dimension: dict[str | None, list[int]] = {}
         for n in shown:
             by_dimension.setdefault(model.indicators[n].dimension, []).append(n)
+        groups = {g.id: g.name for g in model.groups or ()}
         options: list[Option] = []
-        names = {d.id: d.name for d in model.dimensions}
-        for key in [*names, None]:
-            if key not in by_dimension:
+        group_shown: str | None = None
+        for dimension in model.dimensions:
+            if dimension.id not in by_dimension:
                 continue
-            title = names[key] if key is not None else "(no dimension)"
-            options.append(Option(literal_content(title, one_line=True), disabled=True))
-            options.extend(Option(self.prompts[n], id=str(n)) for n in by_dimension[key])
+            if dimension.group in groups and dimension.group != group_shown:
+                group_shown = dimension.group
+                title = literal_content(groups[dimension.group], one_line=True)
+                options.append(Option(title.stylize("bold reverse"), disabled=True))
+            indent = "  " if groups else ""
+            title = Content(indent) + literal_content(dimension.name, one_line=True)
+            options.append(Option(title, disabled=True))
+            options.extend(Option(self.prompts[n], id=str(n)) for n in by_dimension[dimension.id])
         return options
 
     def on_mount(self) -> None:
@@ -250,6 +281,54 @@ class JumpDialog(ModalScreen[int | None]):
         self.dismiss(int(event.option.id or "0"))
 
     def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def guidance_text(indicator: Indicator) -> Content:
+    """The whole guidance, then the links (title, and the address as text to copy) and the
+    source's own id: all literal, as the model file has them."""
+    parts = [literal_content(indicator.guidance)] if indicator.guidance else []
+    if indicator.links:
+        links = [
+            literal_content(link.title, one_line=True)
+            + Content("\n  ")
+            + literal_content(link.url, one_line=True)
+            for link in indicator.links
+        ]
+        parts.append(Content("\n").join([Content.styled("Links", "bold"), *links]))
+    if indicator.ref:
+        parts.append(Content.styled("Source id: ", "bold") + literal_content(indicator.ref))
+    return Content("\n\n").join(parts) if parts else Content("No guidance for this indicator.")
+
+
+class GuidanceDialog(ModalScreen[None]):
+    """An indicator's whole guidance, links and source id, scrolled with the arrows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,i,q", "close", "Close", id="guidance.close"),
+    ]
+
+    def __init__(self, indicator: Indicator, number: int) -> None:
+        super().__init__()
+        self.indicator = indicator
+        self.number = number
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide", id="guidance-dialog"):
+            yield Label(
+                Content(f"{self.number}. ")
+                + literal_content(self.indicator.statement, one_line=True),
+                classes="dialog-title",
+                id="guidance-title",
+            )
+            with VerticalScroll(id="guidance-scroll"):
+                yield Static(guidance_text(self.indicator), id="guidance-text")
+            yield Label("↑ ↓ page up / down scroll · escape closes", classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#guidance-scroll").focus()
+
+    def action_close(self) -> None:
         self.dismiss(None)
 
 

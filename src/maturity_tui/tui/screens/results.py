@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import asdict
 from typing import ClassVar
 
@@ -15,12 +15,19 @@ from textual.widgets import Footer, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
 from maturity_tui.domain import MaturityModel
-from maturity_tui.scoring import Objective, SessionScore, Standing, score_session
+from maturity_tui.scoring import (
+    IndicatorScore,
+    Objective,
+    SessionScore,
+    Standing,
+    score_session,
+)
 from maturity_tui.standing import card_mark
 from maturity_tui.standing import headline as standing_headline
-from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft
+from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft, needs_line
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content
+from maturity_tui.tui.widgets.dimension_grid import DimensionGrid
 from maturity_tui.tui.widgets.session_bar import SessionBar
 
 LADDER_NAME = 22
@@ -49,33 +56,20 @@ def ladder(model: MaturityModel, placed: Standing) -> Content:
     return Content("\n").join(lines)
 
 
-def dimension_grid(score: SessionScore, model: MaturityModel) -> Content:
-    """Dimensions by levels: ● gate passed, ○ not yet; the dimension's level in the last column."""
-    if not score.dimensions:
-        return Content("")
-    names = [
-        literal_content(d.name, one_line=True).truncate(16, ellipsis=True) for d in score.dimensions
-    ]
-    width = max(name.cell_length for name in names)
-    header = Content(" " * width + "  " + " ".join(str(n) for n in model.level_numbers))
-    lines = [header.stylize("bold")]
-    for name, dimension in zip(names, score.dimensions, strict=True):
-        placed = dimension.standing
-        if placed is None:
-            continue
-        cells = " ".join("●" if passed else "○" for passed in placed.gates_passed)
-        progress = "" if placed.progress is None else f" {placed.progress:.0%}→{placed.next_level}"
-        lines.append(
-            name.pad_right(width - name.cell_length)
-            + Content(f"  {cells}  L{placed.level}{progress}")
-        )
-    return Content("\n").join(lines)
-
-
-def objective_prompt(objective: Objective, voting_on: str | None = None) -> Content:
+def objective_prompt(
+    objective: Objective,
+    voting_on: str | None = None,
+    scores: Mapping[str, IndicatorScore] | None = None,
+) -> Content:
+    """One objective's row; with `scores` (by id), the numbers of the indicators it depends on
+    that are not achieved yet ("needs 12, 15")."""
     if objective.indicator is None:
         return Content("→ ") + literal_content(objective.text, one_line=True)
     scored = objective.indicator
+    needed = scored.indicator.depends_on
+    needs = Content("")
+    if scores and needed:
+        needs = needs_line((scores[n] for n in needed), unmet_only=True).stylize("italic")
     if scored.id == voting_on:
         agreed = "voting"
     else:
@@ -85,7 +79,7 @@ def objective_prompt(objective: Objective, voting_on: str | None = None) -> Cont
             objective.text, one_line=True
         )
     return Content.assemble(
-        (f"L{scored.level} {agreed}→{objective.target} ", "bold")
+        (f"L{scored.level} {agreed}→{objective.target} ", "bold"), needs
     ) + literal_content(objective.text, one_line=True)
 
 
@@ -126,9 +120,10 @@ class ResultsScreen(WorkshopScreen):
                 yield Static(id="ladder")
                 yield Static(id="progress-label")
                 yield ProgressBar(total=100, show_eta=False, id="progress")
-                yield Static(id="dimensions")
+                yield DimensionGrid(id="dimensions")
             with Vertical(id="objectives-box"):
-                yield Static(id="incomplete")
+                with VerticalScroll(id="incomplete-box"):  # scattered numbers: many lines
+                    yield Static(id="incomplete")
                 yield Label("Objectives (a: make it an action)", id="obj-title")
                 yield OptionList(id="objectives")
                 with VerticalScroll(id="contested-box"):  # focusable: tab, then arrows scroll
@@ -153,9 +148,9 @@ class ResultsScreen(WorkshopScreen):
             self.query_one("#ladder", Static).update("")
         else:
             level = model.level(score.level)
-            headline = Content.assemble(
-                ("Level ", "bold"), (str(level.number), "bold"), " "
-            ) + literal_content(level.title, one_line=True)
+            headline = literal_content(level.heading, one_line=True).stylize(
+                "bold", 0, 6 + len(str(level.number))
+            )
             self.query_one("#ladder", Static).update(ladder(model, score.standing))
         self.query_one("#placed", Static).update(
             headline + Content("\n") + Content.styled(mark, "dim")
@@ -169,12 +164,12 @@ class ResultsScreen(WorkshopScreen):
             label.update(f"Progress to level {score.next_level}: {score.progress:.0%}")
             bar.display = True
             bar.update(progress=round(score.progress * 100))
-        self.query_one("#dimensions", Static).update(dimension_grid(score, model))
+        self.query_one(DimensionGrid).show(score, model)
         self._show_objectives(score, voting_on)
         voting = [s for s in score.unrated if s.id == voting_on]
         unrated = [s for s in score.unrated if s.id != voting_on]
         incomplete = self.query_one("#incomplete", Static)
-        incomplete.display = bool(unrated or voting)
+        self.query_one("#incomplete-box").display = bool(unrated or voting)
         named = ", ".join(s.id for s in unrated) if len(unrated) <= 3 else ""
         incomplete.update(
             Content.styled(f"INCOMPLETE: {len(unrated)} unrated", "bold")
@@ -200,8 +195,9 @@ class ResultsScreen(WorkshopScreen):
         objectives = self.query_one("#objectives", OptionList)
         highlighted = objectives.highlighted
         objectives.clear_options()
+        scores = {s.id: s for s in score.indicators}
         objectives.add_options(
-            Option(objective_prompt(o, voting_on), id=str(n))
+            Option(objective_prompt(o, voting_on, scores), id=str(n))
             for n, o in enumerate(score.objectives)
         )
         if score.objectives:

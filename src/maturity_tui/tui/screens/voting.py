@@ -12,15 +12,18 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from maturity_tui.domain.base import Number
-from maturity_tui.scoring import agreed_rating
+from maturity_tui.scoring import agreed_rating, score_indicators
 from maturity_tui.tui.screens.dialogs import (
     ConfirmDialog,
     ConsensusDialog,
+    GuidanceDialog,
     JumpDialog,
     NotesDialog,
+    needs_line,
 )
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content
+from maturity_tui.tui.widgets.guidance import Guidance
 from maturity_tui.tui.widgets.room_badge import RoomBadge
 from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.voting import EVERYONE_VOTED, ParticipantList, Tally, Timebox
@@ -32,6 +35,7 @@ STRETCH = 30
 AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 REVOTE = "Clear this indicator's votes and vote again, hidden"
 LOCKED = "The votes are revealed and locked: ctrl+r starts a re-vote."
+GUIDANCE_KEY = "i"
 
 
 class VotingScreen(WorkshopScreen):
@@ -54,6 +58,13 @@ class VotingScreen(WorkshopScreen):
         Binding("v", "results", "Results", id="voting.results"),
         Binding("a,A", "actions", "Actions", id="voting.actions"),
         Binding("g", "jump", "Go to", id="voting.jump"),
+        Binding(
+            GUIDANCE_KEY,
+            "guidance",
+            "Guidance",
+            id="voting.guidance",
+            tooltip="The whole guidance, with its links",
+        ),
         Binding(
             "k", "readings", "KPIs", id="voting.readings", tooltip="This period's KPI readings"
         ),
@@ -78,7 +89,8 @@ class VotingScreen(WorkshopScreen):
             yield RoomBadge(id="room-badge")
             yield Timebox(self.app.settings.timebox_seconds, id="timebox")
         yield Static(id="statement")
-        yield Static(id="guidance")
+        yield Guidance(GUIDANCE_KEY, id="guidance")
+        yield Static(id="needs")
         yield Static(id="scale")
         with Horizontal(id="room"):
             if self.workshop.named:
@@ -123,17 +135,14 @@ class VotingScreen(WorkshopScreen):
         )
         if indicator.level is not None:
             level = model.level(indicator.level)
-            where += Content(f" · Level {level.number} ") + literal_content(
-                level.title, one_line=True
-            )
+            where += Content(" · ") + literal_content(level.heading, one_line=True)
         dimension = model.dimension_name(indicator.dimension)
         if dimension:
             where += Content(" · ") + literal_content(dimension, one_line=True)
         self.query_one("#where", Static).update(where)
         self.query_one("#statement", Static).update(literal_content(indicator.statement))
-        guidance = self.query_one("#guidance", Static)
-        guidance.update(literal_content(indicator.guidance or ""))
-        guidance.display = bool(indicator.guidance)
+        self.query_one(Guidance).show(indicator)
+        self._show_needs()
         points = workshop.scale.points
         scale = Content(f"Vote 1-{len(points)}:  ") + Content("   ").join(
             Content.assemble((str(n), "bold reverse"), " ")
@@ -141,6 +150,15 @@ class VotingScreen(WorkshopScreen):
             for n, p in enumerate(points, start=1)
         )
         self.query_one("#scale", Static).update(scale)
+
+    def _show_needs(self) -> None:
+        """What to reach first, and how each stands (what may be shown: no hidden votes)."""
+        needed = self.workshop.indicator.depends_on
+        line = self.query_one("#needs", Static)
+        line.display = bool(needed)
+        if needed:
+            by_id = {s.id: s for s in score_indicators(self.workshop.shown_session())}
+            line.update(needs_line(by_id[n] for n in needed))
 
     def _show_agreed(self) -> None:
         rating = self.workshop.rating
@@ -281,6 +299,10 @@ class VotingScreen(WorkshopScreen):
         dialog = JumpDialog(workshop.shown_session(), workshop.index, workshop.voting_on)
         self.app.push_screen(dialog, chosen)
 
+    def action_guidance(self) -> None:
+        workshop = self.workshop
+        self.app.push_screen(GuidanceDialog(workshop.indicator, workshop.index + 1))
+
     def action_results(self) -> None:
         from maturity_tui.tui.screens.results import ResultsScreen
 
@@ -302,6 +324,9 @@ class VotingScreen(WorkshopScreen):
         yield SystemCommand("Set the consensus rating", "c", self.action_consensus)
         yield SystemCommand("Edit the notes", "e", self.action_notes)
         yield SystemCommand("Go to an indicator", "g", self.action_jump)
+        yield SystemCommand(
+            "The whole guidance, links and source id", GUIDANCE_KEY, self.action_guidance
+        )
         yield SystemCommand("Results: level, progress, objectives", "v", self.action_results)
         yield SystemCommand("Action items", "a", self.action_actions)
         yield SystemCommand("KPI readings for this period", "k", self.action_readings)
