@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 from pagekit import chromium, device_page, screenshot
 from playwright.async_api import Page, expect
-from roomkit import CODE, make_session, serve
+from roomkit import CODE, STARTED, make_session, serve
+
+from maturity_tui.domain import new_session
+from maturity_tui.storage import load_model
 
 HOSTILE_NAME = "<img src=x onerror=alert('name')>"
 HOSTILE_STATEMENT = "<script>alert('statement')</script><b>We</b> listen & <i>act</i>"
@@ -150,4 +153,32 @@ async def test_a_phone_votes_a_card_and_its_trend_on_a_board(tmp_path: Path) -> 
         await assert_fits_the_phone(phone)
         await screenshot(phone, "phone-board-revealed.png")
 
+    assert problems == []
+
+
+async def test_a_phone_votes_a_decimal_answer_on_a_score_model(tmp_path: Path) -> None:
+    model = load_model(Path(__file__).parents[1] / "data" / "good" / "samm-like-model.toml")
+    session = new_session("orion-2027-q1", model, "Orion", participants=["Ana"], now=STARTED)
+    problems: list[str] = []
+    async with serve(tmp_path, session) as served, chromium() as browser:
+        phone = await device_page(browser, problems, 390, 844)
+        await phone.goto(served.room.invite_url or "")
+        await phone.click("#join-form button")
+        await phone.get_by_role("button", name="Ana", exact=True).click()
+        await expect(phone.locator("#where")).to_contain_text("Level 1 · Initial understanding")
+        await expect(phone.locator("#scale button")).to_have_text(
+            ["0No", "0.25Yes, for some", "0.5Yes, for at least half", "1Yes, for most or all"]
+        )
+        lefts = await phone.locator("#scale .label").evaluate_all(
+            "nodes => nodes.map(n => Math.round(n.getBoundingClientRect().left))"
+        )
+        assert len(set(lefts)) == 1, f"the labels line up beside 0 and 0.25: {lefts}"
+        await phone.get_by_role("button", name="0.25 Yes, for some").click()
+        await expect(phone.locator("#saved")).to_have_text(
+            "Saved ✓ Your vote: 0.25 · Yes, for some"
+        )
+        assert served.saved().rating("sg-1-a").votes == {"Ana": 0.25}  # type: ignore[union-attr]
+        await expect(phone.locator("#trend-box")).to_be_hidden()
+        await assert_fits_the_phone(phone)
+        await screenshot(phone, "phone-score-voted.png")
     assert problems == []

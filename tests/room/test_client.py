@@ -118,6 +118,7 @@ async def test_a_terminal_votes_a_card_and_its_trend_on_a_board(tmp_path: Path) 
         served.workshop.reveal()
         revealed = await terminal.expect("Trend: ↓ getting worse (0 up, 0 same, 1 down)")
         assert "  R Crappy" in revealed.split("Revealed:")[1]
+        assert "1 votes\n" in revealed, "no median between colours"
         await terminal.type("u")
         await terminal.expect("Not saved: the votes are revealed: they are locked until a re-vote.")
         assert served.saved().rating(current).trend_votes == {"Ana": "down"}  # type: ignore[union-attr]

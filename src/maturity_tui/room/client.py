@@ -311,9 +311,12 @@ def tally_text(state: dict[str, Any], colors: bool = False) -> str:
         point = points.get(row["value"], {"value": row["value"], "label": ""})
         label = one_line(point["label"])
         lines.append(f"  {point_mark(point, colors)} {label:<14.14} {bar} {row['count']}")
+    # A board's median lies between colours: its count per colour says more.
+    board = all(p.get("color") for p in state["scale"])
     median = "-" if tally["median"] is None else f"{tally['median']:g}"
+    summary = "" if board else f" · median {median}"
     contested = " · contested" if tally["contested"] else ""
-    lines.append(f"  {tally['count']} votes · median {median}{contested}")
+    lines.append(f"  {tally['count']} votes{summary}{contested}")
     if state.get("asks_trend") and "trends" in tally:
         counts = ", ".join(f"{row['count']} {row['trend']}" for row in tally["trends"])
         agreed = TREND_WORDS.get(tally["agreed_trend"] or "", "none")

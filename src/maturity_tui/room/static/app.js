@@ -300,6 +300,8 @@ function renderScale(next) {
   const box = $("scale");
   const focused = document.activeElement && document.activeElement.dataset.value;
   box.replaceChildren();
+  // Every mark as wide as the widest (0.25 beside 1), so the labels line up.
+  box.style.setProperty("--mark-chars", Math.max(...next.scale.map((p) => mark(p).length)));
   for (const point of next.scale) {
     const button = element("button", point.color ? `choice ${point.color}` : "choice");
     button.type = "button";
