@@ -10,7 +10,7 @@ own user units (its viewBox); the page scales the whole drawing to the width it 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from maturity_tui.domain.base import Number
@@ -195,7 +195,6 @@ class LineChart:
     x_ticks: tuple[Tick, ...]
     """One per period, positions only: the template writes the period names."""
     y_ticks: tuple[Tick, ...]
-    target_y: float | None
 
 
 def line_chart(
@@ -203,9 +202,11 @@ def line_chart(
     low: float,
     high: float,
     *,
-    target: float | None = None,
     y_ticks: Sequence[float] | None = None,
+    label: Callable[[float], str] = _number,
 ) -> LineChart:
+    """Values over periods, oldest left. A target that changes per period is a second line
+    chart of the targets drawn on the same scale (the KPI charts do that)."""
     width, height = 600, 200
     left, right, top, bottom = 44.0, width - 40.0, 14.0, height - 30.0
     count = len(values)
@@ -216,7 +217,7 @@ def line_chart(
         return bottom - share * (bottom - top)
 
     points = [
-        Point(left + n * step if count > 1 else (left + right) / 2, y_of(v), v, _number(v))
+        Point(left + n * step if count > 1 else (left + right) / 2, y_of(v), v, label(v))
         for n, v in enumerate(values)
         if v is not None
     ]
@@ -240,7 +241,6 @@ def line_chart(
         tuple(points),
         tuple(Tick(x, "") for x in xs),
         tuple(Tick(y_of(t), _number(t)) for t in ticks),
-        None if target is None else y_of(target),
     )
 
 
@@ -289,38 +289,61 @@ class Spoke:
 
 @dataclass(frozen=True, slots=True)
 class Radar:
-    size: int
-    centre: float
+    width: int
+    height: int
+    centre_x: float
+    centre_y: float
     rings: tuple[str, ...]
-    """Polygons at each whole step of the scale, as SVG point lists."""
+    """Polygons at each step of the scale, as SVG point lists."""
+    ticks: tuple[Point, ...]
+    """The inner rings' values, written up the first spoke (the outer one is the top, where
+    the first spoke's own label goes)."""
     spokes: tuple[Spoke, ...]
     shape: str
     target: str | None
+    """The targets' polygon, when every dimension has one."""
+    target_marks: tuple[Point, ...]
+    """A mark on each spoke that has a target."""
+    dots: tuple[Point, ...]
+    """Each dimension's score on its spoke (a missing one at the centre)."""
+
+
+def ring_steps(top: float) -> list[float]:
+    """Whole steps when the scale has a few (SAMM's 0-3), else quarters."""
+    whole = int(top)
+    if whole == top and 2 <= whole <= 6:
+        return [float(k) for k in range(1, whole + 1)]
+    return [top * k / 4 for k in range(1, 5)]
 
 
 def radar(values: Sequence[float | None], targets: Sequence[float | None], top: float) -> Radar:
-    """One spoke per dimension, clockwise from the top; a missing value sits at the centre."""
-    size, radius = 360, 120.0
-    centre = size / 2
+    """One spoke per dimension, clockwise from the top, room around it for the labels."""
+    width, height, radius = 560, 420, 155.0
+    cx, cy = width / 2, height / 2
     count = max(len(values), 3)
 
     def at(n: int, value: float) -> tuple[float, float]:
         angle = -math.pi / 2 + 2 * math.pi * n / count
         share = min(max(value / top, 0.0), 1.0) if top else 0.0
-        return centre + radius * share * math.cos(angle), centre + radius * share * math.sin(angle)
+        return cx + radius * share * math.cos(angle), cy + radius * share * math.sin(angle)
 
     def polygon(row: Sequence[float]) -> str:
         return " ".join("{:.1f},{:.1f}".format(*at(n, v)) for n, v in enumerate(row))
 
-    steps = max(int(top), 1)
-    rings = tuple(polygon([top * k / steps] * count) for k in range(1, steps + 1))
+    steps = ring_steps(top)
+    rings = tuple(polygon([step] * count) for step in steps)
+    ticks = tuple(Point(*at(0, step), step, _number(step)) for step in steps[:-1])
     spokes = []
     for n in range(len(values)):
         x, y = at(n, top)
-        lx, ly = at(n, top * 1.14)
-        anchor = "middle" if abs(lx - centre) < 8 else ("start" if lx > centre else "end")
+        lx, ly = at(n, top * 1.12)
+        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
         spokes.append(Spoke(x, y, lx, ly, anchor))
-    shape = polygon([v or 0.0 for v in values])
-    has_targets = any(t is not None for t in targets)
-    target = polygon([t or 0.0 for t in targets]) if has_targets else None
-    return Radar(size, centre, rings, tuple(spokes), shape, target)
+    known = [v or 0.0 for v in values]
+    dots = tuple(Point(*at(n, v), v, _number(v)) for n, v in enumerate(known))
+    marks = tuple(Point(*at(n, t), t, _number(t)) for n, t in enumerate(targets) if t is not None)
+    every = len(marks) == len(values) > 0
+    target = polygon([t or 0.0 for t in targets]) if every else None
+    return Radar(
+        width, height, cx, cy, rings, ticks, tuple(spokes), polygon(known), target, marks, dots
+    )

@@ -10,15 +10,26 @@ SVG's <title> and aria-label), for screen readers and for paper.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from maturity_tui import __version__, charts
-from maturity_tui.compare import Comparison, ReadingTrend, action_counts
-from maturity_tui.domain import MaturityModel, Session
+from maturity_tui.compare import Column, Comparison, ReadingTrend, action_counts
+from maturity_tui.domain import Color, MaturityModel, Session, Trend
 from maturity_tui.domain.base import Number
-from maturity_tui.scoring import ReadingScore, score_session
+from maturity_tui.export import trend_text
+from maturity_tui.scoring import (
+    BOARD_ORDER,
+    DimensionScore,
+    ReadingScore,
+    SessionScore,
+    board_order,
+    score_session,
+)
 from maturity_tui.standing import (
+    COLOR_LETTERS,
+    TREND_ARROWS,
     headline,
     optional_text,
     percent_text,
@@ -32,7 +43,7 @@ from maturity_tui.textsafe import strip_controls
 if TYPE_CHECKING:
     import jinja2
 
-    from maturity_tui.portfolio import Portfolio
+    from maturity_tui.portfolio import ModelGroup, Portfolio
 
 
 @cache
@@ -58,6 +69,9 @@ def _environment() -> jinja2.Environment:
         delta=signed,
         score_text=score_text,
         score_delta=signed_score,
+        color_letter=COLOR_LETTERS.get,
+        trend_arrow=TREND_ARROWS.get,
+        board_trend=trend_text,
     )
     # SVG coordinates: one decimal is finer than any screen or printer shows.
     environment.filters["px"] = lambda value: f"{value:.1f}"
@@ -84,6 +98,7 @@ def _render(template: str, **context: Any) -> str:
 def render_report(session: Session) -> str:
     score = score_session(session)
     model = session.model
+    top = score_top(model)
     return _render(
         "report.html.j2",
         session=session,
@@ -97,6 +112,61 @@ def render_report(session: Session) -> str:
         gauges=[_reading_gauge(r) for r in score.readings],
         actions=action_counts(session),
         scale_range=(model.scale.values[0], model.scale.values[-1]),
+        score_top=top,
+        score_rows=score_rows(model, score, top) if score.mode == "score" else [],
+        radar=_radar(model, score, top),
+        board=board_order(score.indicators) if score.mode == "board" else [],
+    )
+
+
+# --- Score models: dimension scores against targets ----------------------------------------
+
+
+def score_top(model: MaturityModel) -> float:
+    """The highest score any dimension can reach: the far end of every score chart."""
+    return max((model.score_range(d.id)[1] for d in model.dimensions), default=0.0) or 1.0
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """A line of the grouped bars: a group's score, or one of its dimensions' against its
+    target."""
+
+    name: str
+    score: float | None
+    target: Number | None
+    met: bool | None
+    bar: charts.Gauge | None
+    group: bool = False
+
+
+def score_rows(model: MaturityModel, score: SessionScore, top: float) -> list[ScoreRow]:
+    """Each group's score, followed by its dimensions' (every dimension, without groups)."""
+
+    def bar(value: float | None, target: Number | None) -> charts.Gauge | None:
+        return None if value is None else charts.gauge(value, target, 0.0, top)
+
+    def dimension_row(d: DimensionScore) -> ScoreRow:
+        return ScoreRow(d.name, d.score, d.target, d.met, bar(d.score, d.target))
+
+    if not score.groups:
+        return [dimension_row(d) for d in score.dimensions]
+    rows = []
+    for group in score.groups:
+        rows.append(ScoreRow(group.name, group.score, None, None, bar(group.score, None), True))
+        rows += [dimension_row(d) for d in score.dimensions if d.group == group.id]
+    return rows
+
+
+RADAR_FEWEST = 3
+"""A radar of fewer spokes is a line, not a shape: the bars alone show those."""
+
+
+def _radar(model: MaturityModel, score: SessionScore, top: float) -> charts.Radar | None:
+    if score.mode != "score" or len(score.dimensions) < RADAR_FEWEST:
+        return None
+    return charts.radar(
+        [d.score for d in score.dimensions], [d.target for d in score.dimensions], top
     )
 
 
@@ -120,9 +190,11 @@ def render_compare(comparison: Comparison) -> str:
     columns = comparison.columns
     models = [column.session.model for column in columns]
     top = max((model.top_level for model in models), default=1)
+    top_score = max((score_top(model) for model in models), default=1.0)
     return _render(
         "compare.html.j2",
         comparison=comparison,
+        mode=columns[-1].score.mode if columns else "staged",
         standings=[standing_text(c.session.model, c.score) for c in columns],
         top_level=top,
         level_chart=None
@@ -130,9 +202,45 @@ def render_compare(comparison: Comparison) -> str:
         else charts.line_chart(
             [column.score.level for column in columns], 1, top, y_ticks=range(1, top + 1)
         ),
+        placed_dimensions=[d for d in comparison.dimensions if _any_known(d.levels)],
+        scored_dimensions=[d for d in comparison.dimensions if _any_known(d.scores)],
+        score_top=top_score,
+        score_chart=_score_chart([column.score.score for column in columns], top_score),
+        board_change=_board_change(columns),
+        answer_ranges=_answer_ranges(columns),
         kpis=[_kpi_chart(trend) for trend in comparison.readings if _numeric(trend)],
         scale_range=_scale_range(models),
     )
+
+
+def _any_known(values: Sequence[float | None]) -> bool:
+    return any(value is not None for value in values)
+
+
+def _score_chart(scores: Sequence[float | None], top: float) -> charts.LineChart | None:
+    if not _any_known(scores):
+        return None
+    ticks = [0.0, *charts.ring_steps(top)]
+    return charts.line_chart(scores, 0.0, top, y_ticks=ticks, label=score_text)
+
+
+def _board_change(columns: Sequence[Column]) -> dict[str, int] | None:
+    """Red, amber and green cards now against the first board compared; None without two."""
+    boards = [column.score.board for column in columns if column.score.board is not None]
+    if len(boards) < 2:
+        return None
+    first, last = boards[0], boards[-1]
+    return {color: getattr(last, color) - getattr(first, color) for color in BOARD_ORDER}
+
+
+def _answer_ranges(columns: Sequence[Column]) -> dict[str, tuple[Number, Number]]:
+    """Each indicator's lowest and highest answer, as its newest session's model has them:
+    a score model's indicators each answer on their own set."""
+    ranges = {}
+    for column in columns:
+        for scored in column.score.indicators:
+            ranges[scored.id] = (scored.scale.bottom, scored.scale.top)
+    return ranges
 
 
 def _numeric(trend: ReadingTrend) -> bool:
@@ -159,11 +267,55 @@ def _kpi_chart(trend: ReadingTrend) -> tuple[ReadingTrend, charts.LineChart, str
 
 
 def render_portfolio(portfolio: Portfolio) -> str:
-    trends = {
-        (group.model_id, team.team): charts.sparkline(
-            [point.level for point in team.history], 1, group.top_level
-        )
-        for group in portfolio.groups
-        for team in group.teams
-    }
-    return _render("portfolio.html.j2", portfolio=portfolio, trends=trends)
+    return _render(
+        "portfolio.html.j2",
+        portfolio=portfolio,
+        views=[_group_view(group) for group in portfolio.groups],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """A board's card on one team's board."""
+
+    color: Color | None
+    trend: Trend | None
+    applicable: bool
+
+
+@dataclass(frozen=True, slots=True)
+class GroupView:
+    """What a model's table of teams draws beyond the teams' own numbers."""
+
+    top: float
+    """The far end of the colour scale: the top level, or the highest possible score."""
+    trends: dict[str, charts.Sparkline]
+    """By team: its level or score over its periods."""
+    cards: dict[str, str]
+    """Board models: every card any team has (id: statement), newest model's order first."""
+    boards: dict[str, dict[str, Card]]
+    """Board models, by team: its cards by id."""
+
+
+def _group_view(group: ModelGroup) -> GroupView:
+    teams = group.teams
+    if group.scoring == "score":
+        top = max(score_top(team.session.model) for team in teams)
+        trends = {t.team: charts.sparkline([p.score for p in t.history], 0.0, top) for t in teams}
+    else:
+        top = float(group.top_level)
+        trends = {
+            t.team: charts.sparkline([p.level for p in t.history], 1, group.top_level)
+            for t in teams
+        }
+    cards: dict[str, str] = {}
+    boards: dict[str, dict[str, Card]] = {}
+    if group.scoring == "board":
+        newest_first = sorted(teams, key=lambda t: t.session.updated_at, reverse=True)
+        for team in newest_first:
+            for indicator in team.session.model.indicators:
+                cards.setdefault(indicator.id, indicator.statement)
+        for team in teams:
+            scored = score_session(team.session).indicators
+            boards[team.team] = {s.id: Card(s.color, s.trend, s.applicable) for s in scored}
+    return GroupView(top, trends, cards, boards)
