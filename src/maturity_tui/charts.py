@@ -164,6 +164,53 @@ def value_range(
     return bottom, top
 
 
+# --- Stacked bars: a board's cards by colour ------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    kind: str
+    """What the segment counts (a board colour, or "unrated"): the template's CSS class."""
+    count: int
+    x: float
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class StackRow:
+    y: float
+    segments: tuple[Segment, ...]
+    """Only the kinds with a count: an empty one takes no room."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stacks:
+    width: int
+    height: int
+    left: float
+    """Where the bars start: the template writes each row's name before it."""
+    bar_height: float
+    rows: tuple[StackRow, ...]
+
+
+def stacked_bars(rows: Sequence[Sequence[tuple[str, int]]], *, left: float = 0.0) -> Stacks:
+    """One bar per row, its parts side by side in the order given, all on one scale (the
+    longest row fills the width)."""
+    width, bar_height, gap = 480, 32.0, 10.0
+    longest = max((sum(count for _, count in row) for row in rows), default=0) or 1
+    scale = (width - left) / longest
+    stacked = []
+    for n, row in enumerate(rows):
+        x, segments = left, []
+        for kind, count in row:
+            if count:
+                segments.append(Segment(kind, count, x, count * scale))
+                x += count * scale
+        stacked.append(StackRow(n * (bar_height + gap), tuple(segments)))
+    height = int(len(rows) * (bar_height + gap) - gap) if rows else 0
+    return Stacks(width, height, left, bar_height, tuple(stacked))
+
+
 # --- Lines over periods --------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from maturity_tui.domain.base import Number
 from maturity_tui.export import trend_text
 from maturity_tui.scoring import (
     BOARD_ORDER,
+    BoardCounts,
     DimensionScore,
     ReadingScore,
     SessionScore,
@@ -116,6 +117,20 @@ def render_report(session: Session) -> str:
         score_rows=score_rows(model, score, top) if score.mode == "score" else [],
         radar=_radar(model, score, top),
         board=board_order(score.indicators) if score.mode == "board" else [],
+        board_bars=None if score.board is None else board_bars([score.board]),
+    )
+
+
+def board_bars(boards: Sequence[BoardCounts | None], *, left: float = 0.0) -> charts.Stacks:
+    """Each board's cards by colour, red first, unrated last, as one stacked bar each."""
+    return charts.stacked_bars(
+        [
+            []
+            if board is None
+            else [(color, getattr(board, color)) for color in (*BOARD_ORDER, "unrated")]
+            for board in boards
+        ],
+        left=left,
     )
 
 
@@ -191,10 +206,11 @@ def render_compare(comparison: Comparison) -> str:
     models = [column.session.model for column in columns]
     top = max((model.top_level for model in models), default=1)
     top_score = max((score_top(model) for model in models), default=1.0)
+    mode = columns[-1].score.mode if columns else "staged"
     return _render(
         "compare.html.j2",
         comparison=comparison,
-        mode=columns[-1].score.mode if columns else "staged",
+        mode=mode,
         standings=[standing_text(c.session.model, c.score) for c in columns],
         top_level=top,
         level_chart=None
@@ -207,6 +223,9 @@ def render_compare(comparison: Comparison) -> str:
         score_top=top_score,
         score_chart=_score_chart([column.score.score for column in columns], top_score),
         board_change=_board_change(columns),
+        board_bars=board_bars([c.score.board for c in columns], left=80.0)
+        if mode == "board"
+        else None,
         answer_ranges=_answer_ranges(columns),
         kpis=[_kpi_chart(trend) for trend in comparison.readings if _numeric(trend)],
         scale_range=_scale_range(models),

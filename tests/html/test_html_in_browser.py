@@ -21,12 +21,21 @@ from maturity_tui.domain import Session
 from maturity_tui.html_report import render_compare, render_portfolio, render_report
 from maturity_tui.portfolio import build_portfolio
 from maturity_tui.storage import load_session, save_session
+from modekit import score_session
 
 DEMO = Path(maturity_tui.__file__).parent / "demo"
 ARTIFACTS = Path(__file__).parent / "artifacts"
 FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
-MOST_PAGES = {"report": 8, "compare": 10, "portfolio": 4}
+MOST_PAGES = {
+    "report": 8,
+    "compare": 10,
+    "portfolio": 4,
+    "score-report": 8,
+    "score-compare": 8,
+    "board-report": 5,
+    "board-compare": 5,
+}
 """More printed pages than this would be a broken print stylesheet, not a long report."""
 
 pytestmark = pytest.mark.slow
@@ -46,18 +55,28 @@ def renamed(session: Session, team: str) -> Session:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The demo history's report, comparison, and a portfolio of three teams."""
+    """The demo history's report and comparison, a score model's and the demo board's, and
+    a portfolio of three staged teams, two score teams and the board."""
     folder = tmp_path_factory.mktemp("sessions")
     history = [load_session(path) for path in sorted(DEMO.glob("apollo-*.toml"))]
     for team, sessions in (("Apollo", history), ("Borealis", history[1:]), ("Cygnus", history[:2])):
         for session in sessions:
             copy = session if team == "Apollo" else renamed(session, team)
             save_session(copy, folder / f"{copy.id}.toml")
+    scores = [score_session("Orion", f"2026-Q{n + 1}", n) for n in range(4)]
+    scores += [score_session("Lyra", "2026-Q4", 2)]
+    boards = [load_session(path) for path in sorted(DEMO.glob("vega-*.toml"))]
+    for session in (*scores, *boards):
+        save_session(session, folder / f"{session.id}.toml")
     out = tmp_path_factory.mktemp("html")
     written = {
         "report": render_report(history[-1]),
         "compare": render_compare(compare_sessions(history)),
         "portfolio": render_portfolio(build_portfolio(folder)),
+        "score-report": render_report(scores[3]),
+        "score-compare": render_compare(compare_sessions(scores[:4])),
+        "board-report": render_report(boards[-1]),
+        "board-compare": render_compare(compare_sessions(boards)),
     }
     for name, html in written.items():
         (out / f"{name}.html").write_text(html, encoding="utf-8")
@@ -106,7 +125,7 @@ def pdf_pages(pdf: bytes) -> int:
     return len(re.findall(rb"/Type\s*/Page(?!s)", pdf))
 
 
-@pytest.mark.parametrize("name", ["report", "compare", "portfolio"])
+@pytest.mark.parametrize("name", list(MOST_PAGES))
 def test_each_page_reads_offline_draws_its_charts_and_prints(
     browser: Browser, pages: dict[str, Path], name: str
 ) -> None:
