@@ -9,11 +9,12 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import OptionList, Static, TabbedContent
 from textual.widgets._footer import FooterKey
-from tuikit import build_session, make_app, settle
+from tuikit import attributes_on, build_session, make_app, screen_lines, settle
 
 from maturity_tui.domain import Session
 from maturity_tui.room.workshop_host import WorkshopHost
@@ -308,3 +309,36 @@ async def test_a_twenty_by_eight_workshop_takes_at_most_200_keys(folder: Path) -
         assert consensus == changes
         assert all(r.vote_values == [3, 4, 4, 4, 5, 4, 4, 4] for r in saved.ratings)
         assert keys <= 200, f"{keys} keys (auto-reveal {auto_reveal})"
+
+
+# --- 7. 80x24: the footer's last column, the header against the timer ----------------------
+
+
+async def test_the_footer_ends_with_the_palette_key_in_the_last_column(folder: Path) -> None:
+    """Textual's compact footer gives every key a right margin, the docked palette key too:
+    the key scrolled under it showed through in the last column ("^p palettet")."""
+    app = make_app(folder, build_session(participants=EIGHT))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys in ((), ("v",), ("A",)):  # voting, results, actions: all cut at 80 columns
+            await pilot.press(*keys)
+            await settle(pilot)
+            footer = screen_lines(app)[-1]
+            assert len(footer) == SIZE[0] and footer.endswith("▏^p palette"), footer
+
+
+async def test_the_highlighted_row_stands_out_without_colour(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual 8.2.8 drops `reverse` from an option list's row styles: the highlighted row
+    reached the terminal as bold on grey, gone in monochrome."""
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(folder, build_session(participants=EIGHT))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")  # the list is not focused: typing goes to its filter
+        await settle(pilot)
+        assert attributes_on(app, "voting") and not attributes_on(app, "2. L1")
+        await pilot.press("escape", *"44444444", "r", "c")  # focused: the consensus list
+        await settle(pilot)
+        assert attributes_on(app, "4. 4 Mostly") and not attributes_on(app, "3. 3 Sometimes")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, OptionList, Static
-from tuikit import build_session, make_app, settle
+from textual.widgets import OptionList, Static
+from tuikit import attributes_on, build_session, make_app, settle
 
 from maturity_tui.tui.screens.results import ResultsScreen
 
@@ -42,8 +42,8 @@ async def test_highlighted_rows_stay_visible_without_colour(
         await pilot.press("v")
         await settle(pilot)
         objectives = app.screen.query_one("#objectives", OptionList)
-        assert objectives.get_component_rich_style("option-list--option-highlighted").reverse
+        first, second = (str(option.prompt)[2:20] for option in objectives.options[:2])
+        assert attributes_on(app, first) and not attributes_on(app, second)
     async with make_app(folder).run_test(size=(80, 24)) as pilot:  # home: the saved session
         await settle(pilot)
-        sessions = pilot.app.screen.query_one("#sessions", DataTable)
-        assert sessions.get_component_rich_style("datatable--cursor").reverse
+        assert "reverse" in attributes_on(pilot.app, "Apollo")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.console import Console
+from textual.app import App
+from textual.color import Color
+from textual.filter import NoColor
 from textual.pilot import Pilot
 
 from maturity_tui.domain import MaturityModel, Session, new_session
@@ -65,3 +70,32 @@ async def settle(pilot: Pilot[Any]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def screen_lines(app: App[Any]) -> list[str]:
+    """What the terminal shows, line by line (as `App.export_screenshot` renders it)."""
+    console = Console(width=app.size.width, height=app.size.height, record=True, file=io.StringIO())
+    screen = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    console.print(screen)
+    return console.export_text(styles=False).splitlines()
+
+
+STANDS_OUT = ("reverse", "underline")
+"""Attributes a terminal shows without any colour (NO_COLOR with the ANSI theme drops every
+colour; with the others, Textual turns colours to greys of the same lightness)."""
+
+
+def attributes_on(app: App[Any], text: str) -> set[str]:
+    """The attributes (not colours) the terminal gets on the words of the line holding
+    `text`, as the NO_COLOR filter leaves them."""
+    for strip in app.screen._compositor.render_strips():
+        if text in strip.text:
+            segments = NoColor().apply(list(strip), Color(0, 0, 0))
+            return {
+                name
+                for segment in segments
+                if segment.style is not None and text in segment.text
+                for name in STANDS_OUT
+                if getattr(segment.style, name)
+            }
+    raise AssertionError(f"{text!r} is not on the screen")
