@@ -49,6 +49,7 @@ from maturity_tui.standing import (
     placed_dimensions,
     score_text,
     signed_score,
+    source_lines,
     standing_text,
 )
 from maturity_tui.standing import signed as signed  # re-exported: the app's compare screen
@@ -223,7 +224,12 @@ def report_data(session: Session, score: SessionScore | None = None) -> dict[str
         "status": session.status,
         "voting": session.voting,
         "participants": list(session.participants),
-        "model": {"id": model.id, "name": model.name, "version": model.version},
+        "model": {
+            "id": model.id,
+            "name": model.name,
+            "version": model.version,
+            "source": _source_data(model),
+        },
         "scoring": score.mode,
         "score": score.score,
         "level": score.level,
@@ -242,6 +248,12 @@ def report_data(session: Session, score: SessionScore | None = None) -> dict[str
         "board": None if score.board is None else asdict(score.board),
         "readings": [_reading_data(r) for r in score.readings],
     }
+
+
+def _source_data(model: MaturityModel) -> dict[str, Any] | None:
+    """The model's source and licence, every key present; None for a model of one's own."""
+    source = model.source
+    return None if source is None else source.model_dump(mode="json")
 
 
 def _level_name(model: MaturityModel, number: int | None) -> str | None:
@@ -362,6 +374,8 @@ def report_text(session: Session) -> str:
     facts.append(f"{people} participants, {session.voting} voting" if people else session.voting)
     facts.append(session.status.replace("-", " "))
     lines += _wrap(" · ".join(facts))
+    for credit in source_lines([model]):
+        lines += _wrap(credit)
     lines += ["", *_wrap(headline(model, score))]
     if score.standing is not None:
         lines += _wrap(_sentence(_progress_phrase(model, score.standing)))
@@ -476,13 +490,14 @@ def report_markdown(session: Session) -> str:
     facts = {
         "Session": f"`{session.id}`",
         "Model": markdown_text(f"{model.name} {model.version}"),
+        "Source": model.source and markdown_text(model.source.attribution),
         "Started": _when(session.started_at),
         "Facilitator": markdown_text(session.facilitator or NONE),
         "Participants": markdown_text(", ".join(session.participants) or NONE)
         + f" ({session.voting} voting)",
         "Status": session.status.replace("-", " "),
     }
-    lines += [f"- **{name}:** {value}" for name, value in facts.items()]
+    lines += [f"- **{name}:** {value}" for name, value in facts.items() if value]
     lines += ["", f"## {markdown_text(headline(model, score))}", ""]
     if score.standing is not None:
         lines += [markdown_text(_sentence(_progress_phrase(model, score.standing))) + ".", ""]
@@ -596,6 +611,9 @@ def _readings_markdown(readings: Sequence[ReadingScore]) -> list[str]:
 
 def actions_markdown(session: Session) -> str:
     lines = [f"# Actions — {markdown_text(session.team)}, {markdown_text(session.period)}", ""]
+    lines += [
+        line for credit in source_lines([session.model]) for line in (markdown_text(credit), "")
+    ]
     if not session.actions:
         lines.append("No actions.")
     for status in ACTION_STATUSES:
@@ -667,6 +685,7 @@ def actions_json(session: Session) -> str:
             "session": session.id,
             "team": session.team,
             "period": session.period,
+            "source": _source_data(session.model),
             "actions": [action.model_dump(mode="json") for action in session.actions],
         }
     )
@@ -706,7 +725,11 @@ def _column_data(column: Column) -> dict[str, Any]:
         "team": session.team,
         "period": session.period,
         "started_at": _timestamp(session.started_at),
-        "model": {"id": session.model.id, "version": session.model.version},
+        "model": {
+            "id": session.model.id,
+            "version": session.model.version,
+            "source": _source_data(session.model),
+        },
         "scale": session.model.scale.values,
         "scoring": score.mode,
         "score": score.score,
@@ -847,6 +870,8 @@ def scale_change_note(comparison: Comparison) -> str | None:
 def compare_text(comparison: Comparison) -> str:
     headings = _headings(comparison)
     lines = [*_wrap(_title(comparison))]
+    for credit in source_lines(c.session.model for c in comparison.columns):
+        lines += _wrap(credit)
     note = scale_change_note(comparison)
     if note:
         lines += ["", *_wrap(note)]
@@ -902,6 +927,8 @@ def compare_markdown(comparison: Comparison) -> str:
     # With #1, #2… as column headings, the sessions table says which period each one is.
     by_period = plain_headings == [one_line(c.session.period) for c in comparison.columns]
     lines = [f"# {markdown_text(_title(comparison))}", ""]
+    credits = source_lines(c.session.model for c in comparison.columns)
+    lines += [line for credit in credits for line in (markdown_text(credit), "")]
     note = scale_change_note(comparison)
     if note:
         lines += [markdown_text(note), ""]
@@ -952,6 +979,9 @@ def compare_csv(comparison: Comparison) -> str:
         ["level", "", "", *(c.score.level for c in columns), comparison.level_delta],
         ["progress", "", "", *(c.score.progress for c in columns), None],
     ]
+    credits = [_source_credit(c.session.model) for c in columns]
+    if any(credits):  # the models' source and licence, where they were published
+        rows.insert(4, ["source", "", "", *credits, None])
     if any(c.score.mode == "score" for c in columns):
         rows.append(["score", "", "", *(c.score.score for c in columns), comparison.score_delta])
     rows += [["dimension", d.id, d.name, *d.levels, d.delta] for d in comparison.dimensions]
@@ -1168,6 +1198,10 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     return _csv(rows)
 
 
+def _source_credit(model: MaturityModel) -> str | None:
+    return None if model.source is None else model.source.attribution
+
+
 def compare_long_csv(comparison: Comparison) -> str:
     """Long (tidy): one value per session and measure, numbers alone in `value` (text readings
     in `text`), so pandas and spreadsheets load it with a numeric column."""
@@ -1177,6 +1211,8 @@ def compare_long_csv(comparison: Comparison) -> str:
     for n, column in enumerate(comparison.columns):
         session, score = column.session, column.score
         key = [session.id, session.team, session.period, _timestamp(session.started_at)]
+        if (credit := _source_credit(session.model)) is not None:
+            rows.append([*key, "source", "", "", None, credit])
         rows.append([*key, "level", "", column.level_name, score.level, None])
         rows.append([*key, "progress", "", "", score.progress, None])
         rows += [

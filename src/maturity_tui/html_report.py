@@ -37,6 +37,7 @@ from maturity_tui.standing import (
     score_text,
     signed,
     signed_score,
+    source_lines,
     standing_text,
 )
 from maturity_tui.textsafe import strip_controls
@@ -88,9 +89,10 @@ def _literal(value: object) -> object:
     )
 
 
-def _render(template: str, **context: Any) -> str:
+def _render(template: str, *, sources: Sequence[str] = (), **context: Any) -> str:
+    """`sources`: the models' published sources and licences, credited in the page's footer."""
     page = _environment().get_template(template)
-    return page.render(version=__version__, **context)
+    return page.render(version=__version__, sources=sources, **context)
 
 
 # --- A session's report ------------------------------------------------------------------
@@ -102,6 +104,7 @@ def render_report(session: Session) -> str:
     top = score_top(model)
     return _render(
         "report.html.j2",
+        sources=source_lines([model]),
         session=session,
         model=model,
         score=score,
@@ -209,6 +212,7 @@ def render_compare(comparison: Comparison) -> str:
     mode = columns[-1].score.mode if columns else "staged"
     return _render(
         "compare.html.j2",
+        sources=source_lines(models),
         comparison=comparison,
         mode=mode,
         standings=[standing_text(c.session.model, c.score) for c in columns],

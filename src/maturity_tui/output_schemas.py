@@ -21,10 +21,20 @@ class Shape(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class SourceRef(Shape):
+    """Where the model was published, and under which licence (format 2's `source`)."""
+
+    name: str
+    version: str | None
+    url: str | None
+    license: str | None
+
+
 class ModelRef(Shape):
     id: str
     version: str
     name: str | None = None
+    source: SourceRef | None = Field(None, description="Null for a model of one's own.")
 
 
 class Header(Shape):
@@ -249,6 +259,7 @@ class ActionsOutput(Header):
     session: str
     team: str
     period: str
+    source: SourceRef | None = Field(None, description="The model's source and licence.")
     actions: list[Action]
 
 

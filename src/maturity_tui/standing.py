@@ -10,7 +10,7 @@ output writes them.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from maturity_tui.domain import Dimension, MaturityModel
 from maturity_tui.domain.base import Number
@@ -99,6 +99,13 @@ def dimension_labels(dimensions: Sequence[Dimension], width: int) -> list[str]:
         label if counts[label] < 2 else clip(names[n], width - len(f" {n + 1}")) + f" {n + 1}"
         for n, label in enumerate(labels)
     ]
+
+
+def source_lines(models: Iterable[MaturityModel]) -> list[str]:
+    """Each published source the models come from, once ("Source: OWASP SAMM 2.0, licence
+    CC BY-SA 4.0, https://…"): the credit every report and export carries."""
+    credits = (one_line(m.source.attribution) for m in models if m.source is not None)
+    return [f"Source: {credit}" for credit in dict.fromkeys(credits)]
 
 
 def card_mark(card: IndicatorScore) -> str:

@@ -8,15 +8,19 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from large_model import grouped_large_session
+from large_model import grouped_large_model, grouped_large_session
 from test_snapshots import SIZES, still
 from textual.containers import VerticalScroll
-from textual.widgets import OptionList, Static
-from tuikit import build_session, make_app, settle
+from textual.widgets import OptionList, Select, Static
+from tuikit import NOW, build_session, make_app, settle
 
 from maturity_tui.domain import Session
+from maturity_tui.launch import NewWorkshop, SetupDraft, prepare
+from maturity_tui.storage import write_model
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.dialogs import GuidanceDialog
 from maturity_tui.tui.screens.results import ResultsScreen
+from maturity_tui.tui.screens.setup import SetupScreen
 from maturity_tui.tui.widgets.dimension_grid import DimensionGrid
 from maturity_tui.tui.widgets.guidance import Guidance
 
@@ -203,3 +207,23 @@ def test_large_model_snapshots(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     assert _snapshot(snap_compare, size, tmp_path, keys, monkeypatch)
+
+
+async def test_setup_shows_the_source_and_licence_of_the_model_picked(
+    folder: Path, tmp_path: Path
+) -> None:
+    path = tmp_path / "large.toml"
+    write_model(grouped_large_model(), path)
+    draft = prepare(folder, NewWorkshop(str(path), "Zeus"))
+    assert isinstance(draft, SetupDraft)
+    app = MaturityApp(sessions_dir=folder, opening=draft, now=lambda: NOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        credit = app.screen.query_one("#model-source", Static)
+        assert credit.display and str(credit.render()) == (
+            "Source: Large test model 1.0, licence CC BY-SA 4.0, https://example.org/large"
+        )
+        app.screen.query_one("#model", Select).value = 0  # the built-in model: its own
+        await pilot.pause()
+        assert not credit.display

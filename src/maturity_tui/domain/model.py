@@ -209,6 +209,16 @@ class Source(Strict):
     url: str | None = None
     license: str | None = None
 
+    @property
+    def attribution(self) -> str:
+        """ "OWASP SAMM 2.0, licence CC BY-SA 4.0, https://owaspsamm.org": how outputs credit it."""
+        parts = [f"{self.name} {self.version}" if self.version else self.name]
+        if self.license:
+            parts.append(f"licence {self.license}")
+        if self.url:
+            parts.append(self.url)
+        return ", ".join(parts)
+
 
 class Indicator(Strict):
     id: Slug

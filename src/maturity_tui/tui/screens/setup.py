@@ -62,6 +62,7 @@ class SetupScreen(Screen[None]):
                     id="model",
                     compact=True,
                 )
+            yield Static(id="model-source")
             if problems:
                 yield Static(
                     Content("\n").join(literal_content(str(p), one_line=True) for p in problems),
@@ -119,6 +120,16 @@ class SetupScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#team", Input).focus()
         self._voting_changed()
+        self._model_changed()
+
+    @on(Select.Changed, "#model")
+    def _model_changed(self) -> None:
+        """A published model's source and licence, shown before anyone builds on it."""
+        model = self.sources[int(str(self.query_one("#model", Select).value))].model
+        credit = self.query_one("#model-source", Static)
+        credit.display = model.source is not None
+        if model.source is not None:
+            credit.update(literal_content(f"Source: {model.source.attribution}"))
 
     @on(Select.Changed, "#voting")
     def _voting_changed(self) -> None:
