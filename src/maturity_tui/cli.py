@@ -24,7 +24,9 @@ from maturity_tui.outputs import (
     REPORT,
     Subject,
     format_names,
+    outputs_of,
     render,
+    with_bom,
 )
 
 if TYPE_CHECKING:
@@ -41,9 +43,6 @@ EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 
 PROG = "maturity-tui"
-
-UTF8_BOM = "\ufeff"
-"""What `--bom` puts first: Excel on Windows reads a CSV as UTF-8 only after it."""
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -450,7 +449,7 @@ def _output_option(parser: argparse.ArgumentParser, subject: Subject[Any]) -> No
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write to FILE (atomically); - or none: stdout"
     )
-    if any(name.startswith("csv") for name in format_names(subject)):
+    if any(output.format.takes_bom for output in outputs_of(subject)):
         parser.add_argument(
             "--bom",
             action="store_true",
@@ -463,7 +462,7 @@ def _deliver(args: argparse.Namespace, text: str, sources: Sequence[Path]) -> in
     from maturity_tui.storage import atomic_write
 
     if getattr(args, "bom", False) and args.format.startswith("csv"):
-        text = UTF8_BOM + text
+        text = with_bom(text)
     if args.output in (None, "-"):
         write_stdout(text)
         return EXIT_OK

@@ -24,6 +24,11 @@ if TYPE_CHECKING:
 Data = TypeVar("Data")
 
 
+UTF8_BOM = "\ufeff"
+"""What `--bom` and the export dialog's option put first: Excel on Windows reads a CSV as
+UTF-8 only after it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Format:
     """How an output is written: `--format NAME`, its label in the app, its file suffix."""
@@ -31,6 +36,15 @@ class Format:
     name: str
     label: str
     suffix: str
+
+    @property
+    def takes_bom(self) -> bool:
+        """CSV, for spreadsheets: the one kind of file a byte-order mark may start."""
+        return self.suffix == ".csv"
+
+
+def with_bom(text: str) -> str:
+    return UTF8_BOM + text
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,16 @@ from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSe
 
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
-from maturity_tui.outputs import ACTIONS, COMPARE, HTML, PORTFOLIO, REPORT, Subject, outputs_of
+from maturity_tui.outputs import (
+    ACTIONS,
+    COMPARE,
+    HTML,
+    PORTFOLIO,
+    REPORT,
+    Subject,
+    outputs_of,
+    with_bom,
+)
 from maturity_tui.portfolio import Portfolio
 from maturity_tui.storage import atomic_write, slugify
 from maturity_tui.tui.text import literal_content
@@ -41,6 +50,8 @@ class ExportChoice:
     render: Callable[[], str]
     opens: bool = False
     """A page to read in a browser (HTML): the dialog offers to open it once written."""
+    takes_bom: bool = False
+    """A CSV file: the dialog offers to start it with a byte-order mark (the CLI's --bom)."""
 
 
 def _choices(subject: Subject[Data], data: Data, stem: str) -> list[ExportChoice]:
@@ -51,6 +62,7 @@ def _choices(subject: Subject[Data], data: Data, stem: str) -> list[ExportChoice
             output.filename(stem),
             partial(output.render, data),
             opens=output.format == HTML,
+            takes_bom=output.format.takes_bom,
         )
         for output in outputs_of(subject)
         if output.in_app
@@ -145,6 +157,9 @@ class ExportDialog(ModalScreen[Path | None]):
                 str(self.folder / self.choice.filename), id="export-path", select_on_focus=False
             )
             yield Checkbox("Open it in the browser once written", True, id="export-open")
+            yield Checkbox(
+                "Start with a byte-order mark (for Excel on Windows)", False, id="export-bom"
+            )
             yield Label("enter or ctrl+s writes · space picks a format · escape cancels")
             yield Static("", id="export-status")
             with Horizontal(id="export-buttons"):
@@ -154,10 +169,12 @@ class ExportDialog(ModalScreen[Path | None]):
     def on_mount(self) -> None:
         # Enter writes straight away: the usual case is the default format and place.
         self.query_one("#export-path", Input).focus()
-        self._offer_opening()
+        self._offer_options()
 
-    def _offer_opening(self) -> None:
+    def _offer_options(self) -> None:
+        """The options that apply to the chosen format, and only those."""
         self.query_one("#export-open", Checkbox).display = self.choice.opens
+        self.query_one("#export-bom", Checkbox).display = self.choice.takes_bom
 
     @on(RadioSet.Changed)
     def _choose(self, event: RadioSet.Changed) -> None:
@@ -174,7 +191,7 @@ class ExportDialog(ModalScreen[Path | None]):
         # Keep the folder the user typed; only the file name follows the format.
         folder = Path(path_input.value).parent if path_input.value.strip() else self.folder
         path_input.value = str(folder / self.choice.filename)
-        self._offer_opening()
+        self._offer_options()
 
     @on(Input.Submitted, "#export-path")
     @on(Button.Pressed, "#export-write")
@@ -188,6 +205,8 @@ class ExportDialog(ModalScreen[Path | None]):
         # Rendered here, not in the worker: with the room open a device's vote may change the
         # session at any moment, and only the UI thread changes it.
         text = self.choice.render()
+        if self.choice.takes_bom and self.query_one("#export-bom", Checkbox).value:
+            text = with_bom(text)
         opening = self.choice.opens and self.query_one("#export-open", Checkbox).value
         run_in_thread(self.app, lambda: self._write(path, text, opening), name="Export")
 
