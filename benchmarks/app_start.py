@@ -31,6 +31,7 @@ from gen import cached_sessions
 from maturity_tui.library_index import CACHE_ENV
 
 START_COUNT = 1000
+KEY_EVERY = 0.1
 CHILD = r"""
 import sys, time
 from pathlib import Path
@@ -74,15 +75,15 @@ def start_once(kind: str, folder: Path) -> float:
 
 async def fill_time(folder: Path, count: int) -> tuple[float, float, list[float]]:
     """Seconds until every row is in (wall, and CPU of the whole process), and each key's
-    time (ms) meanwhile: from sending `down` to the table's cursor having moved."""
-    from textual.widgets import DataTable
-
+    time (ms) meanwhile: from sending `down` (`up` on the last row) to the table's cursor
+    having moved to another row."""
     from maturity_tui.tui.app import MaturityApp
+    from maturity_tui.tui.widgets.library_table import LibraryTable
 
     moved = asyncio.Event()
 
     class Watched(MaturityApp):
-        def on_data_table_row_highlighted(self) -> None:
+        def on_library_table_highlighted(self) -> None:
             moved.set()
 
     app = Watched(sessions_dir=folder)
@@ -90,17 +91,21 @@ async def fill_time(folder: Path, count: int) -> tuple[float, float, list[float]
     async with app.run_test(size=(80, 24)) as pilot:
         started, cpu = time.perf_counter(), time.process_time()
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         while table.row_count < count:
             if not table.row_count:  # no row to move to yet
                 await asyncio.sleep(0.01)
                 continue
             moved.clear()
             pressed = time.perf_counter()
-            app.simulate_key("down")
+            at_bottom = table.cursor_row == table.row_count - 1
+            app.simulate_key("up" if at_bottom else "down")
             await asyncio.wait_for(moved.wait(), timeout=60)
-            keys.append((time.perf_counter() - pressed) * 1000)
-            await asyncio.sleep(0.02)
+            took = time.perf_counter() - pressed
+            keys.append(took * 1000)
+            # A key every KEY_EVERY seconds, as a person presses them: the process's CPU then
+            # pays for the same number of keys however fast each is answered.
+            await asyncio.sleep(max(0.0, KEY_EVERY - took))
         filled, cpu = time.perf_counter() - started, time.process_time() - cpu
     return filled, cpu, keys
 

@@ -9,10 +9,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from trustkit import GOOD
 
 from maturity_tui.tui.app import MaturityApp
+from maturity_tui.tui.widgets.library_table import LibraryTable
 
 ANONYMOUS = (GOOD / "anonymous-session.toml").read_text(encoding="utf-8")
 UNBOUNDED = '[[model.metrics]]\nid = "nps"\nname = "Net Promoter Score"\nkind = "quantitative"\n'
@@ -114,8 +115,8 @@ async def test_the_home_screen_lists_every_other_session_beside_the_extreme_file
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one(DataTable)
-        ids = {str(key.value) for key in table.rows}
+        table = app.screen.query_one(LibraryTable)
+        ids = {row.key for row in table.rows}
         assert ids == {str(files[n]) for n in ("plain", "year-1", "year-9999")}
         broken = str(app.screen.query_one("#load-errors", Static).render())
         for name in EXPECTED_REFUSALS.keys() & files.keys():

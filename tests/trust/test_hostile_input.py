@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from trustkit import BAD, ROOT, a_session
 
 from maturity_tui.cli import main
@@ -19,6 +19,7 @@ from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.home import HomeScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.text import clean
+from maturity_tui.tui.widgets.library_table import LibraryTable
 
 CORPUS = sorted(BAD.iterdir())
 
@@ -98,7 +99,7 @@ async def test_the_home_screen_lists_every_bad_file_and_still_opens_the_good_one
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table: DataTable[object] = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         assert table.row_count == 1  # the good session; the others are listed apart
         errors = str(app.screen.query_one("#load-errors", Static).render())
         broken = [*CORPUS, folder / "huge.toml"]

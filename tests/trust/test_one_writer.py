@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import DataTable
 from trustkit import ROOT, a_session, benchmark, wait_until
 
 from maturity_tui.storage import LoadError, SessionLock, load_session, save_session
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.voting import VotingScreen
+from maturity_tui.tui.widgets.library_table import LibraryTable
 
 pytestmark = pytest.mark.slow
 
@@ -112,7 +112,7 @@ async def test_the_home_screen_will_not_open_a_session_another_process_writes(
             await pilot.pause()
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert app.screen.query_one(DataTable).row_count == 1
+            assert app.screen.query_one(LibraryTable).row_count == 1
             await pilot.press("o")
             await pilot.pause()
             assert not isinstance(app.screen, VotingScreen)

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, OptionList, Static
 
 from maturity_tui.domain import Session, new_session
 from maturity_tui.storage import find_model
+from maturity_tui.tui.widgets.library_table import LibraryTable
 
 ROOT = Path(__file__).parents[2]
 BAD = ROOT / "tests" / "data" / "bad"
@@ -45,7 +46,7 @@ def screen_text(app: App[Any]) -> str:
             parts.append(str(widget.render()))
         elif isinstance(widget, OptionList):
             parts += [str(widget.get_option_at_index(n).prompt) for n in range(widget.option_count)]
-        elif isinstance(widget, DataTable):
+        elif isinstance(widget, DataTable | LibraryTable):
             parts += [
                 str(cell) for row in range(widget.row_count) for cell in widget.get_row_at(row)
             ]

@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Input, Select, Static
+from textual.widgets import Input, Select, Static
 from tuikit import NOW, build_session, make_app, settle
 
 from maturity_tui.cli import main
@@ -15,6 +15,7 @@ from maturity_tui.storage import SessionLock, load_session, save_session
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.setup import SetupScreen
 from maturity_tui.tui.screens.voting import VotingScreen
+from maturity_tui.tui.widgets.library_table import LibraryTable
 from maturity_tui.tui.widgets.voting import Timebox
 
 
@@ -32,7 +33,7 @@ async def test_home_lists_by_team_and_opens_the_selected_one(folder: Path) -> No
     app = make_app(folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         teams = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
         assert teams == ["Mid", "New", "Old"]  # the library: by team, then period
         await pilot.press("down", "enter")
@@ -61,7 +62,7 @@ async def test_closing_a_workshop_saves_it_frees_its_lock_and_refreshes_the_list
         assert not path.with_name("apollo.toml.lock").exists()
         rating = load_session(path).ratings[0]
         assert rating.votes == {"Ana": 4}
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         assert table.row_count == 1
         SessionLock(path).acquire()  # another instance may take it now
 
@@ -138,13 +139,13 @@ async def test_home_fills_from_the_index_and_says_once_that_a_damaged_one_was_re
     from maturity_tui.library_index import index_file
     from maturity_tui.tui.screens import home
 
-    monkeypatch.setattr(home, "FIRST_ROWS", 2)  # the rest come in the library's order at the end
+    monkeypatch.setattr(home, "BATCH_SECONDS", 0)  # a batch a file, newest first: each in its place
     for n, team in enumerate(["Delta", "Alpha", "Charlie", "Bravo"]):
         saved_team(folder, team, n)
     app = make_app(folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         teams = [str(table.get_row_at(n)[0]) for n in range(table.row_count)]
         assert teams == ["Alpha", "Bravo", "Charlie", "Delta"]
     index_file(folder).write_bytes(b"\0damaged" * 512)
@@ -153,7 +154,7 @@ async def test_home_fills_from_the_index_and_says_once_that_a_damaged_one_was_re
         await settle(pilot)
         said = [n.message for n in app._notifications if "index" in n.message]
         assert len(said) == 1 and "rebuilt" in said[0]
-        assert app.screen.query_one(DataTable).row_count == 4
+        assert app.screen.query_one(LibraryTable).row_count == 4
 
 
 async def test_setup_sets_this_runs_timebox(folder: Path) -> None:

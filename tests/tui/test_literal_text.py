@@ -12,6 +12,7 @@ from tuikit import build_session, make_app, model_with, settle
 from maturity_tui.domain import Action, Session
 from maturity_tui.storage import find_model, save_session
 from maturity_tui.tui.text import clean, literal_content
+from maturity_tui.tui.widgets.library_table import LibraryTable
 from maturity_tui.tui.widgets.voting import ParticipantList
 
 TEAM = "[bold]Apollo[/] \x1b[31mred"
@@ -31,7 +32,7 @@ def screen_text(app: App[Any]) -> str:
             parts.append(widget.text)
         elif isinstance(widget, OptionList):
             parts += [str(widget.get_option_at_index(n).prompt) for n in range(widget.option_count)]
-        elif isinstance(widget, DataTable):
+        elif isinstance(widget, DataTable | LibraryTable):
             parts += [
                 str(cell) for row in range(widget.row_count) for cell in widget.get_row_at(row)
             ]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 from tuikit import build_session, fixed_now, make_app, model_with, settle
 
 from maturity_tui import library_index
@@ -17,6 +17,7 @@ from maturity_tui.storage import save_session
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.export_dialog import ExportDialog
 from maturity_tui.tui.session_rows import local_time
+from maturity_tui.tui.widgets.library_table import LibraryTable
 
 
 def notified(app: object) -> str:
@@ -102,7 +103,7 @@ async def test_a_date_at_the_edge_of_time_lists_with_the_others(
     app = make_app(folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         assert sorted(str(table.get_row_at(n)[0]) for n in range(table.row_count)) == [
             "Edge",
             "Plain",
@@ -161,7 +162,7 @@ async def test_a_file_that_fails_unexpectedly_does_not_hide_the_others(
     app = make_app(folder)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        table = app.screen.query_one(DataTable)
+        table = app.screen.query_one(LibraryTable)
         assert [str(table.get_row_at(n)[0]) for n in range(table.row_count)] == ["Plain"]
         broken = str(app.screen.query_one("#load-errors", Static).render())
         assert "cursed.toml: cannot be listed (OverflowError: date value out of range)" in broken

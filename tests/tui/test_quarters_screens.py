@@ -37,6 +37,7 @@ from maturity_tui.tui.screens.home import FILTER_DELAY
 from maturity_tui.tui.screens.readings import MetricRow, ReadingsScreen
 from maturity_tui.tui.screens.results import ResultsScreen
 from maturity_tui.tui.screens.voting import VotingScreen
+from maturity_tui.tui.widgets.library_table import LibraryTable
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
 from maturity_tui.workshop import Workshop
 
@@ -578,12 +579,12 @@ def test_snapshot_carry_over(snap_compare: Any, tmp_path: Path) -> None:
 
 
 def home_teams_and_periods(app: App[Any]) -> list[tuple[str, str]]:
-    table = app.screen.query_one("#sessions", DataTable)
+    table = app.screen.query_one("#sessions", LibraryTable)
     return [(str(r[0]), str(r[1])) for r in map(table.get_row_at, range(table.row_count))]
 
 
 def select(app: App[Any], period: str) -> None:
-    table = app.screen.query_one("#sessions", DataTable)
+    table = app.screen.query_one("#sessions", LibraryTable)
     table.move_cursor(row=[p for _, p in home_teams_and_periods(app)].index(period))
 
 
@@ -611,7 +612,7 @@ async def test_library_groups_by_team_in_period_order_and_filters(folder: Path) 
         assert home_teams_and_periods(app) == [("Apollo", "2026-Q2"), ("Zeus", "2026-Q2")]
         await pilot.press("backspace", "backspace", "z", "e", "enter")
         assert home_teams_and_periods(app) == [("Zeus", "2026-Q2")]
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, LibraryTable)
 
 
 async def test_library_compare_shows_the_teams_sessions(folder: Path) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 
+from maturity_tui.history import library_key
 from maturity_tui.library_index import LibraryRow
-from maturity_tui.tui.text import literal_text
+from maturity_tui.tui.text import clean
+from maturity_tui.tui.widgets.library_table import TableRow
 
 LEVEL_WIDTH = 14
 
@@ -21,13 +24,17 @@ def local_time(moment: datetime) -> datetime:
         return moment
 
 
-def row_cells(row: LibraryRow) -> tuple[Text, ...]:
-    """The table's cells for a session; one cell naming the file and its first problem for a
-    file that failed to load."""
+def problem_line(row: LibraryRow) -> str:
+    """A file that failed to load: its name and its first problem, safe to draw."""
+    problems = row.problems or ("unreadable",)
+    return clean(f"{row.path.name}: {problems[0]}", one_line=True)
+
+
+def row_cells(row: LibraryRow) -> tuple[str, ...]:
+    """The table's cells for a session, as plain text safe to draw (made for every row of the
+    library, so no Rich Text: the table draws plain strings)."""
     summary = row.summary
-    if summary is None:
-        problems = row.problems or ("unreadable",)
-        return (literal_text(f"{row.path.name}: {problems[0]}"),)
+    assert summary is not None, "files that failed to load are listed apart"
     shown = local_time(summary.updated_at)
     changed = f"{shown.year:04d}-{shown:%m-%d %H:%M}"  # %Y gives "1", not "0001", on glibc
     status = (
@@ -37,13 +44,27 @@ def row_cells(row: LibraryRow) -> tuple[Text, ...]:
         if summary.unrated
         else "all rated"
     )
-    level = literal_text(summary.standing)
-    level.truncate(LEVEL_WIDTH, overflow="ellipsis")
     return (
-        literal_text(summary.team),
-        literal_text(summary.period),
-        Text(summary.model_id),
-        level,
-        Text(status),
-        Text(changed),
+        clean(summary.team, one_line=True),
+        clean(summary.period, one_line=True),
+        clean(summary.model_id),
+        _fit(clean(summary.standing, one_line=True), LEVEL_WIDTH),
+        status,
+        changed,
     )
+
+
+def _fit(text: str, width: int) -> str:
+    """At most `width` cells, an ellipsis marking the cut."""
+    if cell_len(text) <= width:
+        return text
+    fitted = Text(text)
+    fitted.truncate(width, overflow="ellipsis")
+    return fitted.plain
+
+
+def table_row(row: LibraryRow) -> TableRow:
+    """A listed session as the home table shows it, in the library's order (by team, each
+    team oldest period first; the file name settles ties)."""
+    assert row.summary is not None, "files that failed to load are listed apart"
+    return TableRow(str(row.path), row_cells(row), (*library_key(row.summary), row.path.name))

@@ -6,7 +6,6 @@ import gc
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,10 +13,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from maturity_tui.tui.text import literal_content
+from maturity_tui.tui.widgets.library_table import LibraryTable, TableRow
 from maturity_tui.tui.workers import run_in_thread
 
 COLUMNS = ("Team", "Period", "Model", "Level", "Status", "Last change")
@@ -29,17 +29,17 @@ if TYPE_CHECKING:
     from maturity_tui.tui.app import MaturityApp
 
 BATCH_SECONDS = 0.1
-"""Rows of files read again reach the table in small batches: the list fills in while keys
-keep working (rows the library's index holds up to date come at once)."""
-FIRST_ROWS = 100
-"""While files are read, the table shows the first rows at once and the rest, in the
-library's order, when all are read: adding every batch made a cold start quadratic (each
-batch of rows had the table measure all its rows again)."""
+"""Rows of files read again reach the table in small batches: the list fills in, in the
+library's order, while keys keep working (rows the library's index holds up to date come
+at once)."""
 FILTER_DELAY = 0.15
+
+Listed = tuple["LibraryRow", TableRow | None]
+"""A file of the folder, and its row in the table (None: it failed to load)."""
 
 
 class RowsLoaded(Message):
-    def __init__(self, rows: list[LibraryRow], done: bool, notice: str | None = None) -> None:
+    def __init__(self, rows: list[Listed], done: bool, notice: str | None = None) -> None:
         super().__init__()
         self.rows = rows
         self.done = done
@@ -72,10 +72,7 @@ class HomeScreen(Screen[None]):
         yield Input(
             placeholder="/ to filter: team, period, title", id="library-filter", compact=True
         )
-        table: DataTable[Text] = DataTable(cursor_type="row", zebra_stripes=True, id="sessions")
-        for column in COLUMNS:
-            table.add_column(column, key=column)
-        yield table
+        yield LibraryTable(COLUMNS, id="sessions")
         yield Static(id="load-errors")
         yield Static(
             literal_content(f"Loading sessions from {self.app.sessions_dir} …"), id="home-status"
@@ -84,17 +81,18 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._rows: dict[str, LibraryRow] = {}
+        self._table_rows: dict[str, TableRow] = {}
         self._broken: list[LibraryRow] = []
         self._filter_timer: Timer | None = None
         self._notices_given: set[str] = set()
-        self.query_one(DataTable).focus()
+        self.query_one(LibraryTable).focus()
         # Paint the screen first; the files then stream in behind it.
         self.call_after_refresh(self._load)
 
     def reload(self) -> None:
         """Back from a workshop: its file, or a new one, has changed since the list was read."""
-        self._rows, self._broken = {}, []
-        self.query_one(DataTable).clear()
+        self._rows, self._table_rows, self._broken = {}, {}, []
+        self.query_one(LibraryTable).replace([])
         self._load()
 
     def _load(self) -> None:
@@ -108,10 +106,11 @@ class HomeScreen(Screen[None]):
         changed, newest first, in batches, until done or cancelled."""
         # Imported here, in the worker: the domain's models are not needed for the first paint.
         from maturity_tui.library_index import LibraryScan
+        from maturity_tui.tui.session_rows import table_row
 
         worker = get_current_worker()
         scan = LibraryScan(folder)
-        held: list[LibraryRow] = []
+        held: list[Listed] = []
         try:
             for batch in scan.batches(BATCH_SECONDS):
                 if worker.is_cancelled:
@@ -120,42 +119,37 @@ class HomeScreen(Screen[None]):
                 # whole list then fills the table once, in the library's order, not twice.
                 if held:
                     self.post_message(RowsLoaded(held, done=False))
-                held = batch
+                # The table's cells are made here too, off the UI thread.
+                held = [(row, table_row(row) if row.summary else None) for row in batch]
         finally:
             scan.close()
         self.post_message(RowsLoaded(held, done=True, notice=scan.notice))
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
-        from maturity_tui.tui.session_rows import row_cells
-
-        table: DataTable[Text] = self.query_one(DataTable)
-        first = not self._rows
         query = self._query()
+        shown: list[TableRow] = []
         broken = len(self._broken)
-        for row in message.rows:
-            if row.summary is None:
+        for row, table_row in message.rows:
+            if table_row is None:
                 self._broken.append(row)
                 continue
-            key = str(row.path)
-            self._rows[key] = row
-            if not message.done and table.row_count < FIRST_ROWS and self._shown(row, query):
-                table.add_row(*row_cells(row), key=key)
+            self._rows[table_row.key] = row
+            self._table_rows[table_row.key] = table_row
+            if self._shown(row, query):
+                shown.append(table_row)
+        self.query_one(LibraryTable).add(shown)
         if len(self._broken) > broken:
             self._show_broken()
-        if message.done:
-            self._refill()
-        else:
+        if not message.done:
             status = self.query_one("#home-status", Static)
+            # Only the count changes: no layout pass over the screen for every batch.
             status.update(
                 literal_content(
                     f"Reading sessions from {self.app.sessions_dir}: {len(self._rows)} so far …"
-                )
+                ),
+                layout=False,
             )
-        if first or message.done:
-            # DataTable widens auto-width columns when idle but keeps rows it drew before at
-            # the old widths (Textual 8.2.8); restyling drops those stale lines.
-            table.call_after_refresh(table.notify_style_update)
-        if message.done:
+        else:
             self._library_complete(message.notice)
 
     def _library_complete(self, notice: str | None) -> None:
@@ -177,15 +171,13 @@ class HomeScreen(Screen[None]):
 
     def _show_broken(self) -> None:
         """Files that failed to load: named with their first problem, never hidden."""
-        from maturity_tui.tui.session_rows import row_cells
+        from maturity_tui.tui.session_rows import problem_line
 
         shown = self.query_one("#load-errors", Static)
         shown.display = bool(self._broken)
         heading = Content.styled(f"Cannot load {len(self._broken)} file(s):", "bold")
         shown.update(
-            Content("\n").join(
-                [heading, *(literal_content(str(row_cells(row)[0])) for row in self._broken)]
-            )
+            Content("\n").join([heading, *(Content(problem_line(row)) for row in self._broken)])
         )
 
     # --- The library -----------------------------------------------------------------
@@ -200,23 +192,17 @@ class HomeScreen(Screen[None]):
         return row.summary is not None and matches(row.summary, query)
 
     def _refill(self) -> None:
-        """The library's order (by team, each team oldest period first), filtered."""
-        from maturity_tui.history import library_key
-        from maturity_tui.tui.session_rows import row_cells
-
-        table: DataTable[Text] = self.query_one(DataTable)
-        current = self._selected()
-        table.clear()
+        """The library's rows that match the filter, in the library's order (by team, each
+        team oldest period first)."""
         query = self._query()
-        shown = [row for row in self._rows.values() if self._shown(row, query)]
-        for row in sorted(shown, key=lambda row: library_key(row.summary)):  # type: ignore[arg-type]
-            table.add_row(*row_cells(row), key=str(row.path))
-        if current is not None and str(current.path) in table.rows:
-            table.move_cursor(row=table.get_row_index(str(current.path)))
+        self.query_one(LibraryTable).replace(
+            self._table_rows[key] for key, row in self._rows.items() if self._shown(row, query)
+        )
 
     @on(Input.Changed, "#library-filter")
     def _filter_changed(self) -> None:
-        # Refilling 1,000 rows costs ~150 ms: once when typing pauses, not at every key.
+        # Filtering 5,000 rows costs a few milliseconds: once when typing pauses, not at
+        # every key.
         if self._filter_timer is not None:
             self._filter_timer.stop()
         self._filter_timer = self.set_timer(FILTER_DELAY, self._refill)
@@ -226,17 +212,14 @@ class HomeScreen(Screen[None]):
         if self._filter_timer is not None:
             self._filter_timer.stop()
         self._refill()
-        self.query_one(DataTable).focus()
+        self.query_one(LibraryTable).focus()
 
     def action_filter(self) -> None:
         self.query_one("#library-filter", Input).focus()
 
     def _selected(self) -> LibraryRow | None:
-        table: DataTable[Text] = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        return self._rows.get(key)
+        highlighted = self.query_one(LibraryTable).highlighted
+        return None if highlighted is None else self._rows.get(highlighted.key)
 
     def _reload(self, row: LibraryRow) -> Opening | None:
         """The row's file read again: the row may be older than the file (another instance ran
@@ -325,8 +308,9 @@ class HomeScreen(Screen[None]):
         except (SessionLocked, OSError) as error:
             self.notify(str(error), title="Not deleted", severity="error", markup=False)
             return
-        del self._rows[str(row.path)]
-        self.query_one(DataTable).remove_row(str(row.path))
+        key = str(row.path)
+        del self._rows[key], self._table_rows[key]
+        self.query_one(LibraryTable).remove_row(key)
         self.notify(f"Moved to {moved}", title="Deleted", markup=False)
 
     def action_new(self) -> None:
@@ -334,7 +318,7 @@ class HomeScreen(Screen[None]):
 
         self.app.push_screen(SetupScreen())
 
-    @on(DataTable.RowSelected)
+    @on(LibraryTable.Selected)
     def action_open(self) -> None:
         row = self._selected()
         opening = self._reload(row) if row is not None else None

@@ -1,0 +1,169 @@
+"""The library fills in behind the keys: rows in their place as they come, the cursor kept,
+a filter that always shows exactly the matching rows of the whole library."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+from operator import attrgetter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.widgets import Static
+from tuikit import NOW, build_session, make_app, settle
+
+from maturity_tui import library_index
+from maturity_tui.history import matches
+from maturity_tui.storage import save_session
+from maturity_tui.tui.screens import home
+from maturity_tui.tui.session_rows import table_row
+from maturity_tui.tui.widgets.library_table import LibraryTable, TableRow
+
+TEAMS = ["Delta", "alpha", "Charlie", "Bravo", "Echo", "Alphorn", "delta "]
+
+
+def save_teams(folder: Path) -> None:
+    for n, team in enumerate(TEAMS):
+        session = build_session(team=team)
+        session.id = f"team-{n}"
+        session.updated_at = NOW + timedelta(hours=n)
+        save_session(session, folder / f"{session.id}.toml")
+
+
+def shown(app: App[Any]) -> list[tuple[str, ...]]:
+    table = app.screen.query_one(LibraryTable)
+    return [table.get_row_at(n) for n in range(table.row_count)]
+
+
+async def until(pilot: Pilot[Any], condition: Any) -> None:
+    """Wait for a condition of the app, a frame at a time (never a fixed sleep)."""
+    for _ in range(2000):
+        if condition():
+            return
+        await pilot.pause(0.01)
+    raise AssertionError("the app never got there")
+
+
+@pytest.fixture
+def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The library's scan held after its first rows, until the test lets it go on."""
+    held = threading.Event()
+    scan = library_index.LibraryScan.batches
+
+    def gated(self: library_index.LibraryScan, seconds: float = 0.1) -> Iterator[list[Any]]:
+        for n, batch in enumerate(scan(self, seconds)):
+            yield batch
+            if n == 1:  # the home screen posts a batch when the next one comes
+                assert held.wait(timeout=60), "the test never let the scan go on"
+
+    monkeypatch.setattr(library_index.LibraryScan, "batches", gated)
+    monkeypatch.setattr(home, "BATCH_SECONDS", 0)  # a batch a file: rows come one by one
+    return held
+
+
+def library_as_filtered(folder: Path, query: str) -> list[tuple[str, ...]]:
+    """What the home table must show: the folder's sessions that match, in library order."""
+    rows = library_index.library(folder).rows
+    listed = [table_row(r) for r in rows if r.summary is not None and matches(r.summary, query)]
+    return [row.cells for row in sorted(listed, key=attrgetter("order"))]
+
+
+KEY_NAMES = {" ": "space", "-": "minus"}
+
+
+async def type_filter(pilot: Pilot[Any], query: str) -> None:
+    await pilot.press("slash", *(KEY_NAMES.get(c, c) for c in query), "enter")
+
+
+async def test_keys_work_while_the_library_is_still_filling(
+    folder: Path, gate: threading.Event
+) -> None:
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: shown(app))
+        table = app.screen.query_one(LibraryTable)
+        assert "so far" in str(app.screen.query_one("#home-status", Static).render())
+        await pilot.press("down", "up")
+        await type_filter(pilot, "a")
+        assert app.focused is table
+        assert table.row_count < len(TEAMS)  # all of this while the scan was held
+        gate.set()
+        await settle(pilot)
+        # The filter applies to the rows that came after it too.
+        assert shown(app) == library_as_filtered(folder, "a")
+        await pilot.press("slash", "backspace", "enter")
+        assert shown(app) == library_as_filtered(folder, "")
+        assert len(shown(app)) == len(TEAMS)
+
+
+@pytest.mark.parametrize("query", ["a", "DEL", "3", "2026", " ", "zzz"])
+async def test_a_filter_shows_exactly_the_matching_rows_of_the_whole_library(
+    folder: Path, query: str
+) -> None:
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(LibraryTable)
+        everything = list(zip([row.key for row in table.rows], shown(app), strict=True))
+        summaries = {str(row.path): row.summary for row in library_index.library(folder).rows}
+        await type_filter(pilot, query)
+        assert shown(app) == [
+            cells
+            for key, cells in everything
+            if matches(summaries[key], query)  # type: ignore[arg-type]
+        ]
+        assert shown(app) == library_as_filtered(folder, query)
+
+
+class OneTable(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LibraryTable(["Name", "Rank"])
+
+
+def ranked(name: str, rank: int) -> TableRow:
+    return TableRow(name, (name, str(rank)), (rank, name))
+
+
+async def test_rows_added_above_the_cursor_leave_it_on_its_row() -> None:
+    app = OneTable()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(LibraryTable)
+        table.add([ranked("c", 30), ranked("e", 50)])
+        await pilot.press("down")
+        assert table.highlighted is not None and table.highlighted.key == "e"
+        table.add([ranked("a", 10), ranked("b", 20), ranked("f", 60)])
+        await pilot.pause()
+        assert [row.key for row in table.rows] == ["a", "b", "c", "e", "f"]
+        assert table.highlighted.key == "e" and table.cursor_row == 3
+        table.remove_row("e")
+        assert table.highlighted.key == "f"
+        await pilot.press("end")
+        assert table.highlighted.key == "f"
+        table.replace([ranked("z", 1)])
+        assert table.highlighted.key == "z" and table.row_count == 1
+
+
+async def test_the_table_draws_only_what_is_on_screen() -> None:
+    app = OneTable()
+    async with app.run_test(size=(40, 10)) as pilot:
+        table = app.query_one(LibraryTable)
+        table.add([ranked(f"row-{n:05d}", n) for n in range(20_000)])
+        drawn: list[int] = []
+        draw = table._row_segments
+
+        def counted(index: int, width: int) -> Any:
+            drawn.append(index)
+            return draw(index, width)
+
+        table._row_segments = counted  # type: ignore[method-assign]
+        table.refresh()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert drawn and max(drawn) < 40 and len(drawn) < 40
+        assert table.highlighted is not None and table.highlighted.key == "row-00009"
