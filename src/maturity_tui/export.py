@@ -30,6 +30,7 @@ from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES
 from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding
 from maturity_tui.scoring import (
+    BoardCounts,
     DimensionScore,
     IndicatorScore,
     Objective,
@@ -245,7 +246,7 @@ def report_data(session: Session, score: SessionScore | None = None) -> dict[str
         "actions": action_counts(session),
         "dimensions": [_dimension_data(d) for d in score.dimensions],
         "groups": [{"id": g.id, "name": g.name, "score": g.score} for g in score.groups],
-        "board": None if score.board is None else asdict(score.board),
+        "board": _board_data(score.board),
         "readings": [_reading_data(r) for r in score.readings],
     }
 
@@ -1063,11 +1064,17 @@ def _team_data(team: TeamStanding) -> dict[str, Any]:
                 "session": point.session,
                 "level": point.level,
                 "score": point.score,
+                "board": _board_data(point.board),
             }
             for point in team.history
         ],
         "open_actions": team.open_actions,
+        "board": _board_data(team.board),
     }
+
+
+def _board_data(board: BoardCounts | None) -> dict[str, int] | None:
+    return None if board is None else asdict(board)
 
 
 def portfolio_json(portfolio: Portfolio) -> str:
@@ -1193,6 +1200,10 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     for team in portfolio.teams:
         key = [team.session.model.id, team.team, team.session.id, team.session.period]
         rows.append([*key, "level", "", team.level])
+        if team.score is not None:
+            rows.append([*key, "score", "", team.score])
+        if team.board is not None:
+            rows += [[*key, "cards", kind, count] for kind, count in asdict(team.board).items()]
         rows += [[*key, "dimension", d, level] for d, level in team.dimension_levels.items()]
         rows.append([*key, "open_actions", "", team.open_actions])
     return _csv(rows)

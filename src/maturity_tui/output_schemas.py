@@ -198,6 +198,7 @@ class HistoryPoint(Shape):
     session: str
     level: int | None
     score: Number | None
+    board: BoardCounts | None = Field(None, description="Card counts of a board model.")
 
 
 class PortfolioTeam(Shape):
@@ -214,6 +215,7 @@ class PortfolioTeam(Shape):
     dimensions: dict[str, Number | None] = Field(description="Dimension id: level or score.")
     history: list[HistoryPoint] = Field(description="Oldest period first.")
     open_actions: int
+    board: BoardCounts | None = Field(None, description="Card counts of a board model.")
 
 
 class PortfolioDimension(Shape):

@@ -123,8 +123,9 @@ def test_json_follows_design(folder: Path) -> None:
         "session": "apollo-2026-q3",
         "level": 3,
         "score": None,
+        "board": None,
     }
-    assert apollo["open_actions"] == 1
+    assert apollo["open_actions"] == 1 and apollo["board"] is None
     assert data["conflicts"][0]["others"] == ["apollo-2026-q2 (conflicted copy).toml"]
 
 
@@ -160,3 +161,7 @@ def test_a_boards_trend_is_its_red_and_amber_cards_and_scores_print_two_decimals
     orion = next(line for line in text.splitlines() if line.strip().startswith("Orion"))
     assert orion.split()[2:5] == ["1.15", "1.30", "1.00"]
     assert "Board" in text and "Score" in text
+    teams = json.loads(portfolio_json(build_portfolio(tmp_path)))["teams"]
+    assert [team["team"] for team in teams] == ["Orion", "Vega"]
+    assert teams[1]["board"] == {"red": 1, "amber": 2, "green": 7, "unrated": 0}
+    assert [point["board"]["red"] for point in teams[1]["history"]] == [2, 1]
