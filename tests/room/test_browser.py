@@ -121,7 +121,9 @@ async def test_a_phone_votes_a_card_and_its_trend_on_a_board(tmp_path: Path) -> 
 
         await phone.get_by_role("button", name="R Crappy").click()
         await expect(phone.locator("#saved")).to_have_text("Saved ✓ Your vote: R · Crappy")
-        await phone.get_by_role("button", name="↓ Getting worse").click()
+        await phone.get_by_role("button", name="↑ Getting better").click()
+        await expect(phone.locator("#saved")).to_have_text("Saved ✓ Your trend: ↑ getting better")
+        await phone.keyboard.press("d")  # a laptop's keyboard: u, s, d as in `join`
         await expect(phone.locator("#saved")).to_have_text("Saved ✓ Your trend: ↓ getting worse")
         await expect(phone.locator('#trends button[data-trend="down"]')).to_have_attribute(
             "aria-pressed", "true"

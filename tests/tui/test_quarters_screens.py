@@ -866,3 +866,27 @@ def test_snapshot_compare_scores(snap_compare: Any, size: tuple[int, int]) -> No
 def test_snapshot_compare_board(snap_compare: Any, size: tuple[int, int]) -> None:
     app = Host(lambda: CompareScreen(vega(), DEMO))
     assert snap_compare(app, terminal_size=size, press=["right"])
+
+
+async def test_compare_screen_shows_each_mode_where_its_sessions_have_it(folder: Path) -> None:
+    """Sessions on different kinds of model side by side (a team that changed models): a
+    level column, a board column, each "—" where its session has none; a staged model
+    without an overall level shows its dimensions' levels."""
+    apollo = demo(DEMO)[-1]
+    data = apollo.model.model_dump(mode="python") | {"format_version": 2, "overall_level": False}
+    dimensions_only = apollo.model_copy(
+        update={"model": type(apollo.model).model_validate(data), "id": "apollo-dims"}
+    )
+    sessions = [*vega()[-1:], dimensions_only, apollo]
+    app = Host(lambda: CompareScreen(sessions, folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#compare-sessions", DataTable)
+        labels = [str(c.label) for c in table.columns.values()]
+        assert labels[:5] == ["Period", "Session", "Level", "Progress", "Board"]
+        rows = {str(table.get_row_at(n)[1]): table.get_row_at(n) for n in range(3)}
+        vega_row, dims_row = rows["vega-2026-q4"], rows["apollo-dims"]
+        assert [str(c) for c in vega_row[2:5]] == ["—", "—", "1 red · 2 amber · 7 green"]
+        assert str(dims_row[2]).startswith("levels ") and str(dims_row[4]) == "—"
+        assert str(rows[apollo.id][2]).startswith("3 Defined")
+        assert not app.screen.query("#compare-scores"), "no score model, no scores table"

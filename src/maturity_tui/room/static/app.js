@@ -473,12 +473,16 @@ function withdraw() {
   });
 }
 
+const TREND_KEYS = { u: "up", s: "same", d: "down" }; // as in `maturity-tui join`
+
 document.addEventListener("keydown", (event) => {
-  // Digits vote by scale position, like the facilitator's keyboard.
+  // Digits vote by scale position, like the facilitator's keyboard; u, s, d the trend.
   if ($("vote-view").hidden || event.ctrlKey || event.metaKey || event.altKey) return;
   const position = Number(event.key);
   if (state && Number.isInteger(position) && position >= 1 && position <= state.scale.length) {
     vote(state.scale[position - 1].value);
+  } else if (state && state.asks_trend && TREND_KEYS[event.key]) {
+    voteTrend(TREND_KEYS[event.key]);
   }
 });
 
