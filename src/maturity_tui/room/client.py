@@ -18,6 +18,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import aiohttp
 
+from maturity_tui.standing import COLOR_LETTERS
 from maturity_tui.textsafe import one_line, strip_controls
 
 EXIT_OK, EXIT_FAILURE, EXIT_BAD_INPUT = 0, 1, 2
@@ -25,8 +26,6 @@ HELP = "Type a digit to vote (its scale position), w to withdraw, q to quit."
 TREND_HELP = "Type u, s or d for the trend: up (getting better), same, down (getting worse)."
 TRENDS = {"u": "up", "s": "same", "d": "down"}
 TREND_WORDS = {"up": "↑ getting better", "same": "→ staying the same", "down": "↓ getting worse"}
-COLOR_LETTERS = {"red": "R", "amber": "A", "green": "G"}
-"""A board's colours each have a letter: a card reads without colour (NO_COLOR, a pipe)."""
 ANSI_COLORS = {"red": "31", "amber": "33", "green": "32"}
 FAREWELLS = {
     "closed": "The facilitator closed the room.",
