@@ -88,9 +88,9 @@ def agreed_trend(rating: Rating | None) -> Trend | None:
         return None
     if rating.trend is not None:
         return rating.trend
-    ranked = Counter(rating.trend_values).most_common(2)
-    if not ranked:
+    if not rating.trend_votes:  # most models ask for no trend: no Counter per rating
         return None
+    ranked = Counter(rating.trend_values).most_common(2)
     if len(ranked) == 2 and ranked[0][1] == ranked[1][1]:
         return "same"
     return ranked[0][0]

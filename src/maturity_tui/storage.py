@@ -126,8 +126,8 @@ def read_file(path: Path) -> tuple[bytes, FileIdentity]:
     device never ends. The identity is taken before reading, so a write that lands while
     the bytes are read makes it differ from the file's, never match a newer file.
     """
-    if path.is_dir():
-        raise LoadError(path, ["is a folder, not a file"])
+    # A folder is told apart after opening (one system call less for every file listed):
+    # POSIX opens it and fstat says so; Windows refuses to open it.
     try:
         # O_NONBLOCK: opening a FIFO returns at once instead of waiting for a writer.
         handle = os.open(
@@ -135,6 +135,8 @@ def read_file(path: Path) -> tuple[bytes, FileIdentity]:
         )
         with os.fdopen(handle, "rb") as file:
             info = os.fstat(handle)
+            if stat.S_ISDIR(info.st_mode):
+                raise _a_folder(path)
             if not stat.S_ISREG(info.st_mode):
                 raise LoadError(path, ["not a regular file (a FIFO, socket or device)"])
             if info.st_size > MAX_FILE_BYTES:
@@ -142,10 +144,16 @@ def read_file(path: Path) -> tuple[bytes, FileIdentity]:
             # Bounded even if the file grows while it is read.
             data = file.read(MAX_FILE_BYTES + 1)
     except OSError as error:
+        if path.is_dir():
+            raise _a_folder(path) from None
         raise LoadError(path, [error.strerror or str(error)]) from None
     if len(data) > MAX_FILE_BYTES:
         raise LoadError(path, [_too_large(len(data))])
     return data, _identity_of(info)
+
+
+def _a_folder(path: Path) -> LoadError:
+    return LoadError(path, ["is a folder, not a file"])
 
 
 def parse_toml(data: bytes, path: Path) -> dict[str, Any]:

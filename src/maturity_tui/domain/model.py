@@ -9,7 +9,7 @@ model is dumped exactly as it was read and older releases can still open it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr, field_validator, model_validator
@@ -76,6 +76,10 @@ class _Points(Strict):
 
     def allows(self, value: Number) -> bool:
         return value in private(self, "_value_set")
+
+    def allows_all(self, values: Iterable[Number]) -> bool:
+        allowed: frozenset[Number] = private(self, "_value_set")
+        return allowed.issuperset(values)
 
 
 class Scale(_Points):

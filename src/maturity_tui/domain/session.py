@@ -166,8 +166,8 @@ class Session(Strict):
         for rating in self.ratings:
             if rating.trend_votes is not None or rating.trend is not None:
                 yield f"rating for {rating.indicator}: a trend"
-            values = [*rating.vote_values, rating.consensus]
-            if any(isinstance(value, float) for value in values):
+            # Types, not values: TOML gives exactly int or float (no bool: strict validation).
+            if float in set(map(type, rating.vote_values)) or isinstance(rating.consensus, float):
                 yield f"rating for {rating.indicator}: a decimal vote"
 
     def _check_rating(self, rating: Rating, voters: set[str]) -> None:
@@ -180,6 +180,10 @@ class Session(Strict):
                 raise ValueError(f"{where}: a trend, but the model does not ask for one")
             self._check_voters(where, rating.trend_votes, voters, "trend_votes")
         scale = self.model.scale_for(rating.indicator)
+        if scale.allows_all(rating.vote_values) and (
+            rating.consensus is None or scale.allows(rating.consensus)
+        ):
+            return  # every file loaded checks every vote: the usual case stays in C
         off_scale = [v for v in rating.vote_values if not scale.allows(v)]
         if rating.consensus is not None and not scale.allows(rating.consensus):
             off_scale.append(rating.consensus)

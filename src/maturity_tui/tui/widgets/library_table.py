@@ -208,11 +208,24 @@ class LibraryTable(ScrollView, can_focus=True):
                     widths[n] = cells
 
     def _changed(self, kept: TableRow | None, index: int | None = None) -> None:
-        self.virtual_size = Size(self._table_width(), len(self._rows) + 1)
+        self._resize(Size(self._table_width(), len(self._rows) + 1))
         found = None if kept is None else self._find(kept)
         self.cursor_row = next(n for n in (found, index, self.cursor_row) if n is not None)
         self._announce()
         self.refresh()
+
+    def _resize(self, size: Size) -> None:
+        """The table's new size, laid out again only when a scroll bar comes or goes: a
+        layout of the whole screen for every batch of rows was most of a cold fill's frames.
+        (`virtual_size` is a reactive with layout=True; the scroll bars' update is the rest of
+        what setting it does in Textual 8.2.8.)"""
+        if size == self.virtual_size:
+            return
+        bars = (self.show_vertical_scrollbar, self.show_horizontal_scrollbar)
+        self.set_reactive(LibraryTable.virtual_size, size)
+        self._scroll_update(size)
+        if (self.show_vertical_scrollbar, self.show_horizontal_scrollbar) != bars:
+            self.refresh(layout=True)
 
     def _table_width(self) -> int:
         return sum(width + 2 * CELL_PADDING for width in self._widths)
