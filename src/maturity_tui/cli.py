@@ -319,6 +319,13 @@ def _run_new(args: argparse.Namespace) -> int:
 
     if args.voting == "anonymous" and args.participants:
         raise BadInput("anonymous voting takes no --participants: votes are not named")
+    if args.head_count is not None:
+        from maturity_tui.domain.session import HEAD_COUNT_MAX
+
+        if args.voting != "anonymous":
+            raise BadInput("--head-count goes with --voting anonymous (named voting counts names)")
+        if not 1 <= args.head_count <= HEAD_COUNT_MAX:
+            raise BadInput(f"--head-count {args.head_count}: a number from 1 to {HEAD_COUNT_MAX}")
     # Without a team (or named participants) the app opens its setup screen, filled in.
     settings = _resolved(args).settings
     new = NewWorkshop(
@@ -326,6 +333,7 @@ def _run_new(args: argparse.Namespace) -> int:
         args.team,
         args.participants or [],
         args.voting or "named",
+        args.head_count,
         facilitator=settings.facilitator,
     )
     return run_app(args, new=new, room=_room(args))
@@ -344,6 +352,9 @@ def add_new(commands: Commands) -> None:
     parser.add_argument("--team", help="the team assessed")
     parser.add_argument("--participants", type=_participants, metavar="A,B,C")
     parser.add_argument("--voting", choices=["named", "anonymous"])
+    parser.add_argument(
+        "--head-count", type=int, metavar="N", help="anonymous voting: how many people vote"
+    )
     _add_room_options(parser)
     _add_app_settings(parser, argparse.SUPPRESS)
 

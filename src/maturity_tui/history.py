@@ -152,7 +152,8 @@ def next_period(period: str, now: datetime) -> str:
 
 
 def duplicate_for_next_period(session: Session, folder: Path, now: datetime) -> Session:
-    """A fresh session for the team's next period: same model, team, participants and voting,
+    """A fresh session for the team's next period: same model, team, participants and voting
+    (with its head count),
     no votes or readings, with the open actions carried over. Not saved yet."""
     period = next_period(session.period, now)
     fresh = new_session(
@@ -161,6 +162,7 @@ def duplicate_for_next_period(session: Session, folder: Path, now: datetime) -> 
         session.team,
         participants=list(session.participants),
         voting=session.voting,
+        head_count=session.head_count,
         period=period,
         facilitator=session.facilitator,
         now=now,

@@ -43,9 +43,11 @@ class NewWorkshop:
     team: str | None = None
     participants: list[str] = field(default_factory=list)
     voting: Voting = "named"
+    head_count: int | None = None
+    """Anonymous voting: how many people vote (None: not said)."""
     period: str | None = None
-    facilitator: str | None = None
     """None: the quarter it starts in."""
+    facilitator: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,7 @@ class SetupDraft:
     team: str
     participants: list[str]
     voting: Voting
+    head_count: int | None = None
 
 
 def split_names(text: str) -> list[str]:
@@ -110,7 +113,7 @@ def prepare(
         return None
     model = find_model(new.model)
     if not new.team or (new.voting == "named" and not new.participants):
-        return SetupDraft(model, new.team or "", list(new.participants), new.voting)
+        return SetupDraft(model, new.team or "", list(new.participants), new.voting, new.head_count)
     now = now or utc_now()
     sessions_dir.mkdir(parents=True, exist_ok=True)
     session = new_session(
@@ -119,6 +122,7 @@ def prepare(
         new.team,
         participants=list(new.participants) if new.voting == "named" else None,
         voting=new.voting,
+        head_count=new.head_count,
         period=new.period,
         facilitator=new.facilitator,
         now=now,

@@ -36,8 +36,8 @@ from typing import Literal, TypeVar
 from maturity_tui import history, readings
 from maturity_tui.domain import Action, Indicator, Rating, Reading, Scale, Session
 from maturity_tui.domain.base import Number
+from maturity_tui.domain.session import HEAD_COUNT_MAX, Trend, TrendVotes, Votes, session_datetime
 from maturity_tui.domain.session import ActionStatus as ActionStatus  # re-exported for screens
-from maturity_tui.domain.session import Trend, TrendVotes, Votes, session_datetime
 from maturity_tui.scoring import agreed_rating
 
 T = TypeVar("T")
@@ -256,14 +256,42 @@ class Workshop:
                 return position
         return 0
 
+    @property
+    def expected_votes(self) -> int | None:
+        """How many votes complete a round: one per participant (named), the head count the
+        facilitator gave (anonymous); None when nothing says."""
+        if self.named:
+            return len(self.session.participants) or None
+        return self.session.head_count
+
+    def complete_votes(self) -> int:
+        """How many have voted everything asked on the current indicator: participants who
+        finished (named); votes, and trend votes when asked, whichever are fewer (anonymous)."""
+        if self.named:
+            return len(self.finished_participants())
+        counts = [len(self.votes())]
+        if self.asks_trend:
+            counts.append(len(self.trend_votes()))
+        return min(counts)
+
+    def everyone_voted(self) -> bool:
+        """The current indicator has as many complete votes as expected (False when nothing
+        says how many: an anonymous round without a head count)."""
+        expected = self.expected_votes
+        return expected is not None and self.complete_votes() >= expected
+
     def _finished(self, rating: Rating) -> bool:
-        """Whether a round read from a file looks finished: a consensus, or in named voting a
-        vote from every participant (nothing tells how many an anonymous round expected)."""
+        """Whether a round read from a file looks finished: a consensus, or as many votes as
+        expected; an anonymous round without a head count, as soon as it has votes (nothing
+        tells how many it expected)."""
         if not rating.votes:
             return False
-        if rating.consensus is not None or not isinstance(rating.votes, dict):
+        if rating.consensus is not None:
             return True
-        return all(name in rating.votes for name in self.session.participants)
+        if isinstance(rating.votes, dict):
+            return all(name in rating.votes for name in self.session.participants)
+        head_count = self.session.head_count
+        return head_count is None or len(rating.votes) >= head_count
 
     # --- Moving -----------------------------------------------------------------------
 
@@ -483,6 +511,16 @@ class Workshop:
         if trend is not None and not self.asks_trend:
             raise WorkshopError("this model asks for no trend")
         self.session.rating_or_new(self.indicator.id).trend = trend
+        self._changed()
+
+    def set_head_count(self, count: int | None) -> None:
+        """Anonymous voting: how many people vote (None: not said). The tally then reads
+        "5 of 8 votes" and auto-reveal waits for the eighth."""
+        if self.named:
+            raise WorkshopError("named voting counts its participants: no head count")
+        if count is not None and not 1 <= count <= HEAD_COUNT_MAX:
+            raise WorkshopError(f"a head count is a number from 1 to {HEAD_COUNT_MAX}")
+        self.session.head_count = count
         self._changed()
 
     def set_not_applicable(self, not_applicable: bool) -> None:

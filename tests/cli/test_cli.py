@@ -319,6 +319,13 @@ def test_anonymous_voting_takes_no_participants(run: Run) -> None:
     assert "anonymous" in refused(run("new", "--voting", "anonymous", "--participants", "A,B"))
 
 
+def test_a_head_count_is_for_anonymous_voting_within_bounds(run: Run) -> None:
+    assert "--voting anonymous" in refused(run("new", "--team", "T", "--head-count", "8"))
+    for bad in ("0", "501"):
+        stderr = refused(run("new", "--voting", "anonymous", "--head-count", bad))
+        assert f"--head-count {bad}: a number from 1 to 500" in stderr
+
+
 def test_new_with_an_unknown_model_exits_2_before_any_screen(run: Run) -> None:
     # Without --team the setup screen would open; the model is checked before that.
     assert "no-such-model" in refused(run("new", "--model", "no-such-model"))

@@ -176,3 +176,35 @@ async def test_setup_sets_this_runs_timebox(folder: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, VotingScreen)
         assert app.screen.query_one(Timebox).remaining == 90
+
+
+async def test_setup_takes_a_head_count_for_anonymous_voting_only(folder: Path) -> None:
+    draft = prepare(folder, NewWorkshop("customer-engagement", voting="anonymous", head_count=6))
+    assert isinstance(draft, SetupDraft)
+    app = MaturityApp(sessions_dir=folder, opening=draft, now=lambda: NOW)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        head_count = app.screen.query_one("#head-count", Input)
+        assert head_count.value == "6" and not app.screen.query_one("#participants-field").display
+        app.screen.query_one("#team", Input).value = "Zeus"
+        head_count.value = "0"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert "from 1 to 500" in str(app.screen.query_one("#head-count-error", Static).render())
+        head_count.value = "8"
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert isinstance(app.screen, VotingScreen)
+        assert "0 of 8 votes" in str(app.screen.query_one("#tally", Static).render())
+    assert load_session(folder / "zeus-2026-q4.toml").head_count == 8
+
+
+async def test_a_new_anonymous_workshop_from_the_command_line_keeps_its_head_count(
+    folder: Path,
+) -> None:
+    new = NewWorkshop("customer-engagement", "Zeus", voting="anonymous", head_count=8)
+    opening = prepare(folder, new)
+    assert not isinstance(opening, SetupDraft) and opening is not None
+    assert opening.session.head_count == 8
+    assert opening.lock is not None
+    opening.lock.release()

@@ -256,6 +256,74 @@ async def test_auto_reveal_without_the_room_reveals_once_everyone_has_voted(
         assert "median 4" in shown(app, "#tally")
 
 
+def told(app: App[Any]) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+async def test_anonymous_auto_reveal_waits_for_the_head_count_and_says_so(folder: Path) -> None:
+    session = build_session(voting="anonymous")
+    session.head_count = 8
+    app = make_app(folder, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "0 of 8 votes" in shown(app, "#tally")
+        await pilot.press("R")
+        await settle(pilot)
+        assert "auto-reveal at 8 votes" in shown(app, "#room-badge")
+        assert "Auto-reveal on: votes show once all 8 votes are in." in told(app)
+        await pilot.press(*"3444544")
+        await settle(pilot)
+        assert app.workshop is not None and not app.workshop.revealed
+        assert "7 of 8 votes" in shown(app, "#tally")
+        await pilot.press("4")
+        await settle(pilot)
+        assert app.workshop.revealed
+        assert "8 of 8 votes" in shown(app, "#tally") and "median 4" in shown(app, "#tally")
+        assert "Auto-reveal: all 8 votes are in, so the votes show." in told(app)
+
+
+async def test_anonymous_auto_reveal_without_a_head_count_asks_for_one(folder: Path) -> None:
+    app = make_app(folder, build_session(voting="anonymous"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Auto-reveal" in footer_keys(app), "R works without the room"
+        await pilot.press("R")
+        await settle(pilot)
+        await pilot.press("0", "enter")  # nobody: refused, the dialog stays
+        await settle(pilot)
+        assert "from 1 to 500" in shown(app, "#head-count-error")
+        await pilot.press("backspace", "3", "enter")
+        await settle(pilot)
+        assert app.room_control.auto_reveal
+        await pilot.press("4", "4", "5")
+        await settle(pilot)
+        assert app.workshop is not None and app.workshop.revealed
+    assert load_session(folder / "apollo-2026-q4.toml").head_count == 3
+
+
+async def test_the_head_count_changes_during_the_workshop_and_only_in_anonymous_voting(
+    folder: Path,
+) -> None:
+    app = make_app(folder, build_session(voting="anonymous"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "0 votes" in shown(app, "#tally")
+        await pilot.press("h", *"12", "enter")
+        await settle(pilot)
+        assert "0 of 12 votes" in shown(app, "#tally")
+        await pilot.press("h", "backspace", "backspace", "enter")  # empty: not said
+        await settle(pilot)
+        assert "0 votes" in shown(app, "#tally")
+    assert load_session(folder / "apollo-2026-q4.toml").head_count is None
+    named = make_app(folder, build_session(participants=EIGHT))
+    async with named.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "Head count" not in footer_keys(named)
+        await pilot.press("h")
+        await settle(pilot)
+        assert type(named.screen).__name__ == "VotingScreen"
+
+
 # --- 6. The 20 x 8 workshop in at most 200 keys ---------------------------------------------
 
 

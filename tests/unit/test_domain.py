@@ -277,6 +277,10 @@ SESSION_CASES: dict[str, tuple[Callable[[Data], object], str]] = {
         "actions[0].carried_from: should be lowercase letters",
     ),
     "unknown voting": (_set("voting", "secret"), "voting: Input should be 'named' or 'anonymous'"),
+    "head count of nobody": (_set("head_count", 0), "head_count: Input should be greater than"),
+    "head count beyond the room": (_set("head_count", 501), "head_count: Input should be less"),
+    "head count as text": (_set("head_count", "8"), "head_count: Input should be a valid integer"),
+    "head count as a boolean": (_set("head_count", True), "head_count: Input should be a valid"),
     "missing model": (lambda s: s.pop("model"), "model: Field required"),
     "blank team": (_set("team", ""), "team: String should"),
 }
@@ -310,6 +314,7 @@ NAMED_CASES: dict[str, tuple[Callable[[Data], object], str]] = {
         "rating for a: named voting needs votes as { Name = value }",
     ),
     "duplicate participants": (_set("participants", ["Ana", "Ana"]), "duplicate participants"),
+    "head count in named voting": (_set("head_count", 8), "head_count is for anonymous voting"),
     "blank participant": (
         _set("participants", ["Ana", "Ben", " "]),
         "participants[2]: should not be blank",

@@ -488,3 +488,27 @@ def test_trash_session_refuses_a_session_open_in_a_workshop(tmp_path: Path) -> N
     assert path.read_text() == "one"
     assert trash_session(path, tmp_path) == tmp_path / ".trash" / "apollo-2026-q4.toml"
     assert list(tmp_path.glob("*.toml*")) == []  # no lock file left behind either
+
+
+# --- head_count: an optional key of anonymous sessions --------------------------------------
+
+
+def test_a_file_without_a_head_count_saves_back_byte_for_byte(tmp_path: Path) -> None:
+    path = tmp_path / "anonymous.toml"
+    storage.save_session(storage.load_session(GOOD / "anonymous-session.toml"), path)
+    before = path.read_bytes()
+    session = storage.load_session(path)
+    assert session.head_count is None
+    storage.save_session(session, path)
+    assert path.read_bytes() == before and b"head_count" not in before
+
+
+def test_a_head_count_round_trips_and_is_in_the_schema(tmp_path: Path) -> None:
+    session = storage.load_session(GOOD / "anonymous-session.toml")
+    session.head_count = 8
+    path = tmp_path / "counted.toml"
+    storage.save_session(session, path)
+    assert "\nhead_count = 8\n" in path.read_text(encoding="utf-8")
+    assert storage.load_session(path) == session
+    schema = Session.model_json_schema()["properties"]["head_count"]
+    assert schema["anyOf"][0] == {"type": "integer", "minimum": 1, "maximum": 500}

@@ -419,3 +419,40 @@ def test_when_everyone_at_the_keyboard_voted_no_device_voter_is_highlighted() ->
     assert w.highlighted is None
     w.withdraw(participant="Ana")
     assert w.highlighted == "Ana", "a withdrawn vote is open to the keyboard again"
+
+
+# --- Anonymous voting with a head count -----------------------------------------------------
+
+
+def test_a_head_count_completes_an_anonymous_round_and_is_saved() -> None:
+    w = workshop("anonymous")
+    assert w.expected_votes is None and not w.everyone_voted()
+    w.set_head_count(3)
+    for position in (4, 4):
+        w.cast_at(position)
+    assert not w.everyone_voted()
+    w.cast_at(5)
+    assert w.everyone_voted()
+    assert "head_count = 3\n" in dumps_session(w.session)
+    w.set_head_count(None)
+    assert "head_count" not in dumps_session(w.session)
+
+
+def test_a_head_count_is_for_anonymous_voting_within_bounds() -> None:
+    with pytest.raises(WorkshopError, match="named voting counts its participants"):
+        workshop().set_head_count(3)
+    w = workshop("anonymous")
+    for refused in (0, -1, 501):
+        with pytest.raises(WorkshopError, match="from 1 to 500"):
+            w.set_head_count(refused)
+    assert w.session.head_count is None
+
+
+def test_a_resumed_anonymous_round_short_of_its_head_count_is_still_hidden() -> None:
+    w = workshop("anonymous")
+    w.set_head_count(3)
+    w.cast_at(4)
+    w.cast_at(4)  # the laptop dies after two of three votes
+    resumed = Workshop(Session.model_validate(w.session.model_dump()), now=Clock())
+    assert resumed.session.head_count == 3
+    assert not resumed.revealed and resumed.voting_on == resumed.indicator.id

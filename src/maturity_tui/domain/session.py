@@ -93,6 +93,9 @@ class Action(Strict):
 Voting = Literal["named", "anonymous"]
 """Named: each vote is a participant's; anonymous: votes are a list of values."""
 
+HEAD_COUNT_MAX = 500
+"""The most people a head count may give: as many as the room admits devices."""
+
 
 class Session(Strict):
     format: Literal["maturity-session"]
@@ -107,6 +110,12 @@ class Session(Strict):
     status: Literal["in-progress", "complete"] = "in-progress"
     voting: Voting = "named"
     participants: list[NonBlank] = []
+    head_count: int | None = Field(
+        None,
+        ge=1,
+        le=HEAD_COUNT_MAX,
+        description="Anonymous voting: how many people vote, so the tally reads '5 of 8 votes'.",
+    )
     model: MaturityModel
     ratings: list[Rating] = []
     readings: list[Reading] = []
@@ -142,6 +151,10 @@ class Session(Strict):
                 raise ValueError(
                     f"{feature} needs format_version = 2 (this file says format_version = 1)"
                 )
+        if self.head_count is not None and self.voting != "anonymous":
+            raise ValueError(
+                "head_count is for anonymous voting (named voting counts its participants)"
+            )
         require_unique("ratings for indicator", (r.indicator for r in self.ratings))
         # A set built once per session: these checks run for every rating of every file loaded.
         voters = set(self.participants)
@@ -262,6 +275,7 @@ def new_session(
     *,
     participants: list[str] | None = None,
     voting: Voting = "named",
+    head_count: int | None = None,
     period: str | None = None,
     title: str | None = None,
     facilitator: str | None = None,
@@ -283,6 +297,7 @@ def new_session(
             "updated_at": moment,
             "voting": voting,
             "participants": participants or [],
+            "head_count": head_count,
             "model": model.model_dump(mode="python"),
         }
     )

@@ -127,7 +127,7 @@ class RoomControl:
             self.workshop.on_change.append(self._votes_changed)
             self._votes_changed()
         self.app.notify(
-            "Auto-reveal on: votes show once everyone has voted."
+            f"Auto-reveal on: votes show once {self.waits_for()}."
             if self.auto_reveal
             else "Auto-reveal off: r reveals the votes.",
             timeout=3,
@@ -142,17 +142,22 @@ class RoomControl:
             self.workshop.on_change.remove(self._votes_changed)
 
     def everyone_voted(self) -> bool:
-        """Named: every participant, their rating and (when asked) their trend. Anonymous: as
-        many votes, and trend votes when asked, as devices in the room."""
+        """Named: every participant, their rating and (when asked) their trend. Anonymous: the
+        head count, else as many votes (and trend votes when asked) as devices in the room."""
         workshop = self.workshop
-        if workshop.named:
-            names = workshop.session.participants
-            return bool(names) and len(workshop.finished_participants()) == len(names)
+        if workshop.expected_votes is not None:
+            return workshop.everyone_voted()
         devices = self.room.device_count if self.room is not None else 0
-        counts = [len(workshop.votes())]
-        if workshop.asks_trend:
-            counts.append(len(workshop.trend_votes()))
-        return devices > 0 and min(counts) >= devices
+        return not workshop.named and devices > 0 and workshop.complete_votes() >= devices
+
+    def waits_for(self) -> str:
+        """Whom auto-reveal waits for, as the screen says it."""
+        expected = self.workshop.expected_votes
+        if self.workshop.named:
+            return "everyone has voted"
+        if expected is not None:
+            return "the vote is in" if expected == 1 else f"all {expected} votes are in"
+        return "every device in the room has voted"
 
     def _votes_changed(self) -> None:
         index = self.workshop.index
@@ -166,4 +171,4 @@ class RoomControl:
     def _reveal(self) -> None:
         if self.auto_reveal and not self.workshop.revealed and self.everyone_voted():
             self.workshop.reveal()
-            self.app.notify("Everyone has voted: the votes are revealed.", timeout=3)
+            self.app.notify(f"Auto-reveal: {self.waits_for()}, so the votes show.", timeout=3)

@@ -19,7 +19,7 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 
 from maturity_tui.domain import Action, Indicator, Scale, Session
 from maturity_tui.domain.base import Number
-from maturity_tui.domain.session import ACTION_STATUSES, ActionStatus
+from maturity_tui.domain.session import ACTION_STATUSES, HEAD_COUNT_MAX, ActionStatus
 from maturity_tui.scoring import IndicatorScore, agreed_rating
 from maturity_tui.tui.text import as_typed, clean, literal_content
 from maturity_tui.tui.widgets.form import field
@@ -107,6 +107,53 @@ class NotesDialog(ModalScreen[str | None]):
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def head_count_problem(text: str) -> str:
+    """What is wrong with a typed head count ("" when it is a count, or empty: not said)."""
+    text = text.strip()
+    if not text or (text.isdecimal() and 1 <= int(text) <= HEAD_COUNT_MAX):
+        return ""
+    return f"A head count is a number from 1 to {HEAD_COUNT_MAX}, or empty."
+
+
+class HeadCountDialog(ModalScreen[int | None]):
+    """Anonymous voting: how many people vote. Empty clears it; escape keeps the current one."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "keep", "Cancel", id="head-count.cancel"),
+    ]
+
+    def __init__(self, current: int | None) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="head-count-form"):
+            yield Label(
+                "How many people vote? (enter keeps it, escape cancels)", classes="dialog-title"
+            )
+            yield Input(
+                "" if self.current is None else str(self.current),
+                placeholder="e.g. 8 (empty: not said)",
+                restrict=r"[0-9]*",
+                max_length=len(str(HEAD_COUNT_MAX)),
+                id="head-count",
+                compact=True,
+            )
+            yield Static(id="head-count-error", classes="error")
+
+    @on(Input.Submitted)
+    def _typed(self, event: Input.Submitted) -> None:
+        problem = head_count_problem(event.value)
+        shown = self.query_one("#head-count-error", Static)
+        shown.update(Content(problem))
+        shown.set_class(bool(problem), "-shown")
+        if not problem:
+            self.dismiss(int(event.value) if event.value.strip() else None)
+
+    def action_keep(self) -> None:
+        self.dismiss(self.current)
 
 
 DIMENSION_LABEL_WIDTH = 12

@@ -16,6 +16,7 @@ from maturity_tui.domain import new_session, quarter_of
 from maturity_tui.domain.base import duplicates
 from maturity_tui.launch import SetupDraft, new_opening, split_names
 from maturity_tui.storage import ModelSource, builtin_models, free_session_id, local_models
+from maturity_tui.tui.screens.dialogs import head_count_problem
 from maturity_tui.tui.text import clean, literal_content
 from maturity_tui.tui.widgets.form import field
 from maturity_tui.tui.widgets.voting import clock, parse_clock
@@ -104,6 +105,15 @@ class SetupScreen(Screen[None]):
                     compact=True,
                 )
             yield Static(id="participants-error", classes="error")
+            with field("Head count", id="head-count-field"):
+                yield Input(
+                    "" if draft is None or draft.head_count is None else str(draft.head_count),
+                    placeholder="optional: how many vote (tally '5 of 8 votes')",
+                    restrict=r"[0-9]*",
+                    id="head-count",
+                    compact=True,
+                )
+            yield Static(id="head-count-error", classes="error")
             with field("Timebox"):
                 yield Input(
                     clock(self.app.settings.timebox_seconds),
@@ -136,6 +146,8 @@ class SetupScreen(Screen[None]):
         named = self.query_one("#voting", Select).value == "named"
         for selector in ("#participants-field", "#participants-error"):
             self.query_one(selector).display = named
+        for selector in ("#head-count-field", "#head-count-error"):
+            self.query_one(selector).display = not named
 
     def _value(self, selector: str) -> str:
         return self.query_one(selector, Input).value
@@ -159,7 +171,9 @@ class SetupScreen(Screen[None]):
         timebox_problem = (
             "" if timebox is not None and timebox >= 10 else "A timebox like 3:00 (at least 0:10)."
         )
+        head_count = "" if voting == "named" else head_count_problem(self._value("#head-count"))
         bad = [
+            self._complain("#head-count-error", head_count),
             self._complain("#timebox-error", timebox_problem),
             self._complain("#team-error", team_problem),
             self._complain("#period-error", period_problem),
@@ -176,6 +190,7 @@ class SetupScreen(Screen[None]):
         participants = split_names(self._value("#participants")) if voting == "named" else []
         if self._problems(voting, participants):
             return
+        head_count = self._value("#head-count").strip() if voting == "anonymous" else ""
         if (timebox := parse_clock(self._value("#timebox"))) is not None:
             # This run's timebox, like --timebox: the config file keeps its own default.
             self.app.settings.timebox_seconds = timebox
@@ -189,6 +204,7 @@ class SetupScreen(Screen[None]):
             team,
             participants=participants,
             voting=voting,
+            head_count=int(head_count) if head_count else None,
             period=period,
             title=self._value("#title") or None,
             facilitator=self._value("#facilitator") or None,

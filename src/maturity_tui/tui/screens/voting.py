@@ -17,6 +17,7 @@ from maturity_tui.tui.screens.dialogs import (
     ConfirmDialog,
     ConsensusDialog,
     GuidanceDialog,
+    HeadCountDialog,
     JumpDialog,
     NotesDialog,
     needs_line,
@@ -34,6 +35,7 @@ STRETCH = 30
 """Seconds that + and - add to or take from the current indicator's timebox."""
 AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 REVOTE = "Clear this indicator's votes and vote again, hidden"
+HEAD_COUNT = "How many people vote (anonymous voting): the tally counts towards it"
 LOCKED = "The votes are revealed and locked: ctrl+r starts a re-vote."
 GUIDANCE_KEY = "i"
 
@@ -75,6 +77,7 @@ class VotingScreen(WorkshopScreen):
             "j", "room", "Room", id="voting.room", tooltip="Open the room: people vote from devices"
         ),
         Binding("R", "auto_reveal", "Auto-reveal", id="voting.auto-reveal", tooltip=AUTO_REVEAL),
+        Binding("h", "head_count", "Head count", id="voting.head-count", tooltip=HEAD_COUNT),
         Binding(
             "x", "not_applicable", "Not applicable on/off", id="voting.not-applicable", show=False
         ),
@@ -117,9 +120,9 @@ class VotingScreen(WorkshopScreen):
             self.query_one(ParticipantList).show(workshop)
         self.query_one(Tally).show(workshop)
         self._show_agreed()
-        keys = (bool(workshop.votes()), workshop.revealed, workshop.index > 0, self.room_open)
+        keys = (bool(workshop.votes()), workshop.revealed, workshop.index > 0)
         if keys != self._keys_shown:
-            # Only when undo, reveal, previous or auto-reveal (dis)appear: the footer rebuilds.
+            # Only when undo, reveal or previous (dis)appear: the footer rebuilds.
             self._keys_shown = keys
             self.refresh_bindings()
 
@@ -197,10 +200,8 @@ class VotingScreen(WorkshopScreen):
             return workshop.revealed
         if action == "previous":
             return workshop.index > 0
-        if action == "auto_reveal":
-            # Named: once every participant has voted, room or not. Anonymous: once there are
-            # as many votes as devices, so only with the room open.
-            return workshop.named or self.room_open
+        if action == "head_count":
+            return not workshop.named
         return True
 
     @property
@@ -256,7 +257,29 @@ class VotingScreen(WorkshopScreen):
         await self.app.room_control.show()
 
     def action_auto_reveal(self) -> None:
-        self.app.room_control.toggle_auto_reveal()
+        """Named: once every participant has voted. Anonymous: once the head count is reached,
+        else once every device in the room has voted; with neither, it asks the head count."""
+        control = self.app.room_control
+        workshop = self.workshop
+        if control.auto_reveal or workshop.expected_votes is not None or self.room_open:
+            control.toggle_auto_reveal()
+            return
+
+        def counted(count: int | None) -> None:
+            if count is not None:
+                workshop.set_head_count(count)
+                control.toggle_auto_reveal()
+
+        self.app.push_screen(HeadCountDialog(None), counted)
+
+    def action_head_count(self) -> None:
+        workshop = self.workshop
+
+        def counted(count: int | None) -> None:
+            if count != workshop.session.head_count:
+                workshop.set_head_count(count)
+
+        self.app.push_screen(HeadCountDialog(workshop.session.head_count), counted)
 
     def action_timer(self) -> None:
         self.query_one(Timebox).toggle()
@@ -333,4 +356,6 @@ class VotingScreen(WorkshopScreen):
         yield SystemCommand("Start or pause the timebox", "t", self.action_timer)
         yield SystemCommand("Open the room (URL, join code, QR code)", "j", self.action_room)
         yield SystemCommand(AUTO_REVEAL, "R", self.action_auto_reveal)
+        if not self.workshop.named:
+            yield SystemCommand(HEAD_COUNT, "h", self.action_head_count)
         yield SystemCommand("Mark not applicable (or applicable)", "x", self.action_not_applicable)

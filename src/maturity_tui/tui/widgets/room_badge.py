@@ -11,12 +11,16 @@ if TYPE_CHECKING:
 
 
 class RoomBadge(Static):
-    """ "room open · 3 devices", and "auto-reveal" while that is on; nothing otherwise."""
+    """ "room open · 3 devices", and "auto-reveal" while that is on ("auto-reveal at 8 votes"
+    with an anonymous head count); nothing otherwise."""
 
     app: MaturityApp
 
+    _shown: str | None = None
+
     def on_mount(self) -> None:
         self.watch(self.app, "room_changes", self._show, init=True)
+        self.watch(self.app, "changes", self._show, init=False)  # a new head count
 
     def _show(self, _changes: int = 0) -> None:
         control = self.app.room_control
@@ -25,6 +29,12 @@ class RoomBadge(Static):
             devices = control.room.device_count
             parts.append(f"room open · {devices} device{'' if devices == 1 else 's'}")
         if control.auto_reveal:
-            parts.append("auto-reveal")
-        self.display = bool(parts)
-        self.update(" · ".join(parts))
+            head_count = self.app.workshop.session.head_count if self.app.workshop else None
+            parts.append(
+                "auto-reveal" if head_count is None else f"auto-reveal at {head_count} votes"
+            )
+        text = " · ".join(parts)
+        if text != self._shown:
+            self._shown = text
+            self.display = bool(parts)
+            self.update(text)

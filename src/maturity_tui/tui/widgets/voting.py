@@ -23,10 +23,13 @@ BAR_WIDTH = (12, 60)
 
 
 def vote_count(workshop: Workshop) -> str:
-    """How many have voted on the current indicator: "2 of 5 voted" (named) or "3 votes"."""
+    """How many have voted on the current indicator: "2 of 5 voted" (named), "5 of 8 votes"
+    (anonymous with a head count) or "3 votes"."""
     votes = len(workshop.votes())
     if workshop.named:
         return f"{votes} of {len(workshop.session.participants)} voted"
+    if (head_count := workshop.session.head_count) is not None:
+        return f"{votes} of {head_count} votes"
     return f"{votes} vote{'' if votes == 1 else 's'}"
 
 
