@@ -16,11 +16,12 @@ from textual.widgets import OptionList, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tuikit import attributes_on, build_session, make_app, screen_lines, settle
 
-from maturity_tui.domain import Session
+from maturity_tui.domain import MaturityModel, Session
 from maturity_tui.room.workshop_host import WorkshopHost
-from maturity_tui.storage import load_session, save_session
+from maturity_tui.storage import find_model, load_session, save_session
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.export_dialog import ExportDialog
+from maturity_tui.tui.widgets.voting import Timebox
 
 SIZE = (80, 24)
 EIGHT = ["Ana", "Ben", "Caro", "Dan", "Eve", "Finn", "Gus", "Hana"]
@@ -410,3 +411,32 @@ async def test_the_highlighted_row_stands_out_without_colour(
         await pilot.press("escape", *"44444444", "r", "c")  # focused: the consensus list
         await settle(pilot)
         assert attributes_on(app, "4. 4 Mostly") and not attributes_on(app, "3. 3 Sometimes")
+
+
+def long_winded_session() -> Session:
+    """Eight people, a long team name, and long level and dimension names."""
+    data = find_model("customer-engagement").model_dump(mode="python")
+    for dimension in data["dimensions"]:
+        dimension["name"] = "Customer understanding and involvement " + dimension["name"]
+    for level in data["levels"]:
+        level["name"] = "Initial, ad hoc and mostly reactive " + level["name"]
+    return build_session(
+        team="Apollo Customer Experience Platform Squad North East",
+        model=MaturityModel.model_validate(data),
+        participants=EIGHT,
+    )
+
+
+async def test_the_header_never_runs_into_a_running_timer(folder: Path) -> None:
+    app = make_app(folder, long_winded_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")  # running: the timer no longer says "paused"
+        await settle(pilot)
+        bar, where = screen_lines(app)[:2]
+        assert re.search(r"… +saved \d\d:\d\d:\d\d $", bar), bar
+        assert re.search(r"… +⏱ \d:\d\d $", where), f"cut visibly, then the timer: {where!r}"
+        app.screen.query_one(Timebox).remaining = -30  # over time: "OVER by 0:30", wider
+        await settle(pilot)
+        where = screen_lines(app)[1]
+        assert re.search(r"… +OVER by 0:30 $", where), where

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Region, Size
 from textual.message import Message
@@ -68,6 +69,7 @@ class Timebox(Static):
         self.seconds = seconds
         self.set_reactive(Timebox.remaining, seconds)
         self._ticker: Timer | None = None
+        self._width = 0
 
     def on_mount(self) -> None:
         self._ticker = self.set_interval(1, self._tick, pause=True)
@@ -91,13 +93,23 @@ class Timebox(Static):
     def watch_running(self, running: bool) -> None:
         if self._ticker is not None:
             self._ticker.resume() if running else self._ticker.pause()
+        self._fit()
         self.post_message(self.Changed(self.remaining, running))
 
     def watch_remaining(self, before: int, remaining: int) -> None:
         self.set_class(remaining < 0, "-over")
         if remaining == 0 < before and self.running:
             self.app.bell()
+        self._fit()
         self.post_message(self.Changed(remaining, self.running))
+
+    def _fit(self) -> None:
+        """A new layout only when the clock's width changes ("paused" goes, "OVER by" comes):
+        its width is its text's, and a stale one left a gap or cut the clock."""
+        width = max(cell_len(line) for line in self.render().plain.split("\n"))
+        if width != self._width:
+            self._width = width
+            self.refresh(layout=True)
 
     def render(self) -> Content:
         state = "" if self.running else " paused"
