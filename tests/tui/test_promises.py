@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import OptionList, Static, TabbedContent
+from textual.widgets import Input, OptionList, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tuikit import attributes_on, build_session, make_app, screen_lines, settle
 
@@ -440,3 +440,25 @@ async def test_the_header_never_runs_into_a_running_timer(folder: Path) -> None:
         await settle(pilot)
         where = screen_lines(app)[1]
         assert re.search(r"… +OVER by 0:30 $", where), where
+
+
+# --- 6. The action form: the indicator's statement selected, so typing replaces it --------
+
+
+async def test_the_action_form_selects_the_statement_so_typing_replaces_it(folder: Path) -> None:
+    app = make_app(folder, build_session())
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("v", "a")  # an action for the first objective
+        await settle(pilot)
+        title = app.screen.query_one("#title", Input)
+        statement = title.value
+        assert statement and title.selected_text == statement, "all of it selected"
+        await pilot.press(*"Book visits", "enter")
+        await settle(pilot)
+        await pilot.press("a")  # the next one: enter keeps the statement as it is
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+    titles = [action.title for action in load_session(folder / "apollo-2026-q4.toml").actions]
+    assert titles == ["Book visits", statement]

@@ -469,6 +469,9 @@ class ActionDialog(ModalScreen[ActionDraft | None]):
                 yield Input(
                     clean(self.draft_title, one_line=True),
                     placeholder="What will be done",
+                    # An objective's statement comes in selected: typing replaces it, enter
+                    # keeps it (issue 11). The export dialog's path does the opposite.
+                    select_on_focus=True,
                     id="title",
                     compact=True,
                 )
