@@ -283,6 +283,19 @@ async def test_anonymous_auto_reveal_waits_for_the_head_count_and_says_so(folder
         assert "Auto-reveal: all 8 votes are in, so the votes show." in told(app)
 
 
+async def test_a_double_tap_once_the_head_count_is_in_adds_no_vote(folder: Path) -> None:
+    session = build_session(voting="anonymous")
+    session.head_count = 3
+    app = make_app(folder, session)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("4", "4", "5", "5")  # the last voter taps twice
+        await settle(pilot)
+        assert current_votes(app) == [4, 4, 5]
+        assert "3 of 3 votes" in shown(app, "#tally")
+        assert any(message.startswith("All 3 votes are in") for message in told(app))
+
+
 async def test_anonymous_auto_reveal_without_a_head_count_asks_for_one(folder: Path) -> None:
     app = make_app(folder, build_session(voting="anonymous"))
     async with app.run_test(size=SIZE) as pilot:

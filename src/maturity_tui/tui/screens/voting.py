@@ -37,6 +37,7 @@ AUTO_REVEAL = "Reveal on its own once everyone has voted (on/off)"
 REVOTE = "Clear this indicator's votes and vote again, hidden"
 HEAD_COUNT = "How many people vote (anonymous voting): the tally counts towards it"
 LOCKED = "The votes are revealed and locked: ctrl+r starts a re-vote."
+COUNTED_IN = "All {} votes are in: r reveals them (backspace takes one back, h changes the count)."
 GUIDANCE_KEY = "i"
 
 
@@ -209,8 +210,15 @@ class VotingScreen(WorkshopScreen):
         return self.app.room_control.room is not None
 
     def action_vote(self, position: int) -> None:
+        workshop = self.workshop
+        head_count = workshop.session.head_count
+        if head_count is not None and len(workshop.votes()) >= head_count and not workshop.revealed:
+            # The keyboard's double tap once an anonymous room is counted in: no vote is
+            # another's to replace, yet one too many would change the median.
+            self.notify(COUNTED_IN.format(head_count), severity="warning", timeout=4)
+            return
         try:
-            self.workshop.cast_at(position)
+            workshop.cast_at(position)
         except VotesLocked:
             self.notify(LOCKED, severity="warning", timeout=4)
         except NobodyChosen:
