@@ -261,10 +261,14 @@ def told(app: App[Any]) -> list[str]:
     return [notification.message for notification in app._notifications]
 
 
-async def test_anonymous_auto_reveal_waits_for_the_head_count_and_says_so(folder: Path) -> None:
+def anonymous_app(folder: Path, head_count: int) -> MaturityApp:
     session = build_session(voting="anonymous")
-    session.head_count = 8
-    app = make_app(folder, session)
+    session.head_count = head_count
+    return make_app(folder, session)
+
+
+async def test_anonymous_auto_reveal_waits_for_the_head_count_and_says_so(folder: Path) -> None:
+    app = anonymous_app(folder, head_count=8)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert "0 of 8 votes" in shown(app, "#tally")
@@ -284,9 +288,7 @@ async def test_anonymous_auto_reveal_waits_for_the_head_count_and_says_so(folder
 
 
 async def test_a_double_tap_once_the_head_count_is_in_adds_no_vote(folder: Path) -> None:
-    session = build_session(voting="anonymous")
-    session.head_count = 3
-    app = make_app(folder, session)
+    app = anonymous_app(folder, head_count=3)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("4", "4", "5", "5")  # the last voter taps twice
