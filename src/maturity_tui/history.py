@@ -3,63 +3,24 @@ from one period into the next."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
 
 from maturity_tui.domain import Action, Session, new_session, quarter_of
 from maturity_tui.domain.session import ActionStatus
+from maturity_tui.listing import HALF, QUARTER, same_team
+
+# Re-exported: the rest of the code knows them as history's (they live apart to stay light).
+from maturity_tui.listing import Listed as Listed
+from maturity_tui.listing import chronological_key as chronological_key
+from maturity_tui.listing import library_key as library_key
+from maturity_tui.listing import matches as matches
+from maturity_tui.listing import period_start as period_start
+from maturity_tui.listing import team_key as team_key
 from maturity_tui.storage import free_session_id
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
-_HALF = re.compile(r"^(\d{4})-H([12])$")
-
-
 # --- A team's history ---------------------------------------------------------------------
-
-
-def team_key(team: str) -> str:
-    """What identifies a team: its name regardless of case and surrounding spaces."""
-    return team.strip().casefold()
-
-
-def same_team(a: str, b: str) -> bool:
-    """Teams match regardless of case and surrounding spaces: "Apollo" and "apollo " are one."""
-    return team_key(a) == team_key(b)
-
-
-class Listed(Protocol):
-    """What the library knows of a session: a Session, or its row in the library's index."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def team(self) -> str: ...
-    @property
-    def period(self) -> str: ...
-    @property
-    def started_at(self) -> datetime: ...
-    @property
-    def title(self) -> str | None: ...
-    @property
-    def facilitator(self) -> str | None: ...
-
-
-def period_start(session: Listed) -> tuple[int, int]:
-    """(year, month) a period starts in: 2026-Q4 -> (2026, 10); free text -> when it started."""
-    quarter = _QUARTER.match(session.period)
-    if quarter:
-        return int(quarter[1]), (int(quarter[2]) - 1) * 3 + 1
-    half = _HALF.match(session.period)
-    if half:
-        return int(half[1]), (int(half[2]) - 1) * 6 + 1
-    return session.started_at.year, session.started_at.month
-
-
-def chronological_key(session: Listed) -> tuple[tuple[int, int], datetime, str]:
-    return period_start(session), session.started_at, session.id
 
 
 def team_history(sessions: Iterable[Session], team: str) -> list[Session]:
@@ -76,18 +37,6 @@ def previous_session(sessions: Iterable[Session], session: Session) -> Session |
         if s.id != session.id and chronological_key(s) < key
     ]
     return earlier[-1] if earlier else None
-
-
-def library_key(session: Listed) -> tuple[str, tuple[int, int], datetime, str]:
-    """The library's order: by team (A-Z, ignoring case), each team oldest period first."""
-    return (team_key(session.team), *chronological_key(session))
-
-
-def matches(session: Listed, query: str) -> bool:
-    """Whether the team, period, id, title or facilitator contains the query, ignoring case."""
-    needle = query.strip().casefold()
-    fields = (session.team, session.period, session.id, session.title, session.facilitator)
-    return any(needle in (text or "").casefold() for text in fields)
 
 
 # --- Carried-over actions -----------------------------------------------------------------
@@ -140,11 +89,11 @@ def review_carried(session: Session, action_id: int, status: ActionStatus) -> Ac
 
 def next_period(period: str, now: datetime) -> str:
     """2026-Q4 -> 2027-Q1, 2026-H1 -> 2026-H2; anything else -> the quarter of now."""
-    quarter = _QUARTER.match(period)
+    quarter = QUARTER.match(period)
     if quarter:
         year, number = int(quarter[1]), int(quarter[2])
         return f"{year + 1}-Q1" if number == 4 else f"{year}-Q{number + 1}"
-    half = _HALF.match(period)
+    half = HALF.match(period)
     if half:
         year = int(half[1])
         return f"{year + 1}-H1" if half[2] == "2" else f"{year}-H2"

@@ -27,15 +27,17 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, fields
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maturity_tui import __version__
-from maturity_tui.compare import action_counts
-from maturity_tui.domain import Session
-from maturity_tui.history import previous_session, team_key
-from maturity_tui.scoring import BoardCounts, score_session
-from maturity_tui.standing import standing_text
-from maturity_tui.storage import LoadError, load_entry, parse_session, read_bytes
+from maturity_tui.listing import team_key
+
+if TYPE_CHECKING:
+    from maturity_tui.domain import Session
+    from maturity_tui.scoring import BoardCounts
+
+# The models, storage and scoring are imported where a file is read: a warm start, every row
+# from the index, needs none of them (importing them was a quarter of its time).
 
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
 """A folder for the index instead of the user's cache folder (tests, portable installs)."""
@@ -113,6 +115,10 @@ class Library:
 
 
 def summarize(session: Session) -> SessionSummary:
+    from maturity_tui.compare import action_counts
+    from maturity_tui.scoring import score_session
+    from maturity_tui.standing import standing_text
+
     score = score_session(session)
     return SessionSummary(
         id=session.id,
@@ -144,6 +150,8 @@ def summarize(session: Session) -> SessionSummary:
 def read_row(path: Path, data: bytes | None = None) -> LibraryRow:
     """A file's row, from its bytes when already read; a file that fails in any way is a
     row naming the problem, so that one bad file never hides the others."""
+    from maturity_tui.storage import LoadError, parse_session, read_bytes
+
     try:
         raw = read_bytes(path) if data is None else data
         return LibraryRow(path, summarize(parse_session(raw, path)))
@@ -180,6 +188,8 @@ def library(folder: Path, cache_dir: Path | None = None) -> Library:
 def team_sessions(folder: Path, team: str, cache_dir: Path | None = None) -> list[Session]:
     """The team's sessions in the folder, read from their files (the index says which);
     files that fail to load are left out."""
+    from maturity_tui.storage import load_entry
+
     wanted = team_key(team)
     paths = [
         row.path
@@ -192,6 +202,8 @@ def team_sessions(folder: Path, team: str, cache_dir: Path | None = None) -> lis
 
 def previous_in_folder(folder: Path, session: Session) -> Session | None:
     """The team's latest earlier session among the folder's files (unreadable ones skipped)."""
+    from maturity_tui.history import previous_session
+
     if not folder.is_dir():
         return None
     return previous_session(team_sessions(folder, session.team), session)
@@ -316,6 +328,8 @@ class LibraryScan:
             return "stale"
         if not key.racy(known.checked_ns):
             return "fresh"
+        from maturity_tui.storage import LoadError, read_bytes
+
         try:
             same = _digest(read_bytes(self.folder / entry.name)) == known.digest
         except LoadError:
@@ -326,6 +340,10 @@ class LibraryScan:
     def _reread(
         self, stale: list[tuple[os.DirEntry[str], FileKey | None]], batch_seconds: float
     ) -> Iterator[list[LibraryRow]]:
+        if not stale:
+            return
+        from maturity_tui.storage import LoadError, read_bytes
+
         batch: list[LibraryRow] = []
         records: list[tuple[Any, ...]] = []
         started = time.monotonic()
@@ -502,7 +520,10 @@ def _summary_from_json(text: str) -> SessionSummary:
     values["started_at"] = datetime.fromisoformat(values["started_at"])
     values["updated_at"] = datetime.fromisoformat(values["updated_at"])
     values["dimensions"] = tuple(DimensionSummary(*d) for d in values["dimensions"])
-    values["board"] = None if values["board"] is None else BoardCounts(*values["board"])
+    if values["board"] is not None:  # board models only: the others never import scoring
+        from maturity_tui.scoring import BoardCounts
+
+        values["board"] = BoardCounts(*values["board"])
     return SessionSummary(**values)
 
 

@@ -7,8 +7,8 @@ from datetime import datetime
 from rich.cells import cell_len
 from rich.text import Text
 
-from maturity_tui.history import library_key
 from maturity_tui.library_index import LibraryRow
+from maturity_tui.listing import library_key
 from maturity_tui.tui.text import clean
 from maturity_tui.tui.widgets.library_table import TableRow
 

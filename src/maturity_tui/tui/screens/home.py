@@ -28,10 +28,11 @@ if TYPE_CHECKING:
     from maturity_tui.library_index import LibraryRow
     from maturity_tui.tui.app import MaturityApp
 
-BATCH_SECONDS = 0.1
-"""Rows of files read again reach the table in small batches: the list fills in, in the
-library's order, while keys keep working (rows the library's index holds up to date come
-at once)."""
+BATCH_SECONDS = 0.2
+"""Rows of files read again reach the table in batches: the list fills in, in the library's
+order, while keys keep working (rows the library's index holds up to date come at once).
+Each batch costs the UI thread a frame of the whole table (the rows move): five a second
+keep that share of a cold start small."""
 FILTER_DELAY = 0.15
 
 Listed = tuple["LibraryRow", TableRow | None]
@@ -187,7 +188,7 @@ class HomeScreen(Screen[None]):
 
     @staticmethod
     def _shown(row: LibraryRow, query: str) -> bool:
-        from maturity_tui.history import matches
+        from maturity_tui.listing import matches
 
         return row.summary is not None and matches(row.summary, query)
 
@@ -237,7 +238,7 @@ class HomeScreen(Screen[None]):
     def action_compare(self) -> None:
         """The selected row's team, all its sessions: their files read off the UI thread (the
         index says which files; the comparison needs the votes)."""
-        from maturity_tui.history import same_team
+        from maturity_tui.listing import same_team
 
         row = self._selected()
         if row is None or row.summary is None:
