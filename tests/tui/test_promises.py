@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static, TabbedContent
+from textual.widgets import Checkbox, Input, OptionList, Static, TabbedContent
 from textual.widgets._footer import FooterKey
 from tuikit import attributes_on, build_session, make_app, screen_lines, settle
 
@@ -426,6 +426,14 @@ async def test_the_highlighted_row_stands_out_without_colour(
         await pilot.press("escape", *"44444444", "r", "c")  # focused: the consensus list
         await settle(pilot)
         assert attributes_on(app, "4. 4 Mostly") and not attributes_on(app, "3. 3 Sometimes")
+        await pilot.press("escape", "v", "e")  # export: the format picked, and the BOM box
+        await settle(pilot)
+        assert attributes_on(app, "●▌ Action list · CSV ") == {"underline"}
+        assert not attributes_on(app, "●▌ Action list · JSON")
+        assert not attributes_on(app, "X▌ Start with a byte-order mark")
+        app.screen.query_one("#export-bom", Checkbox).value = True
+        await settle(pilot)
+        assert attributes_on(app, "X▌ Start with a byte-order mark") == {"underline"}
 
 
 def long_winded_session() -> Session:

@@ -86,16 +86,19 @@ colour; with the others, Textual turns colours to greys of the same lightness)."
 
 
 def attributes_on(app: App[Any], text: str) -> set[str]:
-    """The attributes (not colours) the terminal gets on the words of the line holding
-    `text`, as the NO_COLOR filter leaves them."""
+    """The attributes (not colours) the terminal gets on `text` where it shows, as the
+    NO_COLOR filter leaves them."""
     for strip in app.screen._compositor.render_strips():
-        if text in strip.text:
-            segments = NoColor().apply(list(strip), Color(0, 0, 0))
-            return {
-                name
-                for segment in segments
-                if segment.style is not None and text in segment.text
-                for name in STANDS_OUT
-                if getattr(segment.style, name)
-            }
+        begin = strip.text.find(text)
+        if begin < 0:
+            continue
+        found: set[str] = set()
+        offset = 0
+        for segment in NoColor().apply(list(strip), Color(0, 0, 0)):
+            end = offset + len(segment.text)
+            if offset < begin + len(text) and end > begin and segment.text.strip():
+                style = segment.style
+                found.update(name for name in STANDS_OUT if style and getattr(style, name))
+            offset = end
+        return found
     raise AssertionError(f"{text!r} is not on the screen")
