@@ -14,16 +14,20 @@ from textual.content import Content
 from textual.widgets import Footer, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from maturity_tui import standing
 from maturity_tui.domain import MaturityModel
 from maturity_tui.scoring import (
+    DimensionScore,
     IndicatorScore,
     Objective,
     SessionScore,
     Standing,
+    board_order,
     score_session,
 )
-from maturity_tui.standing import card_mark
+from maturity_tui.standing import dimension_labels, score_text
 from maturity_tui.standing import headline as standing_headline
+from maturity_tui.tui.cards import card_style
 from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft, needs_line
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content
@@ -31,6 +35,10 @@ from maturity_tui.tui.widgets.dimension_grid import DimensionGrid
 from maturity_tui.tui.widgets.session_bar import SessionBar
 
 LADDER_NAME = 22
+SCORE_NAME = 10
+"""A dimension's label in the score panel (`standing.dimension_labels`)."""
+SCORE_BAR = 10
+CARD_NAME = 30
 
 
 def numbered_ranges(numbers: list[int]) -> str:
@@ -56,16 +64,97 @@ def ladder(model: MaturityModel, placed: Standing) -> Content:
     return Content("\n").join(lines)
 
 
+def score_bar(score: float | None, target: float | None, top: float) -> Content:
+    """`██████│░░░`: the score's share of the highest possible score, `│` at the target."""
+    filled = 0 if score is None or top <= 0 else round(min(score / top, 1) * SCORE_BAR)
+    cells = ["█" if n < filled else "░" for n in range(SCORE_BAR)]
+    if target is not None and top > 0:
+        cells[min(round(target / top * SCORE_BAR), SCORE_BAR - 1)] = "│"
+    return Content("".join(cells))
+
+
+def target_mark(dimension: DimensionScore) -> Content:
+    """` ✓ ≥1.50` met, ` ✗ ≥1.50` not yet (bold), nothing without a target."""
+    if dimension.target is None:
+        return Content("")
+    goal = f"≥{score_text(dimension.target)}"
+    if dimension.met:
+        return Content(f" ✓ {goal}")
+    return Content(" ") + Content.styled(f"✗ {goal}", "bold $text-warning")
+
+
+def score_panel(score: SessionScore, model: MaturityModel) -> Content:
+    """Score models: each group's score, then its dimensions', each dimension with a bar
+    against its target; the overall score is the headline."""
+    lines = [Content.styled("Scores   (│ target, ✓ met, ✗ below)", "bold")]
+    groups = {g.id: g for g in score.groups}
+    by_id = {d.id: d for d in model.dimensions}
+    labels = dimension_labels([by_id[d.id] for d in score.dimensions], SCORE_NAME)
+    shown_group: str | None = None
+    for dimension, label in zip(score.dimensions, labels, strict=True):
+        if dimension.group in groups and dimension.group != shown_group:
+            shown_group = dimension.group
+            group = groups[shown_group]
+            # Its score in the dimensions' score column, under the group's name.
+            name = literal_content(group.name, one_line=True).truncate(SCORE_NAME + 2)
+            lines.append(
+                name.pad_right(SCORE_NAME + 2 - name.cell_length)
+                + Content.styled(f" {score_text(group.score):>4}", "bold")
+            )
+        name = literal_content(label.ljust(SCORE_NAME), one_line=True)
+        top = model.score_range(dimension.id)[1]
+        lines.append(
+            Content("  ")
+            + name
+            + Content(f" {score_text(dimension.score):>4} ")
+            + score_bar(dimension.score, dimension.target, top)
+            + target_mark(dimension)
+        )
+    return Content("\n").join(lines)
+
+
+def card_mark(card: IndicatorScore, voting_on: str | None) -> Content:
+    """`R↓`: a card's colour letter (in its colour) and agreed trend; `…` being voted on,
+    `-` not applicable, `·` unrated."""
+    if card.id == voting_on:
+        return Content("… ")
+    style = card_style(card.color if card.applicable else None)
+    return Content.styled(standing.card_mark(card), style)
+
+
+def card_line(card: IndicatorScore, voting_on: str | None) -> Content:
+    """`R↓ Easy to release`: a card on the board."""
+    statement = literal_content(card.indicator.statement, one_line=True)
+    return card_mark(card, voting_on) + " " + statement.truncate(CARD_NAME, ellipsis=True)
+
+
+def mode_panel(score: SessionScore, model: MaturityModel, voting_on: str | None) -> Content:
+    """Beside the staged models' grid: a score model's scores, or the board: every card,
+    red first, then amber, green, unrated, not applicable."""
+    if score.mode == "score":
+        return score_panel(score, model)
+    if score.mode != "board":
+        return Content("")
+    lines = [Content.styled("The board (… voting, - n/a)", "bold")]
+    lines += [card_line(card, voting_on) for card in board_order(score.indicators)]
+    return Content("\n").join(lines)
+
+
 def objective_prompt(
     objective: Objective,
     voting_on: str | None = None,
     scores: Mapping[str, IndicatorScore] | None = None,
+    model: MaturityModel | None = None,
 ) -> Content:
     """One objective's row; with `scores` (by id), the numbers of the indicators it depends on
-    that are not achieved yet ("needs 12, 15")."""
+    that are not achieved yet ("needs 12, 15"); in a score model, with `model`, where the
+    indicator stands in its own answer set ("SG 0.25 of 1")."""
     if objective.indicator is None:
         return Content("→ ") + literal_content(objective.text, one_line=True)
     scored = objective.indicator
+    text = literal_content(objective.text, one_line=True)
+    if objective.target is None:  # a board's card: its colour letter and trend arrow
+        return card_mark(scored, voting_on) + " " + text
     needed = scored.indicator.depends_on
     needs = Content("")
     if scores and needed:
@@ -74,13 +163,14 @@ def objective_prompt(
         agreed = "voting"
     else:
         agreed = "unrated" if scored.agreed is None else f"{scored.agreed}"
-    if objective.target is None:  # a board's card: its colour letter and trend arrow
-        return Content.styled(f"{card_mark(scored)} ", "bold") + literal_content(
-            objective.text, one_line=True
-        )
-    return Content.assemble(
-        (f"L{scored.level} {agreed}→{objective.target} ", "bold"), needs
-    ) + literal_content(objective.text, one_line=True)
+    if model is not None and model.mode == "score":
+        dimension = scored.indicator.dimension
+        labels = [d.label for d in model.dimensions if d.id == dimension]
+        where = literal_content(f"{labels[0]} ", one_line=True) if labels else Content("")
+        if scored.agreed is not None and scored.id != voting_on:
+            agreed += f" of {objective.target}"
+        return where + Content.assemble((f"{agreed} ", "bold"), needs) + text
+    return Content.assemble((f"L{scored.level} {agreed}→{objective.target} ", "bold"), needs) + text
 
 
 class ResultsScreen(WorkshopScreen):
@@ -121,6 +211,7 @@ class ResultsScreen(WorkshopScreen):
                 yield Static(id="progress-label")
                 yield ProgressBar(total=100, show_eta=False, id="progress")
                 yield DimensionGrid(id="dimensions")
+                yield Static(id="mode-panel")
             with Vertical(id="objectives-box"):
                 with VerticalScroll(id="incomplete-box"):  # scattered numbers: many lines
                     yield Static(id="incomplete")
@@ -155,16 +246,22 @@ class ResultsScreen(WorkshopScreen):
         self.query_one("#placed", Static).update(
             headline + Content("\n") + Content.styled(mark, "dim")
         )
+        # No overall level (score, board, dimension levels only): no ladder, no progress.
+        self.query_one("#ladder", Static).display = score.standing is not None
         bar = self.query_one("#progress", ProgressBar)
         label = self.query_one("#progress-label", Static)
+        label.display = score.standing is not None
         if score.next_level is None or score.progress is None:
-            label.update("Top level reached." if score.standing else "")
+            label.update("Top level reached.")
             bar.display = False
         else:
             label.update(f"Progress to level {score.next_level}: {score.progress:.0%}")
             bar.display = True
             bar.update(progress=round(score.progress * 100))
-        self.query_one(DimensionGrid).show(score, model)
+        grid = self.query_one(DimensionGrid)
+        grid.display = score.mode == "staged"
+        grid.show(score, model)
+        self.query_one("#mode-panel", Static).update(mode_panel(score, model, voting_on))
         self._show_objectives(score, voting_on)
         voting = [s for s in score.unrated if s.id == voting_on]
         unrated = [s for s in score.unrated if s.id != voting_on]
@@ -197,7 +294,7 @@ class ResultsScreen(WorkshopScreen):
         objectives.clear_options()
         scores = {s.id: s for s in score.indicators}
         objectives.add_options(
-            Option(objective_prompt(o, voting_on, scores), id=str(n))
+            Option(objective_prompt(o, voting_on, scores, self.workshop.session.model), id=str(n))
             for n, o in enumerate(score.objectives)
         )
         if score.objectives:

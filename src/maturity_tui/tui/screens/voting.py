@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import partial
 from typing import ClassVar
 
 from textual.app import ComposeResult, SystemCommand
@@ -12,7 +13,9 @@ from textual.content import Content
 from textual.widgets import Footer, Static
 
 from maturity_tui.domain.base import Number
-from maturity_tui.scoring import agreed_rating, score_indicators
+from maturity_tui.domain.session import Trend
+from maturity_tui.scoring import agreed_rating, agreed_trend, score_indicators
+from maturity_tui.tui.cards import TREND_WORDS, color_chip, trend_arrow, trend_words
 from maturity_tui.tui.screens.dialogs import (
     ConfirmDialog,
     ConsensusDialog,
@@ -39,6 +42,20 @@ HEAD_COUNT = "How many people vote (anonymous voting): the tally counts towards 
 LOCKED = "The votes are revealed and locked: ctrl+r starts a re-vote."
 COUNTED_IN = "All {} votes are in: r reveals them (backspace takes one back, h changes the count)."
 GUIDANCE_KEY = "i"
+TREND_KEYS: dict[Trend, str] = {"up": "u", "same": "s", "down": "d"}
+"""Trend votes: u(p), s(ame), d(own); the arrow keys already move between indicators and
+participants."""
+
+
+def trend_binding(trend: Trend) -> Binding:
+    return Binding(
+        TREND_KEYS[trend],
+        f"trend('{trend}')",
+        trend_arrow(trend),
+        id=f"voting.trend-{trend}",
+        tooltip=f"Trend: {TREND_WORDS[trend]} (the highlighted person's vote; after the "
+        "reveal, the room's agreed trend; again: cleared)",
+    )
 
 
 class VotingScreen(WorkshopScreen):
@@ -49,6 +66,8 @@ class VotingScreen(WorkshopScreen):
         ),
         # First in the footer: at 80 columns its right end is cut, and f1 lists every key.
         Binding("f1,question_mark", "app.keys", "Keys", id="voting.keys"),
+        # Only when the model asks for a trend: then they come right after the digits.
+        *(trend_binding(trend) for trend in TREND_KEYS),
         Binding(
             "r", "reveal", "Reveal", id="voting.reveal", tooltip="Show the votes (then locked)"
         ),
@@ -99,7 +118,8 @@ class VotingScreen(WorkshopScreen):
         with Horizontal(id="room"):
             if self.workshop.named:
                 with VerticalScroll(id="participants-box") as box:
-                    box.border_title = "Who has voted"
+                    trend = self.workshop.asks_trend
+                    box.border_title = "Voted: ✓ answer, ↕ trend" if trend else "Who has voted"
                     yield ParticipantList(id="participants")
             yield Tally(id="tally")
         yield Static(id="agreed")
@@ -121,7 +141,8 @@ class VotingScreen(WorkshopScreen):
             self.query_one(ParticipantList).show(workshop)
         self.query_one(Tally).show(workshop)
         self._show_agreed()
-        keys = (bool(workshop.votes()), workshop.revealed, workshop.index > 0)
+        voted = bool(workshop.votes() or workshop.trend_votes())
+        keys = (voted, workshop.revealed, workshop.index > 0)
         if keys != self._keys_shown:
             # Only when undo, reveal or previous (dis)appear: the footer rebuilds.
             self._keys_shown = keys
@@ -150,9 +171,15 @@ class VotingScreen(WorkshopScreen):
         points = workshop.scale.points
         scale = Content(f"Vote 1-{len(points)}:  ") + Content("   ").join(
             Content.assemble((str(n), "bold reverse"), " ")
+            + (color_chip(p.color) + " " if p.color else Content(""))
             + literal_content(p.label, one_line=True)
             for n, p in enumerate(points, start=1)
         )
+        if workshop.asks_trend:
+            scale += Content("\nTrend:     ") + Content("   ").join(
+                Content.assemble((key, "bold reverse"), f" {trend_words(trend)}")
+                for trend, key in TREND_KEYS.items()
+            )
         self.query_one("#scale", Static).update(scale)
 
     def _show_needs(self) -> None:
@@ -176,7 +203,11 @@ class VotingScreen(WorkshopScreen):
                 + literal_content(scale.label(rating.consensus), one_line=True)
             )
         elif self.workshop.revealed and (agreed := agreed_rating(rating)) is not None:
-            parts.append(Content(f"agreed (median) {agreed}"))
+            parts.append(Content(f"agreed (median) {agreed} ") + color_chip(scale.color(agreed)))
+        if rating is not None and rating.trend is not None:
+            parts.append(Content(f"trend {trend_words(rating.trend)}"))
+        elif self.workshop.revealed and (trend := agreed_trend(rating)) is not None:
+            parts.append(Content(f"trend (most votes) {trend_words(trend)}"))
         if rating is not None and rating.notes:
             parts.append(Content("notes: ") + literal_content(rating.notes, one_line=True))
         line = Content(" · ").join(parts)
@@ -192,9 +223,11 @@ class VotingScreen(WorkshopScreen):
             return None if parameters[0] > len(workshop.scale.points) else True  # type: ignore[operator]
         if action == "pick":
             return workshop.named
+        if action == "trend":
+            return workshop.asks_trend
         # Hidden, not dimmed, when they cannot apply: the footer has no room to spare.
         if action == "undo":
-            return bool(workshop.votes()) and not workshop.revealed
+            return bool(workshop.votes() or workshop.trend_votes()) and not workshop.revealed
         if action == "reveal":
             return not workshop.revealed
         if action == "revote":
@@ -226,6 +259,21 @@ class VotingScreen(WorkshopScreen):
         except WorkshopError as error:
             self.notify(str(error), severity="warning", markup=False)
 
+    def action_trend(self, trend: Trend) -> None:
+        """Before the reveal a trend vote; after it the room's agreed trend (the same key
+        again clears it: the votes decide)."""
+        workshop = self.workshop
+        if workshop.revealed:
+            rating = workshop.rating
+            workshop.set_trend(None if rating is not None and rating.trend == trend else trend)
+            return
+        try:
+            workshop.cast_trend(trend)
+        except NobodyChosen:
+            self.notify(EVERYONE_VOTED, severity="warning", timeout=4)
+        except WorkshopError as error:
+            self.notify(str(error), severity="warning", markup=False)
+
     def action_undo(self) -> None:
         try:
             undone = self.workshop.undo_last()
@@ -245,8 +293,11 @@ class VotingScreen(WorkshopScreen):
             if yes:
                 self.workshop.revote()
 
+        what = (
+            "consensus, trend votes and agreed trend" if self.workshop.asks_trend else "consensus"
+        )
         question = Content(
-            f"Clear the {count} vote{'' if count == 1 else 's'} and the consensus of this "
+            f"Clear the {count} vote{'' if count == 1 else 's'} and the {what} of this "
             "indicator and vote again, hidden?"
         )
         self.app.push_screen(ConfirmDialog(question), answered)
@@ -366,4 +417,11 @@ class VotingScreen(WorkshopScreen):
         yield SystemCommand(AUTO_REVEAL, "R", self.action_auto_reveal)
         if not self.workshop.named:
             yield SystemCommand(HEAD_COUNT, "h", self.action_head_count)
+        if self.workshop.asks_trend:
+            for trend, key in TREND_KEYS.items():
+                yield SystemCommand(
+                    f"Trend {trend_words(trend)}: a vote, or agreed after the reveal",
+                    key,
+                    partial(self.action_trend, trend),
+                )
         yield SystemCommand("Mark not applicable (or applicable)", "x", self.action_not_applicable)

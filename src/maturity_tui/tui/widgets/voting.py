@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich.cells import cell_len
 from textual.content import Content
 from textual.geometry import Region, Size
@@ -12,9 +14,11 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Static
 
+from maturity_tui.domain.session import Trend
 from maturity_tui.places import DEFAULT_TIMEBOX_SECONDS
 from maturity_tui.scoring import vote_stats
 from maturity_tui.tui.big_code import big_clock_lines
+from maturity_tui.tui.cards import CARD_STYLES, TREND_WORDS, color_chip, trend_arrow
 from maturity_tui.tui.text import literal_content
 from maturity_tui.workshop import Workshop
 
@@ -32,6 +36,26 @@ def vote_count(workshop: Workshop) -> str:
     if (head_count := workshop.session.head_count) is not None:
         return f"{votes} of {head_count} votes"
     return f"{votes} vote{'' if votes == 1 else 's'}"
+
+
+def trend_count(workshop: Workshop) -> str:
+    """How many trend votes the current indicator has, named or not: "2 trend votes"."""
+    trends = len(workshop.trend_votes())
+    return f"{trends} trend vote{'' if trends == 1 else 's'}"
+
+
+def vote_marks(workshop: Workshop) -> list[str]:
+    """Per participant, what they have voted, never the values: `✓` a rating (`·` none),
+    then, when the model asks for a trend, `↕` a trend (`·` none)."""
+    voted = set(workshop.voted_participants())
+    trended = set(workshop.trend_voted_participants()) if workshop.asks_trend else None
+    marks = []
+    for name in workshop.session.participants:
+        mark = "✓" if name in voted else "·"
+        if trended is not None:
+            mark += "↕" if name in trended else "·"
+        marks.append(mark)
+    return marks
 
 
 def clock(seconds: int) -> str:
@@ -132,14 +156,14 @@ class ParticipantList(Widget):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._names: list[str] = []
-        self._shown: tuple[tuple[bool, bool], ...] = ()
-        """Per participant: voted, highlighted."""
-        self._lines: dict[tuple[str, bool, bool], Content] = {}
+        self._shown: tuple[tuple[str, bool], ...] = ()
+        """Per participant: their marks (voted, trend voted), highlighted."""
+        self._lines: dict[tuple[str, str, bool], Content] = {}
 
     def show(self, workshop: Workshop) -> None:
         names = workshop.session.participants
-        voted = set(workshop.voted_participants())
-        state = tuple((name in voted, name == workshop.highlighted) for name in names)
+        highlighted = [name == workshop.highlighted for name in names]
+        state = tuple(zip(vote_marks(workshop), highlighted, strict=True))
         if names != self._names:
             self._names, self._shown = list(names), state
             self.refresh(layout=True)
@@ -172,16 +196,23 @@ class ParticipantList(Widget):
         strip = Strip(line.render_segments(self.visual_style))
         return strip.crop_extend(0, width, self.rich_style)
 
-    def _line(self, name: str, voted: bool, highlighted: bool) -> Content:
-        line = self._lines.get((name, voted, highlighted))
+    def _line(self, name: str, marks: str, highlighted: bool) -> Content:
+        line = self._lines.get((name, marks, highlighted))
         if line is None:
-            mark = "✓" if voted else "·"
             pointer = "▶ " if highlighted else "  "
-            line = Content(f"{pointer}{mark} ") + literal_content(name, one_line=True)
-            line = self._lines[name, voted, highlighted] = (
+            line = Content(f"{pointer}{marks} ") + literal_content(name, one_line=True)
+            line = self._lines[name, marks, highlighted] = (
                 line.stylize("reverse") if highlighted else line
             )
         return line
+
+
+def trend_tally(trends: list[Trend]) -> Content:
+    """The revealed trend votes: `trend  ↑ 2  → 1  ↓ 0`."""
+    counts = Counter(trends)
+    return Content("trend ") + Content("  ").join(
+        Content.assemble((trend_arrow(t), "bold"), f" {counts[t]}") for t in TREND_WORDS
+    )
 
 
 class Tally(Static):
@@ -191,6 +222,8 @@ class Tally(Static):
         votes = workshop.votes()
         scale = workshop.scale
         count = vote_count(workshop)
+        if workshop.asks_trend:
+            count += f" · {trend_count(workshop)}"
         if not workshop.revealed:
             self.set_class(False, "-contested")
             done = workshop.named and workshop.highlighted is None and bool(votes)
@@ -204,18 +237,22 @@ class Tally(Static):
         most = max(stats.histogram.values(), default=0) or 1
         labels = [literal_content(point.label, one_line=True) for point in scale.points]
         width = max(label.cell_length for label in labels)
+        chips = 4 if any(point.color for point in scale.points) else 0
         lines = [Content.assemble((count, "bold"), " · revealed")]
-        longest = min(max(self.content_size.width - width - 10, BAR_WIDTH[0]), BAR_WIDTH[1])
+        longest = min(max(self.content_size.width - width - chips - 10, BAR_WIDTH[0]), BAR_WIDTH[1])
         spaced = self.screen.has_class("-tall")
         for point, label in zip(scale.points, labels, strict=True):
             n = stats.histogram[point.value]
             bar = "█" * round(n / most * longest) if n else ""
             if spaced:
                 lines.append(Content(""))
+            chip = color_chip(point.color) + " " if point.color else Content("")
+            style = f"${CARD_STYLES[point.color]}" if point.color else "$accent"
             lines.append(
                 Content(f"{point.value:>3} ")
+                + chip
                 + label.pad_right(width - label.cell_length)
-                + Content.assemble(" ", (bar, "$accent"), f" {n}")
+                + Content.assemble(" ", (bar, style), f" {n}")
             )
         if spaced:
             lines.append(Content(""))
@@ -225,5 +262,7 @@ class Tally(Static):
             if stats.contested:
                 summary += Content.assemble("  ", (" CONTESTED ", "bold reverse"))
             lines.append(summary)
+        if workshop.asks_trend:
+            lines.append(trend_tally(workshop.trend_votes()))
         self.set_class(stats.contested, "-contested")
         self.update(Content("\n").join(lines), layout=False)
