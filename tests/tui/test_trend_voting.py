@@ -115,3 +115,14 @@ async def test_undo_takes_back_a_trend_vote_first_when_it_was_cast_last(folder: 
         rating = pilot.app.workshop.rating
         assert (rating.votes, rating.trend_votes) == ([2], None)
         assert str(pilot.app.screen.query_one(Tally).render()).startswith("1 vote · 0 trend votes")
+
+
+async def test_auto_reveal_waits_for_everyones_trend(folder: Path) -> None:
+    async with health_check_app(folder).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "R", "3", "u", "2", "s", "1")
+        workshop = pilot.app.workshop
+        assert len(workshop.voted_participants()) == 3
+        assert not workshop.revealed, "Caro has given no trend yet"
+        await press(pilot, "d")
+        assert workshop.revealed
