@@ -12,3 +12,13 @@ def folder(tmp_path: Path) -> Path:
     path = tmp_path / "sessions"
     path.mkdir()
     return path
+
+
+@pytest.fixture(params=[False, True], ids=["colour", "NO_COLOR"])
+def with_and_without_colour(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> bool:
+    """Runs a test twice: in colour, then under NO_COLOR (meaning must not hang on colour)."""
+    if request.param:
+        monkeypatch.setenv("NO_COLOR", "1")
+    return bool(request.param)

@@ -13,12 +13,8 @@ from maturity_tui.storage import find_model
 from maturity_tui.tui.screens.results import ResultsScreen
 
 
-@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
-async def test_board_results_put_red_first_with_letters_and_arrows(
-    folder: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
-) -> None:
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
+@pytest.mark.usefixtures("with_and_without_colour")
+async def test_board_results_put_red_first_with_letters_and_arrows(folder: Path) -> None:
     session = build_session(model=find_model("squad-health-check"), participants=["Ana", "Ben"])
     app = make_app(folder, session)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -15,12 +15,8 @@ from maturity_tui.tui.screens.results import ResultsScreen
 ORION = Path(__file__).parents[1] / "data" / "golden" / "input" / "orion-2026-q4.toml"
 
 
-@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
-async def test_score_results_show_scores_bars_targets_and_score_objectives(
-    folder: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
-) -> None:
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
+@pytest.mark.usefixtures("with_and_without_colour")
+async def test_score_results_show_scores_bars_targets_and_score_objectives(folder: Path) -> None:
     app = make_app(folder, load_session(ORION), index=0)  # nothing hidden: as the report
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)

@@ -34,12 +34,8 @@ async def press(pilot: Pilot[Any], *keys: str) -> None:
     await settle(pilot)
 
 
-@pytest.mark.parametrize("no_color", [False, True], ids=["colour", "NO_COLOR"])
-async def test_each_answer_shows_its_colour_letter_and_the_trend_keys(
-    folder: Path, monkeypatch: pytest.MonkeyPatch, no_color: bool
-) -> None:
-    if no_color:
-        monkeypatch.setenv("NO_COLOR", "1")
+@pytest.mark.usefixtures("with_and_without_colour")
+async def test_each_answer_shows_its_colour_letter_and_the_trend_keys(folder: Path) -> None:
     async with health_check_app(folder).run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         scale = shown(pilot, "#scale").splitlines()

@@ -261,7 +261,9 @@ class ResultsScreen(WorkshopScreen):
         grid = self.query_one(DimensionGrid)
         grid.display = score.mode == "staged"
         grid.show(score, model)
-        self.query_one("#mode-panel", Static).update(mode_panel(score, model, voting_on))
+        panel = self.query_one("#mode-panel", Static)
+        panel.display = score.mode != "staged"
+        panel.update(mode_panel(score, model, voting_on))
         self._show_objectives(score, voting_on)
         voting = [s for s in score.unrated if s.id == voting_on]
         unrated = [s for s in score.unrated if s.id != voting_on]
