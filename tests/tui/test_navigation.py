@@ -37,7 +37,7 @@ async def test_words_filter_the_jump_list_and_enter_goes_to_the_first(folder: Pa
         await pilot.press(*"verification training step 7")
         await pilot.pause()
         shown = rows(app)
-        assert len(shown) == 1 and shown[0].startswith("157. L2 Verificatio…")
+        assert len(shown) == 1 and shown[0].startswith("157. L2 Ver… traini… ")
         await pilot.press("enter")
         await settle(pilot)
         assert app.workshop is not None
@@ -96,7 +96,7 @@ async def test_each_row_shows_its_dimension_and_state_under_a_header(folder: Pat
         header = listing.get_option_at_index(0)
         assert header.disabled and str(header.prompt).startswith("Governance practices")
         first, second, third, fourth = rows(app)[:4]
-        assert "Governance… " in first and "  4  " in first
+        assert "Gov… records " in first and "  4  " in first
         assert " n/a " in second
         assert " voting " in third  # the one open on the voting screen
         assert " · " in fourth

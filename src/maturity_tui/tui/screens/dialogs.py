@@ -21,6 +21,7 @@ from maturity_tui.domain import Action, Indicator, Scale, Session
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES, HEAD_COUNT_MAX, ActionStatus
 from maturity_tui.scoring import IndicatorScore, agreed_rating
+from maturity_tui.standing import dimension_labels
 from maturity_tui.tui.text import as_typed, clean, literal_content
 from maturity_tui.tui.widgets.form import field
 
@@ -159,22 +160,12 @@ class HeadCountDialog(ModalScreen[int | None]):
 DIMENSION_LABEL_WIDTH = 12
 
 
-def dimension_label(session: Session, index: int) -> str:
-    """The indicator's dimension (its short name if it has one) in at most
-    `DIMENSION_LABEL_WIDTH` characters ("" without)."""
-    dimension_id = session.model.indicators[index].dimension
-    dimension = next((d for d in session.model.dimensions if d.id == dimension_id), None)
-    if dimension is None:
-        return ""
-    name = clean(dimension.label, one_line=True)
-    if len(name) <= DIMENSION_LABEL_WIDTH:
-        return name
-    return name[: DIMENSION_LABEL_WIDTH - 1].rstrip() + "…"
-
-
-def indicator_prompt(session: Session, index: int, voting_on: str | None = None) -> Content:
-    """Number, level, dimension and agreed rating: "voting" for the indicator being voted on
-    (nothing of its hidden votes), "n/a" when it does not apply, "·" while unrated."""
+def indicator_prompt(
+    session: Session, index: int, voting_on: str | None = None, dimension: str = ""
+) -> Content:
+    """Number, level, dimension (its label, of `dimension_labels`) and agreed rating:
+    "voting" for the indicator being voted on (nothing of its hidden votes), "n/a" when it
+    does not apply, "·" while unrated."""
     indicator = session.model.indicators[index]
     rating = session.rating(indicator.id)
     agreed = agreed_rating(rating)
@@ -184,7 +175,6 @@ def indicator_prompt(session: Session, index: int, voting_on: str | None = None)
         mark = "n/a"
     else:
         mark = "·" if agreed is None else str(agreed)
-    dimension = dimension_label(session, index)
     where = f"{dimension:<{DIMENSION_LABEL_WIDTH}} " if session.model.dimensions else ""
     level = "" if indicator.level is None else f"L{indicator.level} "  # a board has none
     return Content(f"{index + 1:>3}. {level}{where}{mark:>6}  ") + literal_content(
@@ -242,8 +232,18 @@ class JumpDialog(ModalScreen[int | None]):
         self.session = session
         self.current = current
         self.voting_on = voting_on
+        model = session.model
+        # Never two dimensions alike, whatever their names share (DSOMM's 19 did, once cut).
+        labels = dict(
+            zip(
+                (d.id for d in model.dimensions),
+                dimension_labels(model.dimensions, DIMENSION_LABEL_WIDTH),
+                strict=True,
+            )
+        )
         self.prompts = [
-            indicator_prompt(session, n, voting_on) for n in range(len(session.model.indicators))
+            indicator_prompt(session, n, voting_on, labels.get(indicator.dimension or "", ""))
+            for n, indicator in enumerate(model.indicators)
         ]
         self.haystacks = [searchable(session, n) for n in range(len(self.prompts))]
 

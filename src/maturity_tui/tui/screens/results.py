@@ -239,9 +239,9 @@ class ResultsScreen(WorkshopScreen):
             self.query_one("#ladder", Static).update("")
         else:
             level = model.level(score.level)
-            headline = literal_content(level.heading, one_line=True).stylize(
-                "bold", 0, 6 + len(str(level.number))
-            )
+            headline = Content.styled(f"Level {level.number}", "bold")
+            if level.named:  # not "Level 1 Level 1" for an imported model's levels
+                headline += Content(" ") + literal_content(level.title, one_line=True)
             self.query_one("#ladder", Static).update(ladder(model, score.standing))
         self.query_one("#placed", Static).update(
             headline + Content("\n") + Content.styled(mark, "dim")
