@@ -53,6 +53,9 @@ RACY_NS = 2_000_000_000
 
 BUSY_TIMEOUT_MS = 5_000
 
+NO_PROBLEMS = "[]"
+"""A row's problems when its file loaded: most rows, read as they are, without JSON."""
+
 
 @dataclass(frozen=True, slots=True)
 class DimensionSummary:
@@ -412,7 +415,7 @@ class LibraryScan:
             row = LibraryRow(
                 path,
                 _summary_from_json(summary) if summary else None,
-                tuple(json.loads(problems)),
+                tuple(json.loads(problems)) if problems != NO_PROBLEMS else (),
             )
             stored[name] = _Stored(FileKey(*numbers), digest, checked_ns, row)
         return stored
@@ -494,7 +497,7 @@ def _record(
         checked_ns,
         None if summary is None else team_key(summary.team),
         None if summary is None else _summary_to_json(summary),
-        json.dumps(list(row.problems)),
+        json.dumps(list(row.problems)) if row.problems else NO_PROBLEMS,
     )
 
 
