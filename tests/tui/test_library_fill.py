@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
-from textual.widgets import Static
+from textual.widgets import Input, Static
 from tuikit import NOW, build_session, make_app, settle
 
 from maturity_tui import library_index
@@ -167,3 +168,43 @@ async def test_the_table_draws_only_what_is_on_screen() -> None:
         await pilot.pause()
         assert drawn and max(drawn) < 40 and len(drawn) < 40
         assert table.highlighted is not None and table.highlighted.key == "row-00009"
+
+
+async def test_left_and_right_scroll_a_table_wider_than_the_screen() -> None:
+    app = OneTable()
+    async with app.run_test(size=(30, 10)) as pilot:
+        table = app.query_one(LibraryTable)
+        table.add([ranked("a team with a name far wider than this screen", 1)])
+        await pilot.pause()
+        await pilot.press("right")
+        assert table.scroll_x > 0
+        await pilot.press("left")
+        assert table.scroll_x == 0
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(folder: Path) -> None:
+    """A terminal delivers fast typing as one burst of keys: `/` must take the ones after it
+    (moving the focus later let them reach the table, where `enter` opened a session)."""
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        burst = [("slash", "/"), ("d", "d"), ("e", "e"), ("l", "l"), ("enter", "\r")]
+        assert app._driver is not None
+        for key, character in burst:  # as the terminal's driver sends them, none awaited
+            event = events.Key(key, character)
+            event.set_sender(app)
+            app._driver.send_message(event)
+        await settle(pilot)
+        assert app.screen.query_one("#library-filter", Input).value == "del"
+        assert shown(app) == library_as_filtered(folder, "del")
+        assert app.focused is app.screen.query_one(LibraryTable)
+
+
+async def test_a_slash_typed_in_the_filter_is_part_of_it(folder: Path) -> None:
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "a", "slash", "b")
+        assert app.screen.query_one("#library-filter", Input).value == "a/b"

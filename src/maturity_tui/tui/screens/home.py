@@ -52,7 +52,9 @@ class HomeScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "new", "New workshop", id="home.new"),
         Binding("o", "open", "Open", id="home.open"),
-        Binding("slash", "filter", "Filter", id="home.filter", show=False),
+        # Priority: run as the key arrives, so that the keys typed right after it (one burst
+        # from the terminal) already go to the filter, not to the table.
+        Binding("slash", "filter", "Filter", id="home.filter", show=False, priority=True),
         Binding(
             "c", "compare", "Compare", id="home.compare", tooltip="All of this team's sessions"
         ),
@@ -213,10 +215,15 @@ class HomeScreen(Screen[None]):
         if self._filter_timer is not None:
             self._filter_timer.stop()
         self._refill()
-        self.query_one(LibraryTable).focus()
+        self.set_focus(self.query_one(LibraryTable))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In the filter, `/` is a character to type.
+        return not (action == "filter" and isinstance(self.focused, Input))
 
     def action_filter(self) -> None:
-        self.query_one("#library-filter", Input).focus()
+        # At once, not as `focus()` does after the keys already routed to the table.
+        self.set_focus(self.query_one("#library-filter", Input))
 
     def _selected(self) -> LibraryRow | None:
         highlighted = self.query_one(LibraryTable).highlighted
