@@ -485,3 +485,13 @@ async def test_the_action_form_selects_the_statement_so_typing_replaces_it(folde
         await settle(pilot)
     titles = [action.title for action in load_session(folder / "apollo-2026-q4.toml").actions]
     assert titles == ["Book visits", statement]
+
+
+async def test_the_results_say_voting_on_a_number_on_one_line(folder: Path) -> None:
+    app = make_app(folder, build_session(participants=EIGHT))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"44444444", "r", "n", "5", "v")  # 18 unrated, 2 being voted on
+        await settle(pilot)
+        lines = [line.replace("\xa0", " ") for line in screen_lines(app)]
+        assert any("voting on 2" in line for line in lines), "\n".join(lines)

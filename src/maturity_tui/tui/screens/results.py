@@ -274,7 +274,8 @@ class ResultsScreen(WorkshopScreen):
             Content.styled(f"INCOMPLETE: {len(unrated)} unrated", "bold")
             + Content(": " + numbered_ranges([s.position + 1 for s in unrated]) if unrated else "")
             + Content(f" ({named})" if named else "")
-            + Content("".join(f" · voting on {s.position + 1}" for s in voting))
+            # A line of its own: at 80 columns its number wrapped onto the next line alone.
+            + Content("".join(f"\nvoting on {s.position + 1}" for s in voting))
         )
         contested = score.contested
         self.query_one("#contested", Static).update(
