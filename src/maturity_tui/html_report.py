@@ -117,8 +117,8 @@ def render_report(session: Session) -> str:
         actions=action_counts(session),
         scale_range=(model.scale.values[0], model.scale.values[-1]),
         score_top=top,
-        score_rows=score_rows(model, score, top) if score.mode == "score" else [],
-        radar=_radar(model, score, top),
+        score_rows=score_rows(score, top) if score.mode == "score" else [],
+        radar=_radar(score, top),
         board=board_order(score.indicators) if score.mode == "board" else [],
         board_bars=None if score.board is None else board_bars([score.board]),
     )
@@ -158,7 +158,7 @@ class ScoreRow:
     group: bool = False
 
 
-def score_rows(model: MaturityModel, score: SessionScore, top: float) -> list[ScoreRow]:
+def score_rows(score: SessionScore, top: float) -> list[ScoreRow]:
     """Each group's score, followed by its dimensions' (every dimension, without groups)."""
 
     def bar(value: float | None, target: Number | None) -> charts.Gauge | None:
@@ -180,7 +180,7 @@ RADAR_FEWEST = 3
 """A radar of fewer spokes is a line, not a shape: the bars alone show those."""
 
 
-def _radar(model: MaturityModel, score: SessionScore, top: float) -> charts.Radar | None:
+def _radar(score: SessionScore, top: float) -> charts.Radar | None:
     if score.mode != "score" or len(score.dimensions) < RADAR_FEWEST:
         return None
     return charts.radar(
