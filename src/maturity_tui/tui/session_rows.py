@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -45,13 +46,20 @@ def row_cells(row: LibraryRow) -> tuple[str, ...]:
         else "all rated"
     )
     return (
-        clean(summary.team, one_line=True),
-        clean(summary.period, one_line=True),
-        clean(summary.model_id),
-        _fit(clean(summary.standing, one_line=True), LEVEL_WIDTH),
+        _shown(summary.team),
+        _shown(summary.period),
+        _shown(summary.model_id),
+        _fit(_shown(summary.standing), LEVEL_WIDTH),
         status,
         changed,
     )
+
+
+@lru_cache(maxsize=4096)
+def _shown(text: str) -> str:
+    """`clean` on one line, once per distinct text: 5,000 sessions share a few hundred teams,
+    periods, models and levels."""
+    return clean(text, one_line=True)
 
 
 def _fit(text: str, width: int) -> str:
