@@ -30,7 +30,7 @@ SIZES = {"laptop": (1280, 800), "phone": (390, 844)}
 MOST_PAGES = {
     "report": 8,
     "compare": 10,
-    "portfolio": 4,
+    "portfolio": 2,
     "score-report": 8,
     "score-compare": 8,
     "board-report": 5,
