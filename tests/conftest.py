@@ -4,6 +4,9 @@ The app keeps sessions, models and its config in the user's folders (platformdir
 library's index in the user's cache: a test run must neither read a developer's real config
 nor write into their library or cache (subprocesses inherit the variables), nor open
 their browser.
+
+The suite runs on every core (pytest-xdist, `-n auto` in pyproject.toml): each worker is a
+process with user folders of its own; `-n 0` or `-p no:xdist` runs it serially.
 """
 
 from __future__ import annotations
@@ -16,12 +19,35 @@ from collections.abc import Generator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from browserkit import HOW_TO_ENABLE
 from maturity_tui.library_index import CACHE_ENV
 from maturity_tui.places import CONFIG_ENV, ENVIRONMENT, MODELS_ENV
 
 _USER_FOLDERS = tempfile.mkdtemp(prefix="maturity-tui-test-user-")
+
+# Property tests claim what holds, never how fast: on a loaded machine (CI, parallel workers)
+# a slow example is no failure. Speed is measured in benchmarks/.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
+
+
+def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginManager) -> None:
+    """With pytest-xdist switched off (`-p no:xdist`), addopts' `-n auto --dist loadgroup` are
+    accepted and mean nothing: the run is serial."""
+    if not pluginmanager.has_plugin("xdist"):
+        group = parser.getgroup("xdist", "pytest-xdist is switched off: these do nothing")
+        # `_addoption`, as pytest-xdist itself does: `addoption` refuses lowercase short options.
+        group._addoption("-n", "--numprocesses", dest="numprocesses", default=0)
+        group.addoption("--dist", dest="dist", default="no")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """`--snapshot-update` runs serially: syrupy only removes the snapshots no test uses any
+    more (and reports them) in a run of one process."""
+    return 0 if config.getoption("--snapshot-update", default=False) else None
 
 
 def pytest_configure() -> None:

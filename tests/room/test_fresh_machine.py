@@ -55,7 +55,11 @@ def test_the_readmes_test_command_in_a_fresh_clone_without_chromium(tmp_path: Pa
     subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
     command = readme_test_command()
     assert command in (ROOT / ".ci" / "run").read_text()  # CI runs exactly this
-    environment = {k: v for k, v in os.environ.items() if k != "CI"} | {
+    # Nor this run's pytest-xdist worker and snapshot report: the clone's run is a run of its own.
+    ours = ("CI", "TEXTUAL_SNAPSHOT_TEMPDIR")
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ours and not k.startswith("PYTEST_")
+    } | {
         browser.HIDE_CHROMIUM_ENV: "1",
         # The README's command as it is; only the browser tests, not the whole suite again.
         "PYTEST_ADDOPTS": "-p no:cacheprovider tests/room/test_browser.py tests/html",

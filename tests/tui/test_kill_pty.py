@@ -38,11 +38,11 @@ def wait_for(condition: Callable[[], bool], timeout: float = 20.0) -> None:
         time.sleep(0.05)
 
 
-def drain(fd: int) -> None:
+def drain(fd: int, output: bytearray) -> None:
     """Read the app's output so that it never blocks writing to the terminal."""
     try:
-        while os.read(fd, 65536):
-            pass
+        while data := os.read(fd, 65536):
+            output.extend(data)
     except OSError:
         pass
 
@@ -65,11 +65,12 @@ def test_sigkill_keeps_every_vote_but_the_last(tmp_path: Path) -> None:
         command, stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
     )
     os.close(child)
-    threading.Thread(target=drain, args=(main,), daemon=True).start()
+    output = bytearray()
+    threading.Thread(target=drain, args=(main, output), daemon=True).start()
     try:
         wait_for(lambda: any(tmp_path.glob("t-*.toml")))
         path = next(tmp_path.glob("t-*.toml"))
-        time.sleep(1.0)  # the first screen is up and listening
+        wait_for(lambda: b"Indicator 1 of" in output)  # the voting screen is up and listening
         for key in KEYS[:-1]:
             os.write(main, key.encode())
             time.sleep(0.15)

@@ -356,6 +356,7 @@ async def refused(url: str) -> None:
 SIZES = [(80, 24), (120, 40)]
 
 
+@pytest.mark.xdist_group("room-snapshot-port")  # one at a time on SNAPSHOT_PORT, shown on screen
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_snapshot_room_screen(
     size: tuple[int, int], snap_compare: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
