@@ -25,7 +25,8 @@ from maturity_tui.room.workshop_host import open_room
 from maturity_tui.storage import find_model, load_session
 from maturity_tui.workshop import Workshop
 
-# A room in a process of its own: python -c HEADLESS_ROOM FILE PORT CODE
+# A room in a process of its own: python -c HEADLESS_ROOM FILE PORT CODE (PORT 0: the system
+# picks one, and the first line printed, the room's URL, says which)
 HEADLESS_ROOM = f"""
 import asyncio, sys
 from pathlib import Path
@@ -144,7 +145,7 @@ async def serve(
     path = tmp_path / "apollo-2026-q4.toml"
     autosave = HeadlessAutosave(workshop, path)
     room = await open_room(
-        workshop, autosave.on_saved, bind="127.0.0.1", port=free_port(), code=CODE, **options
+        workshop, autosave.on_saved, bind="127.0.0.1", port=0, code=CODE, **options
     )
     room.keepalive = 0.5
     if limiter is not None:
@@ -157,6 +158,8 @@ async def serve(
 
 
 def free_port() -> int:
+    """A port free now, for a program that must be told one (caddy); a room is given 0 and
+    says in its URL which port it took, so parallel test runs never race for one."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return int(probe.getsockname()[1])

@@ -16,6 +16,7 @@ from roomkit import CODE, Served, make_session, serve
 from maturity_tui.room import gate as gate_module
 from maturity_tui.room import server
 from maturity_tui.room.guard import RateLimiter, client_address, host_allowed, origin_allowed
+from waitkit import PATIENCE, until
 
 PAGES = ["/", "/app.js", "/style.css"]
 
@@ -31,7 +32,7 @@ async def raw(served: Served, request: bytes, address: str = "127.0.0.1") -> byt
     )
     writer.write(request)
     await writer.drain()
-    answer = await asyncio.wait_for(reader.read(4096), 10)
+    answer = await asyncio.wait_for(reader.read(4096), PATIENCE)
     writer.close()
     return answer
 
@@ -236,8 +237,8 @@ async def test_the_device_count_is_the_devices_connected_now(tmp_path: Path) -> 
         async with ana.http.get("/api/events", headers=ana.auth) as events:
             await events.content.readuntil(b"\n\n")
             assert served.room.device_count == 1 and served.room.connected_names == ["Ana"]
-        await asyncio.sleep(0.2)
-        assert served.room.device_count == 0 and served.room.taken_names == ["Ana", "Ben"]
+        await until(lambda: served.room.device_count == 0, "the closed stream is counted out")
+        assert served.room.taken_names == ["Ana", "Ben"]
 
 
 # --- Connections ---------------------------------------------------------------------------
@@ -248,12 +249,13 @@ async def test_past_the_cap_a_connection_is_told_503_and_idle_ones_are_closed(
 ) -> None:
     async with serve(tmp_path) as served:
         gate = served.room.gate
-        gate.max_connections, gate.idle_seconds = 6, 0.6
+        gate.max_connections, gate.idle_seconds = 6, PATIENCE  # none idle out before the 503
         async with idle_connections(served, 6, "127.0.0.2"):
-            await asyncio.sleep(0.1)
+            await until(lambda: len(gate.open) == 6, "six connections let in")
             full = await raw(served, b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             assert full.startswith(b"HTTP/1.1 503") and b"Retry-After: 5" in full
-            await asyncio.sleep(1.5)  # the gate closes the silent ones
+            gate.idle_seconds = 0.6
+            await until(lambda: len(gate.open) == 0, "the gate closes the silent ones")
             page = await raw(served, b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             assert page.startswith(b"HTTP/1.1 421"), "let in (and refused for its Host)"
             assert len(gate.open) == 0
@@ -263,8 +265,8 @@ async def test_one_address_cannot_take_every_connection(tmp_path: Path) -> None:
     async with serve(tmp_path) as served, ClientSession(served.url) as http:
         served.room.gate.per_address = 4
         async with idle_connections(served, 10, "127.0.0.2"):
-            await asyncio.sleep(0.1)
-            assert len(served.room.gate.open) == 4 and served.room.gate.refused == 6
+            await until(lambda: served.room.gate.refused == 6, "six of ten turned away")
+            assert len(served.room.gate.open) == 4
             async with http.get("/") as page:
                 assert page.status == 200, "another address is still served"
 
@@ -280,7 +282,7 @@ async def test_headers_sent_a_byte_at_a_time_are_cut_off(tmp_path: Path) -> None
             if reader.at_eof() or writer.is_closing():
                 closed = True
                 break
-        closed = closed or await asyncio.wait_for(reader.read(), 2) == b""
+        closed = closed or await asyncio.wait_for(reader.read(), PATIENCE) == b""
         writer.close()
         assert closed, "a request still in its headers after the idle time is closed"
 

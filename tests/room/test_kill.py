@@ -7,9 +7,10 @@ import signal
 import sys
 from pathlib import Path
 
-from roomkit import CODE, HEADLESS_ROOM, NAMES, Device, free_port, make_session
+from roomkit import CODE, HEADLESS_ROOM, NAMES, Device, make_session
 
 from maturity_tui.storage import load_session, save_session
+from waitkit import PATIENCE, until
 
 
 async def test_every_acknowledged_vote_survives_kill_9(tmp_path: Path) -> None:
@@ -22,12 +23,12 @@ async def test_every_acknowledged_vote_survives_kill_9(tmp_path: Path) -> None:
         "-c",
         HEADLESS_ROOM,
         str(path),
-        str(free_port()),
+        "0",
         CODE,
         stdout=asyncio.subprocess.PIPE,
     )
     assert process.stdout is not None
-    url = (await asyncio.wait_for(process.stdout.readline(), 30)).decode().strip()
+    url = (await asyncio.wait_for(process.stdout.readline(), PATIENCE)).decode().strip()
     indicator = load_session(path).model.indicators[0].id
     acked: dict[str, int] = {}
     in_flight: dict[str, int] = {}
@@ -49,7 +50,8 @@ async def test_every_acknowledged_vote_survives_kill_9(tmp_path: Path) -> None:
                 await asyncio.sleep(0.05)
 
     voters = asyncio.gather(*(keep_voting(n, name) for n, name in enumerate(NAMES)))
-    await asyncio.wait_for(every_device_acknowledged(acked), 30)  # then kill mid-storm
+    # Kill mid-storm, once every device has had a vote acknowledged (however slow the machine).
+    await until(lambda: len(acked) == len(NAMES), "every device had a vote acknowledged")
     process.send_signal(signal.SIGKILL)
     await process.wait()
     await asyncio.wait_for(voters, 10)
@@ -58,9 +60,3 @@ async def test_every_acknowledged_vote_survives_kill_9(tmp_path: Path) -> None:
     assert rating is not None and isinstance(rating.votes, dict)
     for name, value in acked.items():
         assert rating.votes.get(name) in {value, in_flight[name]}, name
-
-
-async def every_device_acknowledged(acked: dict[str, int]) -> None:
-    """Until every device has had a vote acknowledged: the storm is on, however slow the machine."""
-    while len(acked) < len(NAMES):
-        await asyncio.sleep(0.02)

@@ -17,6 +17,7 @@ from maturity_tui.launch import Opening
 from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui import app as app_module
 from maturity_tui.tui.app import MaturityApp
+from waitkit import until
 
 
 @pytest.fixture
@@ -76,11 +77,8 @@ async def check_failing_then_recovering(path: Path, failing: list[bool]) -> None
         await pilot.press("backspace")  # one more change while the retry is pending
         assert app.workshop is not None
         wanted = storage.dumps_session(app.workshop.session)
-        for _ in range(20):
-            await pilot.pause(0.06)
-            await app.workers.wait_for_complete()
-            if not app.save_failed:
-                break
+        await until(lambda: not app.save_failed, "a retry saves")
+        await app.workers.wait_for_complete()
         assert save_state_shown(app).startswith("saved")
         assert path.read_text(encoding="utf-8") == wanted  # the full latest state
 

@@ -19,6 +19,7 @@ from maturity_tui.tui.screens.actions import ActionsScreen
 from maturity_tui.tui.screens.results import ResultsScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.widgets.voting import ParticipantList, Timebox
+from waitkit import until
 
 SIZE = (100, 30)
 
@@ -233,9 +234,7 @@ async def test_a_failed_save_keeps_the_data_and_retries(
         assert app.save_state.startswith("NOT SAVED")
         assert "No space left" in shown(app, "#save-state")
         full_disk.full = False
-        await pilot.pause(0.3)
-        await settle(pilot)
-        assert app.save_state.startswith("saved")
+        await until(lambda: app.save_state.startswith("saved"), "a retry saves")
     assert load_session(folder / "apollo-2026-q4.toml").ratings[0].votes == {"Ana": 4}
 
 
