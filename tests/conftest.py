@@ -43,6 +43,21 @@ def pytest_addoption(parser: pytest.Parser, pluginmanager: pytest.PytestPluginMa
         group.addoption("--dist", dest="dist", default="no")
 
 
+_COLLECTED = pytest.StashKey[set[tuple[Path, str]]]()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_COLLECTED] = {(item.path, item.name) for item in items}
+
+
+@pytest.fixture
+def collected_tests(request: pytest.FixtureRequest) -> set[tuple[Path, str]]:
+    """Every test this run collected, as (file, name), before -k and -m deselected any (each
+    xdist worker collects them all)."""
+    return request.config.stash[_COLLECTED]
+
+
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
     """`--snapshot-update` runs serially: syrupy only removes the snapshots no test uses any

@@ -24,7 +24,11 @@ FLAGS = [
 ]
 
 try:
-    from playwright.async_api import Browser, Page, async_playwright
+    from playwright.async_api import Browser, Page, async_playwright, expect
+
+    # A page assertion waits for what the page does at once, however loaded the machine (CI,
+    # parallel workers): 30 s bounds a hang; Playwright's own 5 s is a speed.
+    expect.set_options(timeout=30_000)
 except ImportError:  # pragma: no cover - the test extra installs it
     async_playwright = None  # type: ignore[assignment]
 

@@ -144,7 +144,7 @@ async def test_a_vote_without_an_answer_is_not_confirmed_until_a_retry_gets_one(
         held: list[object] = []
         await ana.route("**/api/vote", lambda route: held.append(route))  # never answered
         await ana.get_by_role("button", name="4 Mostly").click()
-        await expect(ana.locator("#retry")).to_be_visible(timeout=8000)
+        await expect(ana.locator("#retry")).to_be_visible()
         await expect(ana.locator("#saved")).to_contain_text("Not confirmed")
         assert await ana.locator('#scale button[aria-pressed="true"]').count() == 0
         await screenshot(ana, "proxy-phone-not-confirmed.png")
