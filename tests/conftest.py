@@ -108,6 +108,14 @@ def pytest_runtest_makereport(
 
 
 @pytest.fixture(autouse=True)
+def own_terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An app started in a pseudo-terminal takes that terminal's size: a pytest-xdist worker
+    has COLUMNS=80 and LINES=24 set, which Textual (shutil.get_terminal_size) would take instead."""
+    monkeypatch.delenv("COLUMNS", raising=False)
+    monkeypatch.delenv("LINES", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def no_browser(monkeypatch: pytest.MonkeyPatch) -> None:
     """No test opens the user's browser: an export that asks to is told none was found (a test
     that checks the opening patches webbrowser.open itself)."""

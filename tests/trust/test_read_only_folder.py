@@ -53,9 +53,12 @@ def votes(path: Path) -> dict[str, int]:
 
 
 def test_a_folder_turned_read_only_keeps_the_file_whole_and_the_retry_saves_all(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = tmp_path / "sessions"
+    # A short relative path: the error is drawn whole, whatever tmp_path's length (a parallel
+    # worker's is longer and wrapped "Permission denied" over two lines).
+    monkeypatch.chdir(tmp_path)
+    folder = Path("sessions")
     arguments = ["new", "--team", "T", "--participants", "A,B,C", "--sessions-dir", str(folder)]
     app = kill_loop.AppInPty(arguments, prefix=NO_OVERRIDE)
     try:
