@@ -13,6 +13,7 @@ from tuikit import build_session, make_app, settle
 
 from maturity_tui.storage import find_model
 from maturity_tui.tui.app import MaturityApp
+from maturity_tui.tui.screens.dialogs import KeysDialog
 from maturity_tui.tui.widgets.voting import ParticipantList, Tally
 
 
@@ -122,3 +123,16 @@ async def test_auto_reveal_waits_for_everyones_trend(folder: Path) -> None:
         assert not workshop.revealed, "Caro has given no trend yet"
         await press(pilot, "d")
         assert workshop.revealed
+
+
+async def test_f1_lists_the_trend_keys(folder: Path) -> None:
+    async with health_check_app(folder).run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "f1")
+        assert isinstance(pilot.app.screen, KeysDialog)
+        keys = [line.split() for line in shown(pilot, "#keys").splitlines()]
+        assert [line for line in keys if line[:1] in (["u"], ["s"], ["d"])] == [
+            ["u", "↑", "up"],
+            ["s", "→", "same"],
+            ["d", "↓", "down"],
+        ]

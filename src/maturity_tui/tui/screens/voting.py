@@ -51,7 +51,7 @@ def trend_binding(trend: Trend) -> Binding:
     return Binding(
         TREND_KEYS[trend],
         f"trend('{trend}')",
-        trend_arrow(trend),
+        f"{trend_arrow(trend)} {trend}",  # short: the footer is full at 80 columns
         id=f"voting.trend-{trend}",
         tooltip=f"Trend: {TREND_WORDS[trend]} (the highlighted person's vote; after the "
         "reveal, the room's agreed trend; again: cleared)",
