@@ -147,3 +147,22 @@ async def test_a_score_model_takes_its_decimal_answers(tmp_path: Path) -> None:
         assert await ana.vote("sg-1-a", 0.3) == 400
         assert await ana.vote("sg-1-a", 0.25) == 204
         assert served.saved().rating("sg-1-a").votes == {"Ana": 0.25}  # type: ignore[union-attr]
+
+
+async def test_the_level_heading_leaves_out_a_name_that_only_repeats_the_number(
+    tmp_path: Path,
+) -> None:
+    """Imported models name levels "Level N": the page once read "Level 1 · Level 1"."""
+    data = load_model(SAMM_LIKE).model_dump(mode="python")
+    data["levels"][0]["name"] = "Level 1"
+    model = type(load_model(SAMM_LIKE)).model_validate(data)
+    session = new_session("orion-2027-q1", model, "Orion", participants=["Ana"], now=STARTED)
+    async with serve(tmp_path, session) as served, served.device() as ana:
+        await ana.join(name="Ana")
+        _, state = await ana.state()
+        assert state["indicator"]["level_heading"] == "Level 1"
+        assert state["indicator"]["level_name"] == "Level 1", "level_name means what it meant"
+    async with serve(tmp_path) as served, served.device() as ben:
+        await ben.join(name="Ana")
+        _, state = await ben.state()
+        assert state["indicator"]["level_heading"] == "Level 1 Initial (Ad-hoc)"

@@ -167,7 +167,7 @@ async def test_a_phone_votes_a_decimal_answer_on_a_score_model(tmp_path: Path) -
         await phone.goto(served.room.invite_url or "")
         await phone.click("#join-form button")
         await phone.get_by_role("button", name="Ana", exact=True).click()
-        await expect(phone.locator("#where")).to_contain_text("Level 1 · Initial understanding")
+        await expect(phone.locator("#where")).to_contain_text("Level 1 Initial understanding")
         await expect(phone.locator("#scale button")).to_have_text(
             ["0No", "0.25Yes, for some", "0.5Yes, for at least half", "1Yes, for most or all"]
         )

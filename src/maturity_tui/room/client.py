@@ -265,8 +265,8 @@ class TerminalVoter:
 def indicator_text(state: dict[str, Any], colors: bool = False) -> str:
     current = state["indicator"]
     parts = [f"Indicator {current['position']} of {current['total']}"]
-    if current["level"] is not None:  # a board has no levels
-        parts.append(f"Level {current['level']} {current['level_name']}")
+    if current.get("level_heading"):  # none on a board, which has no levels
+        parts.append(current["level_heading"])
     if current["dimension"]:
         parts.append(current["dimension"])
     lines = ["", one_line(" · ".join(parts)), "", strip_controls(current["statement"])]

@@ -50,6 +50,8 @@ class CurrentIndicator:
     level: int | None
     """None in a board model, which has no levels."""
     level_name: str | None
+    level_heading: str | None
+    """ "Level 2 Managed", or "Level 1" where the name only repeats the number (imports)."""
     dimension: str | None
     statement: str
     guidance: str | None

@@ -558,6 +558,7 @@ def state_json(state: RoomState, voter: Voter, my_vote: Number | None) -> dict[s
             "id": current.id,
             "level": current.level,
             "level_name": current.level_name,
+            "level_heading": current.level_heading,
             "dimension": current.dimension,
             "statement": current.statement,
             "guidance": current.guidance,

@@ -99,6 +99,7 @@ class WorkshopHost:
                 tuple((trend, trends[trend]) for trend in TRENDS),
                 agreed_trend(w.rating),
             )
+        level = None if indicator.level is None else model.level(indicator.level)
         return RoomState(
             team=w.session.team,
             voting=w.session.voting,
@@ -106,7 +107,8 @@ class WorkshopHost:
             indicator=CurrentIndicator(
                 id=indicator.id,
                 level=indicator.level,
-                level_name=None if indicator.level is None else model.level(indicator.level).title,
+                level_name=None if level is None else level.title,
+                level_heading=None if level is None else level.heading,
                 dimension=model.dimension_name(indicator.dimension),
                 statement=indicator.statement,
                 guidance=indicator.guidance,

@@ -237,7 +237,7 @@ function render(next) {
   }
   show("vote-view");
   const parts = [`Indicator ${current.position} of ${current.total}`];
-  if (current.level !== null) parts.push(`Level ${current.level} · ${current.level_name}`);
+  if (current.level_heading) parts.push(current.level_heading);
   if (current.dimension) parts.push(current.dimension);
   $("where").textContent = parts.join(" · ");
   $("statement").textContent = current.statement;
