@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import os
+import shutil
 import tempfile
 from collections.abc import Generator
 from pathlib import Path
@@ -72,6 +73,11 @@ def pytest_configure() -> None:
     os.environ["XDG_DATA_HOME"] = os.path.join(_USER_FOLDERS, "data")
     os.environ["XDG_CONFIG_HOME"] = os.path.join(_USER_FOLDERS, "config")
     os.environ[CONFIG_ENV] = os.path.join(_USER_FOLDERS, "config", "maturity-tui", "config.toml")
+
+
+def pytest_unconfigure() -> None:
+    """Each run (each xdist worker, too) leaves no user folders behind in the temp folder."""
+    shutil.rmtree(_USER_FOLDERS, ignore_errors=True)
 
 
 @pytest.hookimpl(tryfirst=True)
