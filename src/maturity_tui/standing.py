@@ -118,19 +118,28 @@ def card_mark(card: IndicatorScore) -> str:
 
 def headline(model: MaturityModel, score: SessionScore) -> str:
     """Where the team stands, in one line: level, score or board, by the model's mode."""
+    main, detail = headline_parts(model, score)
+    if not detail:
+        return main
+    if score.mode == "score":
+        return f"{main} ({detail})"
+    return f"{main}, {detail}" if score.board is not None else f"{main}: {detail}"
+
+
+def headline_parts(model: MaturityModel, score: SessionScore) -> tuple[str, str]:
+    """The headline's standing and what qualifies it, apart: a narrow column (the results
+    screen's, 38 cells at 80x24) shows them on two lines rather than wrapping one."""
     if score.level is not None:
         level = model.level(score.level)
         title = f": {one_line(level.title)}" if level.named else ""
-        return f"Level {score.level} of {model.top_level}{title}"
+        return f"Level {score.level} of {model.top_level}{title}", ""
     if score.mode == "score":
-        return f"Score {score_text(score.score)} (the mean of its dimensions' scores)"
+        return f"Score {score_text(score.score)}", "the mean of its dimensions' scores"
     if score.board is not None:
         board = score.board
-        return (
-            f"Board: {board.red} red, {board.amber} amber, {board.green} green, "
-            f"{board.unrated} unrated"
-        )
-    return "Dimension levels only: the model has no overall level"
+        counts = f"Board: {board.red} red, {board.amber} amber, {board.green} green"
+        return counts, f"{board.unrated} unrated"
+    return "Dimension levels only", "the model has no overall level"
 
 
 def standing_text(model: MaturityModel, score: SessionScore) -> str:

@@ -26,7 +26,7 @@ async def test_board_results_put_red_first_with_letters_and_arrows(folder: Path)
         await settle(pilot)
         assert isinstance(app.screen, ResultsScreen)
         placed = str(app.screen.query_one("#placed", Static).render())
-        assert placed.startswith("Board: 1 red, 1 amber, 1 green, 7 unrated")
+        assert placed.splitlines() == ["Board: 1 red, 1 amber, 1 green", "7 unrated", "in progress"]
         objectives = app.screen.query_one("#objectives", OptionList)
         prompts = [str(objectives.get_option_at_index(n).prompt) for n in range(2)]
         assert prompts == ["R↓ Suitable process", "A↑ Easy to release"]

@@ -25,8 +25,7 @@ from maturity_tui.scoring import (
     board_order,
     score_session,
 )
-from maturity_tui.standing import dimension_labels, score_text
-from maturity_tui.standing import headline as standing_headline
+from maturity_tui.standing import dimension_labels, headline_parts, score_text
 from maturity_tui.tui.cards import card_style
 from maturity_tui.tui.screens.dialogs import ActionDialog, ActionDraft, needs_line
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
@@ -235,7 +234,9 @@ class ResultsScreen(WorkshopScreen):
         # On its own line: a long level title beside it would wrap in the 38-cell column.
         mark = "✓ marked complete" if session.status == "complete" else "in progress"
         if score.level is None or score.standing is None:
-            headline = Content.styled(standing_headline(model, score), "bold")
+            main, detail = headline_parts(model, score)
+            headline = Content.styled(main, "bold")
+            mark = f"{detail}\n{mark}"
             self.query_one("#ladder", Static).update("")
         else:
             level = model.level(score.level)
