@@ -17,6 +17,7 @@ from roomkit import CODE, STARTED, make_session, serve
 
 from maturity_tui.domain import new_session
 from maturity_tui.storage import load_model
+from waitkit import until
 
 HOSTILE_NAME = "<img src=x onerror=alert('name')>"
 HOSTILE_STATEMENT = "<script>alert('statement')</script><b>We</b> listen & <i>act</i>"
@@ -51,7 +52,8 @@ async def test_two_pages_join_vote_and_see_the_reveal(tmp_path: Path) -> None:
         await laptop.goto(served.room.invite_url)
         await laptop.click("#join-form button")
         await laptop.get_by_role("button", name=HOSTILE_NAME, exact=True).click()
-        assert sorted(served.room.taken_names) == sorted(["Ana", HOSTILE_NAME])
+        both = sorted(["Ana", HOSTILE_NAME])
+        await until(lambda: sorted(served.room.taken_names) == both, "both names taken")
 
         for page in (phone, laptop):
             await expect(page.locator("#statement")).to_have_text(HOSTILE_STATEMENT)
