@@ -14,6 +14,7 @@ from trustkit import GOOD
 
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.widgets.library_table import LibraryTable
+from waitkit import settle
 
 ANONYMOUS = (GOOD / "anonymous-session.toml").read_text(encoding="utf-8")
 UNBOUNDED = '[[model.metrics]]\nid = "nps"\nname = "Net Promoter Score"\nkind = "quantitative"\n'
@@ -112,9 +113,7 @@ async def test_the_home_screen_lists_every_other_session_beside_the_extreme_file
 
     app = MaturityApp(sessions_dir=folder)
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one(LibraryTable)
         ids = {row.key for row in table.rows}
         assert ids == {str(files[n]) for n in ("plain", "year-1", "year-9999")}

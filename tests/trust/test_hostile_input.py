@@ -20,6 +20,7 @@ from maturity_tui.tui.screens.home import HomeScreen
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.text import clean
 from maturity_tui.tui.widgets.library_table import LibraryTable
+from waitkit import settle
 
 CORPUS = sorted(BAD.iterdir())
 
@@ -96,9 +97,7 @@ async def test_the_home_screen_lists_every_bad_file_and_still_opens_the_good_one
 
     app = MaturityApp(sessions_dir=folder)
     async with app.run_test(size=(160, 60)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         table = app.screen.query_one(LibraryTable)
         assert table.row_count == 1  # the good session; the others are listed apart
         errors = str(app.screen.query_one("#load-errors", Static).render())

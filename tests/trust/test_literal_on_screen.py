@@ -14,6 +14,7 @@ from maturity_tui.launch import Opening
 from maturity_tui.storage import find_model, load_session, save_session, session_path
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.readings import ReadingsScreen
+from waitkit import settle
 
 TEAM = "[bold]Apollo[/] \x1b[31mred\x9b2J"
 NAMES = ["[red]Ana[/]", "\x1b]8;;http://x\x07Ben\x1b]8;;\x07", "\u202eCaro"]
@@ -57,9 +58,7 @@ async def test_every_screen_and_dialog_draws_user_text_inert(tmp_path: Path) -> 
 
         async def look(name: str, *keys: str) -> None:
             await pilot.press(*keys)
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             seen[name] = drawn(app)
 
         await look("voting", "r")

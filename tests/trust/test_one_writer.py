@@ -17,6 +17,7 @@ from maturity_tui.storage import LoadError, SessionLock, load_session, save_sess
 from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.widgets.library_table import LibraryTable
+from waitkit import settle
 
 pytestmark = pytest.mark.slow
 
@@ -109,9 +110,7 @@ async def test_the_home_screen_will_not_open_a_session_another_process_writes(
     try:
         app = MaturityApp(sessions_dir=tmp_path)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            await pilot.pause()
+            await settle(pilot)
             assert app.screen.query_one(LibraryTable).row_count == 1
             await pilot.press("o")
             await pilot.pause()

@@ -17,7 +17,7 @@ from maturity_tui.launch import Opening
 from maturity_tui.storage import load_session, save_session, session_path
 from maturity_tui.tui import app as app_module
 from maturity_tui.tui.app import MaturityApp
-from waitkit import until
+from waitkit import settle, until
 
 
 @pytest.fixture
@@ -163,9 +163,7 @@ async def test_a_file_replaced_behind_the_apps_back_is_not_overwritten_unasked(s
         assert "changed by another program" in save_state_shown(app)
         assert saved.read_bytes() == theirs
         await pilot.press("ctrl+s")  # the user chooses this session over the other
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert save_state_shown(app).startswith("saved")
 
     assert votes(saved) == {"Ana": 4, "Ben": 2}
@@ -180,16 +178,12 @@ async def test_opening_from_a_home_list_shown_earlier_never_writes_back_an_older
 
     app = MaturityApp(sessions_dir=saved.parent)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         newer = load_session(saved)
         newer.rating_or_new(newer.model.indicators[0].id).votes = {"Ana": 5, "Ben": 4}
         save_session(newer, saved)  # the other instance's workshop
         await pilot.press("enter")
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert app.workshop is not None
         assert app.workshop.session.ratings[0].votes == {"Ana": 5, "Ben": 4}
 

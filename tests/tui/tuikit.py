@@ -11,12 +11,12 @@ from rich.console import Console
 from textual.app import App
 from textual.color import Color
 from textual.filter import NoColor
-from textual.pilot import Pilot
 
 from maturity_tui.domain import MaturityModel, Session, new_session
 from maturity_tui.launch import Opening
 from maturity_tui.storage import find_model, save_session, session_path
 from maturity_tui.tui.app import MaturityApp
+from waitkit import settle as settle  # the tests import it from here, beside make_app
 
 NOW = datetime(2026, 11, 24, 10, 42, 7, tzinfo=UTC)
 NAMES = ["Ana", "Ben", "Caro"]
@@ -63,13 +63,6 @@ def make_app(
             save_session(session, path)
         opening = Opening(session, path, index=index)
     return MaturityApp(sessions_dir=folder, opening=opening, now=fixed_now)
-
-
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let screens switch and every save finish."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def screen_lines(app: App[Any]) -> list[str]:
