@@ -13,18 +13,25 @@ once: each write is a short transaction (WAL, with a busy timeout), and each row
 written with the key of the very bytes it was made from, so a late writer's stale row
 is simply read again next time. A corrupt index is rebuilt; one that cannot be used
 (locked too long, cache not writable) gives way to reading the files, and says why.
+
+Many files to read (a first scan) are read by worker processes ("spawn", as on every
+system), which send back what the index stores; this process only writes the index. As
+with any "spawn" pool, a script that scans must guard its start with
+`if __name__ == "__main__":` (the app's entry points do).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
-from dataclasses import dataclass, fields
+from contextlib import contextmanager, redirect_stderr, suppress
+from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,6 +40,8 @@ from maturity_tui import __version__
 from maturity_tui.listing import team_key
 
 if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
     from maturity_tui.domain import Session
     from maturity_tui.scoring import BoardCounts
 
@@ -292,6 +301,7 @@ class LibraryScan:
         self.path = index_file(folder, cache_dir)
         self.notice: str | None = None
         self._db: sqlite3.Connection | None = None
+        self._pool: ProcessPoolExecutor | None = None
 
     def batches(self, batch_seconds: float = 0.1) -> Iterator[list[LibraryRow]]:
         """The rows in batches: every up-to-date row at once, then rows read again in batches
@@ -321,6 +331,7 @@ class LibraryScan:
         self.close()
 
     def close(self) -> None:
+        self._stop_pool()
         if self._db is not None:
             with suppress(sqlite3.Error):
                 self._db.close()
@@ -343,31 +354,79 @@ class LibraryScan:
     def _reread(
         self, stale: list[tuple[os.DirEntry[str], FileKey | None]], batch_seconds: float
     ) -> Iterator[list[LibraryRow]]:
+        """The stale files' rows in batches of about `batch_seconds`, each batch's records
+        written to the index before it is given out."""
         if not stale:
             return
-        from maturity_tui.storage import LoadError, read_bytes
-
+        reads = (
+            self._read_in_processes(stale)
+            if len(stale) >= PROCESSES_FROM and _processes_pay()
+            else self._read_here(stale)
+        )
         batch: list[LibraryRow] = []
         records: list[tuple[Any, ...]] = []
-        started = time.monotonic()
-        for entry, key in stale:
-            path = self.folder / entry.name
-            checked_ns = time.time_ns()
-            try:
-                data: bytes | None = read_bytes(path)
-            except LoadError:
-                data = None
-            row = read_row(path, data)
+        for row, record in reads:
+            if not batch:  # from the batch's first row: worker processes take a while to start
+                started = time.monotonic()
             batch.append(row)
-            if key is not None and data is not None:
-                records.append(_record(entry.name, key, _digest(data), checked_ns, row))
+            if record is not None:
+                records.append(record)
             if time.monotonic() - started > batch_seconds:
                 self._write(lambda db, records=records: _upsert(db, records))
                 yield batch
-                batch, records, started = [], [], time.monotonic()
+                batch, records = [], []
         self._write(lambda db: _upsert(db, records))
         if batch:
             yield batch
+
+    def _read_here(
+        self, stale: list[tuple[os.DirEntry[str], FileKey | None]]
+    ) -> Iterator[tuple[LibraryRow, tuple[Any, ...] | None]]:
+        """Each file's row, and its index record (None: nothing to trust it by), read in
+        this process."""
+        for entry, key in stale:
+            read = _read_file(self.folder, entry.name)
+            row = LibraryRow(self.folder / entry.name, read.summary, read.problems)
+            yield row, None if key is None else read.record(entry.name, key)
+
+    def _read_in_processes(
+        self, stale: list[tuple[os.DirEntry[str], FileKey | None]]
+    ) -> Iterator[tuple[LibraryRow, tuple[Any, ...] | None]]:
+        """The same as `_read_here`, the files read by worker processes, chunk by chunk in
+        the stale files' order: parsing, validating and scoring take all the cores, and never
+        the GIL of this process (an app's keys). Only what the index stores comes back; a
+        pool that cannot start or breaks leaves the files not read yet to `_read_here`."""
+        chunks = [stale[start : start + CHUNK_FILES] for start in range(0, len(stale), CHUNK_FILES)]
+        try:
+            self._pool = _start_pool(min(len(chunks), os.cpu_count() or 1))
+            futures = [
+                self._pool.submit(_read_chunk, self.folder, [entry.name for entry, _ in chunk])
+                for chunk in chunks
+            ]
+        except Exception:  # no processes here (a sandbox, an embedded interpreter): read here
+            self._stop_pool()
+            yield from self._read_here(stale)
+            return
+        try:
+            for number, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
+                try:
+                    reads = future.result()
+                except Exception:  # a worker died or could not start: the rest read here
+                    self._stop_pool()
+                    yield from self._read_here([item for rest in chunks[number:] for item in rest])
+                    return
+                for (entry, key), read in zip(chunk, reads, strict=True):
+                    row = _row_from_columns(self.folder / entry.name, *read.columns)
+                    yield row, None if key is None else read.record(entry.name, key)
+        finally:
+            self._stop_pool()
+
+    def _stop_pool(self) -> None:
+        """The worker processes ended (and waited for: none is left behind); chunks not
+        started yet are dropped."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
     # --- The database ---------------------------------------------------------------------
 
@@ -411,12 +470,7 @@ class LibraryScan:
             "summary, problems FROM files"
         )
         for name, *numbers, digest, checked_ns, summary, problems in db.execute(query):
-            path = self.folder / name
-            row = LibraryRow(
-                path,
-                _summary_from_json(summary) if summary else None,
-                tuple(json.loads(problems)) if problems != NO_PROBLEMS else (),
-            )
+            row = _row_from_columns(self.folder / name, summary, problems)
             stored[name] = _Stored(FileKey(*numbers), digest, checked_ns, row)
         return stored
 
@@ -482,23 +536,131 @@ def _key_of(entry: os.DirEntry[str]) -> FileKey | None:
         return None
 
 
-def _record(
-    name: str, key: FileKey, digest: bytes, checked_ns: int, row: LibraryRow
-) -> tuple[Any, ...]:
+def _row_from_columns(path: Path, summary: str | None, problems: str) -> LibraryRow:
+    """A row from what the index stores of it."""
+    return LibraryRow(
+        path,
+        _summary_from_json(summary) if summary else None,
+        tuple(json.loads(problems)) if problems != NO_PROBLEMS else (),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A file read for the index: its row, and what the index stores of it."""
+
+    digest: bytes | None
+    """None: the file could not be read (its row says why), so nothing vouches for a record."""
+    checked_ns: int
+    team_key: str | None
+    summary_json: str | None
+    problems_json: str
+    summary: SessionSummary | None = None
+    """Read in this process: the summary itself (worker processes send its JSON only)."""
+    problems: tuple[str, ...] = ()
+
+    @property
+    def columns(self) -> tuple[str | None, str]:
+        return self.summary_json, self.problems_json
+
+    def record(self, name: str, key: FileKey) -> tuple[Any, ...] | None:
+        """The index's record, None when the file could not be read."""
+        if self.digest is None:
+            return None
+        return (
+            name,
+            key.size,
+            key.mtime_ns,
+            key.ctime_ns,
+            key.device,
+            key.inode,
+            self.digest,
+            self.checked_ns,
+            self.team_key,
+            self.summary_json,
+            self.problems_json,
+        )
+
+
+def _read_file(folder: Path, name: str) -> _Read:
+    from maturity_tui.storage import LoadError, read_bytes
+
+    path = folder / name
+    checked_ns = time.time_ns()
+    try:
+        data: bytes | None = read_bytes(path)
+    except LoadError:
+        data = None
+    row = read_row(path, data)
     summary = row.summary
-    return (
-        name,
-        key.size,
-        key.mtime_ns,
-        key.ctime_ns,
-        key.device,
-        key.inode,
-        digest,
+    return _Read(
+        None if data is None else _digest(data),
         checked_ns,
         None if summary is None else team_key(summary.team),
         None if summary is None else _summary_to_json(summary),
         json.dumps(list(row.problems)) if row.problems else NO_PROBLEMS,
+        summary,
+        row.problems,
     )
+
+
+# --- Worker processes for a cold scan -------------------------------------------------------
+
+PROCESSES_FROM = 400
+"""Stale files from which worker processes read them: starting one (a fresh interpreter
+importing pydantic and the models, ~0.3 s) costs about what reading 300 files here does."""
+CHUNK_FILES = 50
+"""Files a worker reads per task: enough to make a task's overhead small, few enough that
+the first rows come soon and the cores share the work evenly."""
+
+
+def _processes_pay() -> bool:
+    """Several cores, and an interpreter that can start another of itself: a frozen app's
+    executable would start the app again, not a worker."""
+    return (os.cpu_count() or 1) > 1 and not getattr(sys, "frozen", False) and bool(sys.executable)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _start_resource_tracker()
+    # "spawn" everywhere: the start method of Windows and macOS, and no fork of a process
+    # running threads (an app's UI) on Linux.
+    return ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_ready
+    )
+
+
+def _start_resource_tracker() -> None:
+    """POSIX: the process that cleans up after the pool's semaphores, started with a real
+    stderr to hand it. A Textual app's stderr, a capture, has no file number (-1), and
+    starting the tracker from there fails."""
+    if os.name != "posix":
+        return
+    from multiprocessing import resource_tracker
+
+    with redirect_stderr(sys.__stderr__):
+        resource_tracker.ensure_running()
+
+
+def _worker_ready() -> None:
+    """A worker's imports done once, and kept out of the collector's way: a chunk's sessions
+    are freed by reference counting, the collector would only walk the modules again."""
+    from maturity_tui import storage  # noqa: F401 (imported for its models, built once)
+
+    gc.freeze()
+    # The terminal is the app's screen: nothing a worker might print goes there.
+    quiet = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(quiet, 1)
+    os.dup2(quiet, 2)
+    os.close(quiet)
+
+
+def _read_chunk(folder: Path, names: list[str]) -> list[_Read]:
+    """In a worker: the files read, without their summaries (their JSON is enough, and
+    smaller to send)."""
+    return [replace(_read_file(folder, name), summary=None, problems=()) for name in names]
 
 
 def _upsert(db: sqlite3.Connection, records: list[tuple[Any, ...]]) -> None:

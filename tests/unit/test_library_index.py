@@ -280,3 +280,68 @@ def test_score_and_board_summaries_come_back_from_the_index_whole(tmp_path: Path
     assert orion is not None and vega is not None
     assert [d.score for d in orion.dimensions] == [1.3, 1.0]
     assert vega.board is not None and (vega.board.red, vega.board.amber) == (1, 2)
+
+
+@pytest.fixture
+def varied_folder(folder: Path) -> Path:
+    """Staged, score and board sessions, a broken file and one that cannot be read."""
+    golden = Path(__file__).parents[1] / "data" / "golden" / "input"
+    for name in ("orion-2026-q4.toml", "vega-2026-q4.toml"):
+        shutil.copy(golden / name, folder / name)
+    (folder / "folder.toml").mkdir()
+    return folder
+
+
+def test_worker_processes_list_what_reading_here_lists(
+    varied_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold scan of many files reads them in worker processes: the same rows as reading
+    them here, the same index after, and no process left behind."""
+    import multiprocessing
+
+    monkeypatch.setattr(library_index, "PROCESSES_FROM", 1)
+    monkeypatch.setattr(library_index, "CHUNK_FILES", 3)  # several chunks, one cut short
+    monkeypatch.setattr(library_index, "_processes_pay", lambda: True)
+    read_here = library_index.LibraryScan._read_here
+    monkeypatch.setattr(library_index.LibraryScan, "_read_here", None)  # never used here
+    cache = tmp_path / "cache"
+    cold = library(varied_folder, cache)
+    monkeypatch.setattr(library_index.LibraryScan, "_read_here", read_here)
+    assert multiprocessing.active_children() == []
+    assert cold.notice is None
+    assert cold.rows == rows_from_files(varied_folder)
+    assert library(varied_folder, cache).rows == cold.rows  # warm: from what workers indexed
+
+
+class _BrokenPool:
+    """A pool whose every task fails as when a worker dies."""
+
+    def submit(self, *args: object) -> object:
+        from concurrent.futures import Future
+        from concurrent.futures.process import BrokenProcessPool
+
+        future: Future[object] = Future()
+        future.set_exception(BrokenProcessPool("a worker died"))
+        return future
+
+    def shutdown(self, wait: bool, cancel_futures: bool) -> None:
+        pass
+
+
+@pytest.mark.parametrize("failure", ["cannot start", "breaks"])
+def test_worker_processes_that_fail_give_way_to_reading_here(
+    failure: str, varied_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def start_pool(workers: int) -> object:
+        if failure == "cannot start":
+            raise OSError("no processes here")
+        return _BrokenPool()
+
+    monkeypatch.setattr(library_index, "PROCESSES_FROM", 1)
+    monkeypatch.setattr(library_index, "_processes_pay", lambda: True)
+    monkeypatch.setattr(library_index, "_start_pool", start_pool)
+    cache = tmp_path / "cache"
+    cold = library(varied_folder, cache)
+    assert cold.notice is None  # nothing to tell: the files are simply read here
+    assert cold.rows == rows_from_files(varied_folder)
+    assert library(varied_folder, cache).rows == cold.rows
