@@ -159,12 +159,20 @@ def _a_folder(path: Path) -> LoadError:
 def parse_toml(data: bytes, path: Path) -> dict[str, Any]:
     """TOML 1.0 by the Rust parser, or by `tomllib` when nesting makes the Rust one unsafe;
     every failure becomes a LoadError naming the file."""
+    return _parse_text(_text_of(data, path), path)
+
+
+def _text_of(data: bytes, path: Path) -> str:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         raise LoadError(path, [f"not UTF-8 text (byte {error.start})"]) from None
     if "\x00" in text:
         raise LoadError(path, ["not a text file (it holds NUL bytes)"])
+    return text
+
+
+def _parse_text(text: str, path: Path) -> dict[str, Any]:
     if not safe_for_toml_rs(text):
         return _parse_with_tomllib(text, path)
     try:
@@ -187,6 +195,96 @@ def _parse_with_tomllib(text: str, path: Path) -> dict[str, Any]:
         raise LoadError(path, [f"TOML syntax error: {error}"]) from None
     except RecursionError:
         raise LoadError(path, ["TOML nested too deeply"]) from None
+
+
+@dataclass(frozen=True, slots=True)
+class _ModelCopy:
+    """A session's `[model]` section as parsed once, with its `_model_key`."""
+
+    parsed: dict[str, Any]
+    key: bytes | None
+
+
+_MODEL_SECTIONS: dict[str, _ModelCopy] = {}
+"""Model sections already parsed, by their text, oldest first."""
+
+_MODEL_SECTION_START = "\n[model]\n"
+_HEADER_AFTER_MODEL = re.compile(r"^\[(?!\[?model[.\]])", re.MULTILINE)
+"""A table header that is not the model's nor one of its sub-tables (`[model.scale]`)."""
+
+
+def _model_section(text: str) -> tuple[str, str, str] | None:
+    """The text before the model's section, the section, and the text after it, split at
+    header lines as a saved session has them; None when there is no such section.
+
+    The split is only a guess (a header-like line may sit inside a string): a section is
+    trusted only once `_remember_model_section` has seen it parse alone to the model.
+    """
+    start = text.find(_MODEL_SECTION_START) + 1
+    if not start:
+        return None
+    after = _HEADER_AFTER_MODEL.search(text, start + len(_MODEL_SECTION_START) - 1)
+    end = after.start() if after else len(text)
+    return text[:start], text[start:end], text[end:]
+
+
+def _parse_session_text(text: str, path: Path) -> tuple[dict[str, Any], bytes | None]:
+    """A session file's TOML, and its model copy's `_model_key` when already known.
+
+    Sessions of one model carry the same copy, often most of each file: a section seen
+    before is not parsed again, only the rest of the file is. Anything unusual about the
+    rest (it fails to parse, or speaks of the model too) parses the whole file as ever, so
+    the result and every error are exactly those of `parse_toml`.
+    """
+    split = _model_section(text)
+    if split is None:
+        return _parse_text(text, path), None
+    before, section, after = split
+    known = _MODEL_SECTIONS.get(section)
+    if known is not None:
+        rest = _parse_rest(before, after)
+        if rest is not None:
+            return {**rest, "model": known.parsed}, known.key
+    parsed = _parse_text(text, path)
+    if known is None:
+        _remember_model_section(before, section, parsed)
+    return parsed, None
+
+
+def _parse_rest(before: str, after: str) -> dict[str, Any] | None:
+    """The file without its model section, or None to parse the whole file instead.
+
+    `before` parsing alone proves it ends outside any string, array or table value, so the
+    model's header really opens the model's table, and the known section parses as it did
+    alone; `after` starts with a header. Parsing both together finds any clash between them.
+    """
+    rest = before + after
+    if not safe_for_toml_rs(rest):
+        return None
+    try:
+        toml_rs.loads(before, toml_version="1.0.0")
+        parsed: dict[str, Any] = toml_rs.loads(rest, toml_version="1.0.0")
+    except ValueError:
+        return None
+    return None if "model" in parsed else parsed
+
+
+def _remember_model_section(before: str, section: str, parsed: dict[str, Any]) -> None:
+    """Keep the section for the next file, if it alone parses to the model the whole file
+    gave (and the text before it parses alone: it ends outside any value)."""
+    if "model" not in parsed or not safe_for_toml_rs(section):
+        return
+    try:
+        toml_rs.loads(before, toml_version="1.0.0")
+        alone = toml_rs.loads(section, toml_version="1.0.0")
+    except ValueError:
+        return
+    if alone != {"model": parsed["model"]}:
+        return
+    with _VALIDATED_MODELS_LOCK:
+        while len(_MODEL_SECTIONS) >= _VALIDATED_MODELS_KEPT:
+            del _MODEL_SECTIONS[next(iter(_MODEL_SECTIONS))]
+        _MODEL_SECTIONS[section] = _ModelCopy(alone["model"], _model_key(alone["model"]))
 
 
 def read_toml(path: Path) -> dict[str, Any]:
@@ -277,11 +375,14 @@ def load_session_as_read(path: Path) -> tuple[Session, FileIdentity]:
 
 def parse_session(data: bytes, path: Path) -> Session:
     """The bytes read from `path` as a session, refused when it would be too large to save."""
-    return _session_of(parse_toml(data, path), len(data), path)
+    parsed, model_key = _parse_session_text(_text_of(data, path), path)
+    return _session_of(parsed, len(data), path, model_key)
 
 
-def _session_of(parsed: dict[str, Any], size: int, path: Path) -> Session:
-    session = validate_session(parsed, path)
+def _session_of(
+    parsed: dict[str, Any], size: int, path: Path, model_key: bytes | None = None
+) -> Session:
+    session = validate_session(parsed, path, model_key)
     if size > SAVE_CHECK_FROM:
         saved = len(dumps_session(session).encode("utf-8"))
         if saved > MAX_FILE_BYTES:
@@ -314,21 +415,22 @@ def _model_key(copy: object) -> bytes | None:
         return None
 
 
-def validate_session(data: dict[str, Any], path: Path) -> Session:
+def validate_session(data: dict[str, Any], path: Path, model_key: bytes | None = None) -> Session:
     """A parsed session, validated; the model copy only once for all the sessions carrying it.
 
     Sessions of one model carry the same copy, often most of each file: a copy seen before
     is reused validated, so the per-session work is its ratings, readings and actions. Its
     first sighting is validated as part of the session, so errors read exactly as ever.
+    `model_key` is the copy's `_model_key`, when the caller knows it already.
     """
     try:
-        return _validate_session(data)
+        return _validate_session(data, model_key)
     except ValidationError as error:
         raise LoadError(path, describe_errors(error)) from None
 
 
-def _validate_session(data: dict[str, Any]) -> Session:
-    key = _model_key(data.get("model"))
+def _validate_session(data: dict[str, Any], model_key: bytes | None = None) -> Session:
+    key = model_key if model_key is not None else _model_key(data.get("model"))
     known = _VALIDATED_MODELS.get(key) if key is not None else None
     session = Session.model_validate(data if known is None else {**data, "model": known})
     if key is not None and known is None:
@@ -346,10 +448,10 @@ def load_any(path: Path) -> MaturityModel | Session:
 
 def parse_any(data: bytes, path: Path) -> MaturityModel | Session:
     """The bytes read from `path` as a model or a session, told apart by its `format` key."""
-    parsed = parse_toml(data, path)
+    parsed, model_key = _parse_session_text(_text_of(data, path), path)
     if parsed.get("format") == "maturity-model":
         return validate_as(MaturityModel, parsed, path)
-    return _session_of(parsed, len(data), path)
+    return _session_of(parsed, len(data), path, model_key)
 
 
 def write_model(model: MaturityModel, path: Path, *, replace: bool = False) -> None:
