@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import partial
+from itertools import chain
+from operator import attrgetter, is_not
 from typing import Any, Literal, get_args
 
 from pydantic import AwareDatetime, Field, PrivateAttr, field_validator, model_validator
@@ -66,6 +69,34 @@ def _values(votes: dict[str, Any] | list[Any] | None) -> list[Any]:
     if votes is None:
         return []
     return list(votes.values()) if isinstance(votes, dict) else list(votes)
+
+
+_indicator_of = attrgetter("indicator")
+_votes_of = attrgetter("votes")
+_consensus_of = attrgetter("consensus")
+_trends_of = attrgetter("trend_votes")
+_trend_of = attrgetter("trend")
+_given = partial(is_not, None)
+
+
+def _plain_values(ratings: list[Rating], voting: Voting, voters: set[str]) -> list[Number] | None:
+    """Every vote and consensus of the ratings, when they all are plain: no trend, votes
+    shaped as the voting wants them (a table by known participants, or a list), integers and
+    decimals only; None otherwise. Told in a few passes in C over all of a session's
+    ratings: loading a folder checks every vote of every file."""
+    if any(map(_given, map(_trends_of, ratings))) or any(map(_given, map(_trend_of, ratings))):
+        return None
+    votes = list(filter(_given, map(_votes_of, ratings)))
+    if voting == "named":
+        if not {dict}.issuperset(map(type, votes)) or not voters.issuperset(chain(*votes)):
+            return None
+        values = list(chain.from_iterable(map(dict.values, votes)))
+    elif {list}.issuperset(map(type, votes)):
+        values = list(chain.from_iterable(votes))
+    else:
+        return None
+    values += filter(_given, map(_consensus_of, ratings))
+    return values
 
 
 class Reading(Strict):
@@ -145,7 +176,10 @@ class Session(Strict):
     @model_validator(mode="after")
     def _references(self) -> Session:
         model = self.model
-        if self.format_version < 2:
+        # A set built once per session: these checks run for every rating of every file loaded.
+        voters = set(self.participants)
+        plain = _plain_values(self.ratings, self.voting, voters)
+        if self.format_version < 2 and not self._format_1_at_a_glance(plain):
             feature = next(self._format_2_features(), None)
             if feature:
                 raise ValueError(
@@ -155,11 +189,10 @@ class Session(Strict):
             raise ValueError(
                 "head_count is for anonymous voting (named voting counts its participants)"
             )
-        require_unique("ratings for indicator", (r.indicator for r in self.ratings))
-        # A set built once per session: these checks run for every rating of every file loaded.
-        voters = set(self.participants)
-        for rating in self.ratings:
-            self._check_rating(rating, voters)
+        require_unique("ratings for indicator", map(_indicator_of, self.ratings))
+        if not self._ratings_fit_at_a_glance(plain):
+            for rating in self.ratings:
+                self._check_rating(rating, voters)
         model.check_targets(self.targets or {})
         require_unique("readings for metric", (r.metric for r in self.readings))
         for reading in self.readings:
@@ -170,6 +203,27 @@ class Session(Strict):
                 raise ValueError(f"action {action.id} names unknown indicator {action.indicator}")
         self._ratings_by_indicator = {r.indicator: r for r in self.ratings}
         return self
+
+    def _format_1_at_a_glance(self, plain: list[Number] | None) -> bool:
+        """True when `_format_2_features` would find nothing, told without looking at each
+        rating; False when it cannot tell (the generator then looks)."""
+        return (
+            plain is not None
+            and self.model.format_version < 2
+            and self.targets is None
+            and float not in set(map(type, plain))
+        )
+
+    def _ratings_fit_at_a_glance(self, plain: list[Number] | None) -> bool:
+        """True when no rating breaks a rule of `_check_rating`, told for all the ratings at
+        once; False when it cannot tell (each rating is then checked, and the first that
+        breaks a rule is named)."""
+        model = self.model
+        if plain is None or model.answer_sets:
+            return False  # with answer sets, each indicator has its own values
+        known: dict[str, object] = private(model, "_indicators_by_id")
+        allowed: frozenset[Number] = private(model.scale, "_value_set")
+        return known.keys() >= set(map(_indicator_of, self.ratings)) and allowed.issuperset(plain)
 
     def _format_2_features(self) -> Iterator[str]:
         if self.model.format_version >= 2:
