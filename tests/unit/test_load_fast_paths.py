@@ -1,0 +1,248 @@
+"""The quick ways of loading and writing give exactly what the plain ways give.
+
+Reading a folder parses each model section once (`storage._parse_session_text`), checks a
+session's ratings at a glance before checking them one by one (`Session._references`), and
+writes indented JSON through the C encoder (`textsafe.json_text`). Each is held here against
+the plain way on generated data: tomllib + pydantic, the per-rating checks alone, and
+`json.dumps(indent=2)`.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pydantic import ValidationError
+from test_properties import PROPERTIES, sessions
+
+from maturity_tui import storage
+from maturity_tui.domain import Session
+from maturity_tui.domain import session as session_module
+from maturity_tui.storage import LoadError, describe_errors, dumps_session, parse_session
+from maturity_tui.textsafe import json_text
+
+GOOD = Path(__file__).parents[1] / "data" / "good"
+FORMAT_2_SESSIONS = [GOOD / "samm-like-session.toml", GOOD / "board-session.toml"]
+
+# --- JSON ------------------------------------------------------------------------------------
+
+json_scalars = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(st.characters(exclude_categories=["Cs"]))
+)
+json_values = st.recursive(
+    json_scalars,
+    lambda inner: (
+        st.lists(inner, max_size=5)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=4), inner, max_size=5)
+    ),
+    max_leaves=40,
+)
+
+
+def plain_json_text(data: object) -> str:
+    """What json_text wrote before it had its own indenting: the reference."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if 0x7F <= ord(c) <= 0x9F else c for c in text) + "\n"
+
+
+@PROPERTIES
+@given(data=json_values)
+def test_json_text_writes_what_json_dumps_indented_writes(data: object) -> None:
+    assert json_text(data) == plain_json_text(data)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {1: "a", "b": [1, 2]},  # keys json.dumps turns into strings
+        {"x": {None: [], True: {}}},
+        [math.nan, math.inf, -math.inf, 1e16, -0.0, 2**70],
+        {"deep": [[[[{"a": [[]]}]]]], "empty": {}, "list": []},
+        "\x85 a C1 control, \x7f and \x1b",
+    ],
+)
+def test_json_text_writes_unusual_values_as_json_dumps_does(data: object) -> None:
+    assert json_text(data) == plain_json_text(data)
+
+
+def test_json_text_refuses_what_json_dumps_refuses() -> None:
+    with pytest.raises(TypeError):
+        json_text({"when": object()})
+    with pytest.raises(TypeError):
+        json_text([[1, object()]])
+
+
+# --- Parsing a session's model section once -----------------------------------------------
+
+
+def whole_file_outcome(text: str, path: Path) -> Session | list[str]:
+    """The session, or the problems, from parsing the whole file as before (the reference)."""
+    try:
+        return storage.validate_session(storage.parse_toml(text.encode("utf-8"), path), path)
+    except LoadError as error:
+        return error.problems
+
+
+def fast_outcome(text: str, path: Path) -> Session | list[str]:
+    try:
+        return parse_session(text.encode("utf-8"), path)
+    except LoadError as error:
+        return error.problems
+
+
+def same_outcome(text: str, path: Path) -> None:
+    whole, fast = whole_file_outcome(text, path), fast_outcome(text, path)
+    assert fast == whole
+    if isinstance(whole, Session):
+        assert isinstance(fast, Session)
+        assert fast.model_dump() == whole.model_dump()
+        assert fast == Session.model_validate(tomllib.loads(text))
+
+
+@PROPERTIES
+@given(folder=st.lists(sessions(), min_size=1, max_size=4))
+def test_a_folder_loads_as_tomllib_and_pydantic_read_it(folder: list[Session]) -> None:
+    for session in folder:  # sessions of one model: the later ones reuse its parsed section
+        same_outcome(dumps_session(session), Path(f"{session.id}.toml"))
+
+
+@pytest.fixture
+def saved_text() -> str:
+    """A session file as the app writes it, its model section already parsed once."""
+    text = (GOOD / "named-session.toml").read_text(encoding="utf-8")
+    text = dumps_session(storage.parse_session(text.encode("utf-8"), Path("named.toml")))
+    same_outcome(text, Path("named.toml"))
+    assert storage._model_section(text) is not None
+    return text
+
+
+def _section(text: str) -> str:
+    split = storage._model_section(text)
+    assert split is not None
+    return split[1]
+
+
+@pytest.mark.parametrize(
+    "disguise",
+    [
+        # The known section inside a string, a header-like line after it.
+        lambda section: f'title = """\n{section}[x]\n"""\n',
+        lambda section: f"title = '''\n{section}[x]\n'''\n",
+        # The known section as the values of an array left open before it.
+        lambda section: f"x = [\n{section}[true]\n]\n",
+        # The model's table spoken of again around the section.
+        lambda section: f'model.extra = 1\n{section}[[ratings]]\nindicator = "x"\n',
+        lambda section: f'{section}[ "model" . more ]\nx = 1\n',
+        lambda section: f"{section}[model]\nx = 1\n",
+    ],
+)
+def test_a_known_model_section_in_disguise_reads_as_the_whole_file_says(
+    saved_text: str, disguise: Any
+) -> None:
+    section = _section(saved_text)
+    start = saved_text.index(section)
+    head = saved_text[:start]
+    tail = saved_text[start + len(section) :]
+    same_outcome(head + disguise(section) + tail, Path("disguised.toml"))
+
+
+def test_a_known_model_section_with_a_broken_rest_names_the_same_line(saved_text: str) -> None:
+    broken = saved_text.replace('status = "', 'status = = "', 1)
+    with pytest.raises(LoadError) as fast:
+        parse_session(broken.encode("utf-8"), Path("broken.toml"))
+    with pytest.raises(LoadError) as whole:
+        storage.validate_session(storage.parse_toml(broken.encode(), Path("broken.toml")), Path())
+    assert fast.value.problems == whole.value.problems
+
+
+# --- Checking ratings at a glance -------------------------------------------------------------
+
+Raw = dict[str, Any]
+
+
+def _spoil_rating(rating: Raw, how: str, participants: list[str]) -> None:
+    votes = rating.get("votes")
+    if how == "unknown indicator":
+        rating["indicator"] = "no-such-indicator"
+    elif how == "stranger" and isinstance(votes, dict):
+        votes["Stranger"] = next(iter(votes.values()), 1)
+    elif how == "votes reshaped":
+        rating["votes"] = (
+            list(votes.values())
+            if isinstance(votes, dict)
+            else dict.fromkeys(participants[:1] or ["Ana"], 1)
+        )
+    elif how == "off the scale" and votes:
+        key = next(iter(votes)) if isinstance(votes, dict) else 0
+        votes[key] = 99
+    elif how == "decimal vote" and votes:
+        key = next(iter(votes)) if isinstance(votes, dict) else 0
+        votes[key] = 2.0
+    elif how == "consensus off the scale":
+        rating["consensus"] = 0
+    elif how == "decimal consensus":
+        rating["consensus"] = 3.0
+    elif how == "a trend":
+        rating["trend"] = "up"
+    elif how == "empty votes":
+        rating["votes"] = [] if isinstance(votes, dict) else {}
+
+
+SPOILS = [
+    "unknown indicator",
+    "stranger",
+    "votes reshaped",
+    "off the scale",
+    "decimal vote",
+    "consensus off the scale",
+    "decimal consensus",
+    "a trend",
+    "empty votes",
+]
+
+
+def check_outcome(raw: Raw) -> Session | list[str]:
+    try:
+        return Session.model_validate(raw)
+    except ValidationError as error:
+        return describe_errors(error)
+
+
+def rating_by_rating(raw: Raw) -> Session | list[str]:
+    """The checks as they were before the glance: every rating checked on its own."""
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(session_module, "_plain_values", lambda *args: None)
+        return check_outcome(raw)
+
+
+@PROPERTIES
+@given(session=sessions(), data=st.data())
+def test_ratings_checked_at_a_glance_give_what_checking_each_gives(
+    session: Session, data: st.DataObject
+) -> None:
+    raw = session.model_dump(mode="python", exclude_none=True)
+    for rating in raw["ratings"]:
+        if data.draw(st.booleans()):
+            _spoil_rating(rating, data.draw(st.sampled_from(SPOILS)), raw["participants"])
+    assert check_outcome(raw) == rating_by_rating(raw)
+
+
+@pytest.mark.parametrize("path", FORMAT_2_SESSIONS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("how", SPOILS)
+def test_format_2_ratings_spoiled_read_the_same_at_a_glance(path: Path, how: str) -> None:
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    assert check_outcome(raw) == rating_by_rating(raw)
+    for rating in raw.get("ratings", []):
+        _spoil_rating(rating, how, raw.get("participants", []))
+        assert check_outcome(raw) == rating_by_rating(raw)
