@@ -3,6 +3,7 @@ a filter that always shows exactly the matching rows of the whole library."""
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Iterator
 from datetime import timedelta
@@ -100,6 +101,24 @@ async def test_keys_work_while_the_library_is_still_filling(
         await pilot.press("slash", "backspace", "enter")
         assert shown(app) == library_as_filtered(folder, "")
         assert len(shown(app)) == len(TEAMS)
+
+
+async def test_rows_are_out_of_the_collectors_way_as_they_come(
+    folder: Path, gate: threading.Event
+) -> None:
+    """Each batch is frozen as it comes in: the collector's full collections during a long
+    cold fill (each longer than the last as rows pile up) never walk the rows already in."""
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: shown(app))
+        assert app.screen.query_one(LibraryTable).row_count < len(TEAMS)  # still filling
+        rows = {id(row) for row in app.screen._rows.values()}
+        collected = rows & {id(tracked) for tracked in gc.get_objects()}
+        gate.set()
+        await settle(pilot)
+    assert rows
+    assert not collected
 
 
 @pytest.mark.parametrize("query", ["a", "DEL", "3", "2026", " ", "zzz"])
