@@ -129,7 +129,7 @@ def _resolved(args: argparse.Namespace) -> Resolved:
 def _folder(args: argparse.Namespace) -> Path:
     from maturity_tui.places import sessions_folder
 
-    return sessions_folder(_resolved(args).settings)
+    return sessions_folder(_resolved(args))
 
 
 def session_file(name: str, folder: Path) -> Path:
@@ -294,20 +294,23 @@ def run_app(
     open_path: Path | None = None,
     room: RoomOptions | None = None,
 ) -> int:
-    """The app, on a session loaded and locked first: a refusal is told before Textual loads."""
-    from maturity_tui.launch import prepare
-    from maturity_tui.storage import LoadError, SessionLocked
-
+    """The app, on a session loaded and locked first: a refusal is told before Textual loads.
+    The home alone loads no session (nor the models and storage: they load behind it)."""
     folder = _folder(args)
-    try:
-        opening = prepare(folder, new, open_path)
-    except (LoadError, SessionLocked, LookupError, ValueError, OSError) as error:
-        for line in describe(error)[1]:
-            complain(line)
-        return EXIT_BAD_INPUT
+    opening = None
+    if new is not None or open_path is not None:
+        from maturity_tui.launch import prepare
+        from maturity_tui.storage import LoadError, SessionLocked
+
+        try:
+            opening = prepare(folder, new, open_path)
+        except (LoadError, SessionLocked, LookupError, ValueError, OSError) as error:
+            for line in describe(error)[1]:
+                complain(line)
+            return EXIT_BAD_INPUT
     from maturity_tui.tui.app import run
 
-    return run(folder, opening, room, _resolved(args).settings)
+    return run(folder, opening, room, _resolved(args))
 
 
 def _run_home(args: argparse.Namespace) -> int:
@@ -631,7 +634,7 @@ def where_lines(args: argparse.Namespace) -> list[str]:
     )
 
     resolved = _resolved(args)
-    sessions, models, config = sessions_folder(resolved.settings), models_folder(), config_file()
+    sessions, models, config = sessions_folder(resolved), models_folder(), config_file()
     sessions_origin = resolved.origins["sessions_dir"]
     if sessions_origin == "default":
         sessions_origin = default_folder_origin(sessions)

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+import stat
+import tomllib
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import platformdirs
-import tomli_w
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+if TYPE_CHECKING:
+    from maturity_tui.settings import Settings
+
+# pydantic (the settings' model, `maturity_tui.settings`) is imported only where a setting
+# needs more than a look to check: the app's start reads plain settings without it (~130 ms).
 
 APP_NAME = "maturity-tui"
 CONFIG_ENV = "MATURITY_TUI_CONFIG"
@@ -28,32 +34,15 @@ MODELS_ENV = "MATURITY_TUI_MODELS"
 LOCAL_SESSIONS = Path("sessions")
 LOCAL_MODELS = Path("models")
 DEFAULT_TIMEBOX_SECONDS = 180
+TIMEBOX_RANGE = (10, 24 * 3600)
+PORT_RANGE = (0, 65535)
+DEFAULT_MODEL = "customer-engagement"
+CONFIG_SIZE_LIMIT = 1 << 20
+"""A config file larger than this is not read here but by the storage's careful reader."""
 
 
 class ConfigError(Exception):
     """A setting that is not valid, naming where it came from."""
-
-
-class RoomSettings(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    host: str | None = None
-    port: int | None = Field(None, ge=0, le=65535)
-
-
-class Settings(BaseModel):
-    """What `config.toml` may hold; every field has a default, so an empty file is valid."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    sessions_dir: str | None = None
-    facilitator: str | None = None
-    timebox_seconds: int = Field(DEFAULT_TIMEBOX_SECONDS, ge=10, le=24 * 3600)
-    default_model: str = "customer-engagement"
-    theme: str | None = None
-    keymap: dict[str, str] = Field(default_factory=dict)
-    """Textual binding id → keys (comma-separated), as `App.set_keymap` takes them."""
-    room: RoomSettings = Field(default_factory=RoomSettings)
 
 
 ENVIRONMENT: dict[str, str] = {
@@ -73,6 +62,11 @@ SETTING_KEYS = (*ENVIRONMENT, "keymap")
 # --- Folders --------------------------------------------------------------------------------
 
 
+class _NamesSessionsDir(Protocol):
+    @property
+    def sessions_dir(self) -> str | None: ...
+
+
 def data_folder() -> Path:
     """The user's data folder: ~/.local/share/maturity-tui, or the macOS and Windows places."""
     return platformdirs.user_data_path(APP_NAME, appauthor=False)
@@ -89,7 +83,8 @@ def _here_or_data(local: Path) -> Path:
     return local if local.is_dir() else data_folder() / local.name
 
 
-def sessions_folder(settings: Settings) -> Path:
+def sessions_folder(settings: _NamesSessionsDir) -> Path:
+    """The sessions folder of the settings (a `Resolved` or the `Settings` model)."""
     if settings.sessions_dir:
         return Path(settings.sessions_dir).expanduser()
     return _here_or_data(LOCAL_SESSIONS)
@@ -106,6 +101,53 @@ def models_folder() -> Path:
 
 
 # --- Settings -------------------------------------------------------------------------------
+
+
+def _text(value: Any) -> bool:
+    return type(value) is str
+
+
+def _text_or_none(value: Any) -> bool:
+    return value is None or type(value) is str
+
+
+def _whole_or_none(low: int, high: int, none: bool) -> Callable[[Any], bool]:
+    return lambda value: (none and value is None) or (type(value) is int and low <= value <= high)
+
+
+def _key_map(value: Any) -> bool:
+    return type(value) is dict and all(type(k) is str and type(v) is str for k, v in value.items())
+
+
+Plain = Mapping[str, "Callable[[Any], bool] | Plain"]
+
+PLAIN: Plain = {
+    "sessions_dir": _text_or_none,
+    "facilitator": _text_or_none,
+    "timebox_seconds": _whole_or_none(*TIMEBOX_RANGE, none=False),
+    "default_model": _text,
+    "theme": _text_or_none,
+    "keymap": _key_map,
+    "room": {"host": _text_or_none, "port": _whole_or_none(*PORT_RANGE, none=True)},
+}
+"""Each field of the settings' model (`maturity_tui.settings`), and whether a value is one the
+model takes exactly as it is, without a conversion: then no pydantic is needed to check it.
+Any other value goes to the model, which converts it (`"90"` from an environment variable)
+or says what is wrong. A test proves both agree."""
+
+
+def plain(data: Mapping[str, Any], fields: Plain = PLAIN) -> bool:
+    """Whether the settings (nested, as in the file) are valid as they are, by a look."""
+    for key, value in data.items():
+        check = fields.get(key)
+        if check is None:
+            return False
+        if isinstance(check, Mapping):
+            if type(value) is not dict or not plain(value, check):
+                return False
+        elif not check(value):
+            return False
+    return True
 
 
 def _flat(data: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -128,6 +170,9 @@ def _nested(flat: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _validate(data: Mapping[str, Any], source: str) -> Settings:
+    from pydantic import ValidationError
+
+    from maturity_tui.settings import Settings
     from maturity_tui.storage import describe_errors
 
     try:
@@ -136,24 +181,77 @@ def _validate(data: Mapping[str, Any], source: str) -> Settings:
         raise ConfigError("\n".join(f"{source}: {p}" for p in describe_errors(error))) from None
 
 
+def _plain_config(path: Path) -> dict[str, Any] | None:
+    """The config file's settings when a plain read takes them: a small regular file of
+    UTF-8 TOML whose values are `plain`. None sends it to the careful read (`read_toml` and
+    the model), which also says what is wrong with it."""
+    try:
+        with path.open("rb") as file:
+            if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):
+                return None
+            text = file.read(CONFIG_SIZE_LIMIT + 1).decode("utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    return data if len(text) <= CONFIG_SIZE_LIMIT and "\x00" not in text and plain(data) else None
+
+
 def read_config(path: Path | None = None) -> dict[str, Any]:
     """The config file's settings as written (flat, dotted keys); none when it is missing."""
-    from maturity_tui.storage import read_toml
-
     path = path or config_file()
-    if not path.exists():
-        return {}
-    data = read_toml(path)
-    _validate(data, str(path))
+    if not path.is_file():
+        if not path.exists():
+            return {}
+        data = None  # a folder or a FIFO: the careful read says so
+    else:
+        data = _plain_config(path)
+    if data is None:
+        from maturity_tui.storage import read_toml
+
+        data = read_toml(path)
+        _validate(data, str(path))
     return dict(_flat(data))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Resolved:
-    """The settings in force, and where each came from (flag, variable, config, default)."""
+    """The settings in force, and where each came from (flag, variable, config, default).
 
-    settings: Settings
+    The values are checked when resolved; the model (`settings`) is built when first asked
+    for. The app's start needs only the folder, the theme and the key map, read here.
+    """
+
+    values: dict[str, Any]
+    """Flat (dotted keys), each valid as the model takes it; a missing one is the default."""
     origins: dict[str, str]
+    _model: Settings | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, settings: Settings) -> Resolved:
+        """Settings made in code (tests, a caller that has them): no origins to tell."""
+        values = dict(_flat(settings.model_dump()))
+        return cls(values, dict.fromkeys(SETTING_KEYS, "given"), settings)
+
+    @property
+    def settings(self) -> Settings:
+        if self._model is None:
+            self._model = _validate(_nested(self.values), "settings")
+        return self._model
+
+    @property
+    def sessions_dir(self) -> str | None:
+        folder: str | None = self.values.get("sessions_dir")
+        return folder
+
+    @property
+    def theme(self) -> str | None:
+        theme: str | None = self.values.get("theme")
+        return theme
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        keymap: dict[str, str] = self.values.get("keymap", {})
+        return keymap
 
 
 def resolve(flags: Mapping[str, Any] | None = None) -> Resolved:
@@ -177,8 +275,11 @@ def resolve(flags: Mapping[str, Any] | None = None) -> Resolved:
             chosen[key], origins[key] = configured[key], str(path)
         else:
             origins[key] = "default"
+    if plain(_nested(chosen)):
+        return Resolved(chosen, origins)
     sources = ", ".join(dict.fromkeys(o for o in origins.values() if o != "default"))
-    return Resolved(_validate(_nested(chosen), sources or "default"), origins)
+    model = _validate(_nested(chosen), sources or "default")
+    return Resolved(dict(_flat(model.model_dump())), origins, model)
 
 
 def set_setting(key: str, value: str | None, path: Path | None = None) -> Path:
@@ -187,6 +288,8 @@ def set_setting(key: str, value: str | None, path: Path | None = None) -> Path:
     Keys are dotted: `theme`, `room.port`, `keymap.timer`. Values are text; numbers are
     checked and stored as numbers.
     """
+    import tomli_w
+
     from maturity_tui.storage import atomic_write
 
     path = path or config_file()

@@ -8,7 +8,8 @@ import pytest
 from tuikit import build_session, fixed_now, settle
 
 from maturity_tui import places
-from maturity_tui.places import Settings
+from maturity_tui.places import Resolved
+from maturity_tui.settings import Settings
 from maturity_tui.storage import read_toml, session_path
 from maturity_tui.tui.app import MaturityApp, Opening
 from maturity_tui.tui.screens.voting import VotingScreen
@@ -28,7 +29,9 @@ def config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def app_with(folder: Path, settings: Settings) -> MaturityApp:
     session = build_session()
     opening = Opening(session, session_path(folder, session.id), index=0)
-    return MaturityApp(sessions_dir=folder, opening=opening, now=fixed_now, settings=settings)
+    return MaturityApp(
+        sessions_dir=folder, opening=opening, now=fixed_now, settings=Resolved.of(settings)
+    )
 
 
 async def test_timebox_theme_and_keymap_come_from_the_settings(folder: Path, config: Path) -> None:

@@ -21,6 +21,8 @@ HEADLESS = [
     "maturity_tui.textsafe",
     "maturity_tui.history",
     "maturity_tui.listing",
+    "maturity_tui.places",
+    "maturity_tui.settings",
     "maturity_tui.readings",
     "maturity_tui.library_index",
     "maturity_tui.charts",

@@ -22,7 +22,8 @@ from maturity_tui.tui.room_control import RoomControl
 
 if TYPE_CHECKING:
     # The domain, storage and workshop load after the first paint (app start budget).
-    from maturity_tui.places import Settings
+    from maturity_tui.places import Resolved
+    from maturity_tui.settings import Settings
     from maturity_tui.storage import SessionLock
     from maturity_tui.tui.autosave import Saver
     from maturity_tui.workshop import Workshop
@@ -77,13 +78,14 @@ class MaturityApp(App[int]):
         opening: Opening | SetupDraft | None = None,
         room: RoomOptions | None = None,
         now: Callable[[], datetime] | None = None,
-        settings: Settings | None = None,
+        settings: Resolved | None = None,
     ) -> None:
-        from maturity_tui.places import Settings
+        from maturity_tui.places import Resolved
 
         super().__init__()
         self.sessions_dir = sessions_dir
-        self.settings = settings or Settings()
+        self.resolved = settings or Resolved({}, {})
+        self._theme_setting = self.resolved.theme
         self.opening = opening
         self.room = room
         self.now = now or (lambda: datetime.now(UTC))
@@ -96,6 +98,11 @@ class MaturityApp(App[int]):
         """ctrl+s was pressed: the next save's outcome is told either way."""
         self.room_control = RoomControl(self)
 
+    @property
+    def settings(self) -> Settings:
+        """The settings' model, built when a screen first needs more than the start did."""
+        return self.resolved.settings
+
     def get_default_screen(self) -> Screen[Any]:
         """Home is the bottom of the stack: a session's screens open over it."""
         from maturity_tui.tui.screens.home import HomeScreen
@@ -103,9 +110,10 @@ class MaturityApp(App[int]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        self.set_keymap(self.settings.keymap)
-        if self.settings.theme in self.available_themes:
-            self.theme = self.settings.theme
+        if self.resolved.keymap:
+            self.set_keymap(self.resolved.keymap)
+        if self._theme_setting in self.available_themes:
+            self.theme = self._theme_setting
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         if isinstance(self.opening, SetupDraft):
             from maturity_tui.tui.screens.setup import SetupScreen
@@ -116,8 +124,8 @@ class MaturityApp(App[int]):
 
     def _theme_changed(self, theme: Theme) -> None:
         """A theme picked in the palette is the next start's theme too."""
-        if theme.name != self.settings.theme:
-            self.settings.theme = theme.name
+        if theme.name != self._theme_setting:
+            self._theme_setting = theme.name
             self._remember_theme(theme.name)
 
     @work(thread=True, group="config", exit_on_error=False)
@@ -310,7 +318,7 @@ def run(
     sessions_dir: Path,
     opening: Opening | SetupDraft | None,
     room: RoomOptions | None,
-    settings: Settings | None = None,
+    settings: Resolved | None = None,
 ) -> int:
     """The `maturity-tui` app on what the command line prepared (and locked)."""
     app = MaturityApp(sessions_dir=sessions_dir, opening=opening, room=room, settings=settings)

@@ -13,10 +13,11 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from maturity_tui.tui.text import literal_content
+from maturity_tui.tui.widgets.footer import KeysFooter
 from maturity_tui.tui.widgets.library_table import LibraryTable, TableRow
 from maturity_tui.tui.workers import run_in_thread
 
@@ -78,6 +79,10 @@ class HomeScreen(Screen[None]):
         Binding("q", "quit", "Quit", id="home.quit"),
     ]
 
+    AUTO_FOCUS = "LibraryTable"
+    """The list takes the keys from its first frame (focusing it after would move the focus
+    from the filter, the first focusable widget, and cost the first frame a restyle)."""
+
     app: MaturityApp
 
     def compose(self) -> ComposeResult:
@@ -90,7 +95,7 @@ class HomeScreen(Screen[None]):
         yield Static(
             literal_content(f"Loading sessions from {self.app.sessions_dir} …"), id="home-status"
         )
-        yield Footer(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._rows: dict[str, LibraryRow] = {}
@@ -98,7 +103,6 @@ class HomeScreen(Screen[None]):
         self._broken: list[LibraryRow] = []
         self._filter_timer: Timer | None = None
         self._notices_given: set[str] = set()
-        self.query_one(LibraryTable).focus()
         # Paint the screen first; the files then stream in behind it.
         self.call_after_refresh(self._load)
 
