@@ -34,10 +34,10 @@ from contextlib import contextmanager, redirect_stderr, suppress
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from maturity_tui import __version__
-from maturity_tui.listing import team_key
+from maturity_tui.listing import Shown, team_key
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -51,9 +51,10 @@ if TYPE_CHECKING:
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
 """A folder for the index instead of the user's cache folder (tests, portable installs)."""
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """2: summaries of score and board models (scoring, score, standing, dimension scores);
-3: dimension scores kept in the index (2 dropped them), board counts."""
+3: dimension scores kept in the index (2 dropped them), board counts;
+4: what the library lists in columns of their own, the rest of the summary decoded lazily."""
 ROW_VERSION = f"{SCHEMA_VERSION}/{__version__}"
 """Rows hold scores: a release that may score differently rebuilds them."""
 
@@ -110,13 +111,77 @@ class SessionSummary:
     """Board models: the cards of each colour."""
 
 
-@dataclass(frozen=True, slots=True)
-class LibraryRow:
-    """A session file of the folder: its summary, or (summary None) why it did not load."""
+class Listing(NamedTuple):
+    """What the library lists of a session (`listing.Shown`), as the index's own columns hold
+    it: a warm library is listed from these alone, without decoding any summary."""
 
-    path: Path
-    summary: SessionSummary | None
-    problems: tuple[str, ...] = ()
+    id: str
+    team: str
+    period: str
+    title: str | None
+    facilitator: str | None
+    started_at: datetime
+    updated_at: datetime
+    model_id: str
+    standing: str
+    status: str
+    unrated: int
+
+
+LISTED = Listing._fields
+"""The summary's fields the index keeps in columns (the rest is JSON, in `summary`)."""
+
+
+class LibraryRow:
+    """A session file of the folder: its summary, or (summary None) why it did not load.
+
+    A row from the index decodes its summary when first asked for: listing the library needs
+    only `listed`, which the index reads from its columns (a fifth of decoding everything).
+    """
+
+    __slots__ = ("_rest", "_summary", "listed", "path", "problems")
+
+    def __init__(
+        self, path: Path, summary: SessionSummary | None, problems: tuple[str, ...] = ()
+    ) -> None:
+        self.path = path
+        self.problems = problems
+        self.listed: Shown | None = summary
+        """What the library lists of the session (None: it did not load)."""
+        self._summary = summary
+        self._rest: str | None = None
+
+    @classmethod
+    def indexed(
+        cls, path: Path, listed: Listing, rest: str, problems: tuple[str, ...] = ()
+    ) -> LibraryRow:
+        row = cls(path, None, problems)
+        row.listed, row._rest = listed, rest
+        return row
+
+    @property
+    def summary(self) -> SessionSummary | None:
+        rest = self._rest
+        if rest is not None:
+            # Two threads may both decode it: the same summary, set before the text goes.
+            assert isinstance(self.listed, Listing)
+            self._summary = _summary_from_json(self.listed, rest)
+            self._rest = None
+        return self._summary
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, LibraryRow):
+            return NotImplemented
+        return (self.path, self.summary, self.problems) == (
+            other.path,
+            other.summary,
+            other.problems,
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LibraryRow({self.path!r}, {self.summary!r}, {self.problems!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +271,7 @@ def team_sessions(folder: Path, team: str, cache_dir: Path | None = None) -> lis
     paths = [
         row.path
         for row in library(folder, cache_dir).rows
-        if row.summary is not None and team_key(row.summary.team) == wanted
+        if row.listed is not None and team_key(row.listed.team) == wanted
     ]
     loaded = (load_entry(path).session for path in paths)
     return [session for session in loaded if session is not None]
@@ -240,9 +305,8 @@ def _cache_dir() -> Path:
 # --- The scan -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class FileKey:
-    """What says a file is unchanged: size, times and identity."""
+class FileKey(NamedTuple):
+    """What says a file is unchanged: size, times and identity (a tuple: compared in C)."""
 
     size: int
     mtime_ns: int
@@ -282,9 +346,20 @@ CREATE TABLE IF NOT EXISTS files (
     inode INTEGER NOT NULL,
     digest BLOB NOT NULL,
     checked_ns INTEGER NOT NULL,
+    problems TEXT NOT NULL,
     team_key TEXT,
     summary TEXT,
-    problems TEXT NOT NULL
+    id TEXT,
+    team TEXT,
+    period TEXT,
+    title TEXT,
+    facilitator TEXT,
+    started_at TEXT,
+    updated_at TEXT,
+    model_id TEXT,
+    standing TEXT,
+    status TEXT,
+    unrated INTEGER
 );
 """
 
@@ -465,13 +540,22 @@ class LibraryScan:
 
     def _read_all(self, db: sqlite3.Connection) -> dict[str, _Stored]:
         stored = {}
-        query = (
-            "SELECT name, size, mtime_ns, ctime_ns, device, inode, digest, checked_ns, "
-            "summary, problems FROM files"
-        )
-        for name, *numbers, digest, checked_ns, summary, problems in db.execute(query):
-            row = _row_from_columns(self.folder / name, summary, problems)
-            stored[name] = _Stored(FileKey(*numbers), digest, checked_ns, row)
+        folder = self.folder
+        query = f"SELECT {_COLUMNS} FROM files"
+        for (
+            name,
+            size,
+            mtime_ns,
+            ctime_ns,
+            device,
+            inode,
+            digest,
+            checked_ns,
+            *stored_row,
+        ) in db.execute(query):
+            row = _row_from_columns(folder / name, *stored_row)
+            key = FileKey(size, mtime_ns, ctime_ns, device, inode)
+            stored[name] = _Stored(key, digest, checked_ns, row)
         return stored
 
     def _write(self, change: Any) -> None:
@@ -536,13 +620,25 @@ def _key_of(entry: os.DirEntry[str]) -> FileKey | None:
         return None
 
 
-def _row_from_columns(path: Path, summary: str | None, problems: str) -> LibraryRow:
-    """A row from what the index stores of it."""
-    return LibraryRow(
-        path,
-        _summary_from_json(summary) if summary else None,
-        tuple(json.loads(problems)) if problems != NO_PROBLEMS else (),
-    )
+def _row_from_columns(path: Path, problems: str, *summarized: Any) -> LibraryRow:
+    """A row from what the index stores of it (`_summary_columns`)."""
+    said = tuple(json.loads(problems)) if problems != NO_PROBLEMS else ()
+    _, rest, *listed = summarized
+    if rest is None:
+        return LibraryRow(path, None, said)
+    iso = datetime.fromisoformat
+    listed[5], listed[6] = iso(listed[5]), iso(listed[6])  # started_at, updated_at
+    return LibraryRow.indexed(path, Listing(*listed), rest, said)
+
+
+def _summary_columns(summary: SessionSummary | None) -> tuple[Any, ...]:
+    """What the index stores of a summary: its team's key, the JSON of what is not listed,
+    and what is (`LISTED`); all None for a file that did not load."""
+    if summary is None:
+        return (None, None, *(None for _ in LISTED))
+    listed = [getattr(summary, field) for field in LISTED]
+    listed[5], listed[6] = summary.started_at.isoformat(), summary.updated_at.isoformat()
+    return (team_key(summary.team), _summary_to_json(summary), *listed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -552,34 +648,23 @@ class _Read:
     digest: bytes | None
     """None: the file could not be read (its row says why), so nothing vouches for a record."""
     checked_ns: int
-    team_key: str | None
-    summary_json: str | None
     problems_json: str
+    summary_columns: tuple[Any, ...]
+    """`_summary_columns`: what the index stores of the summary."""
     summary: SessionSummary | None = None
     """Read in this process: the summary itself (worker processes send its JSON only)."""
     problems: tuple[str, ...] = ()
 
     @property
-    def columns(self) -> tuple[str | None, str]:
-        return self.summary_json, self.problems_json
+    def columns(self) -> tuple[Any, ...]:
+        """What `_row_from_columns` takes after the path."""
+        return self.problems_json, *self.summary_columns
 
     def record(self, name: str, key: FileKey) -> tuple[Any, ...] | None:
         """The index's record, None when the file could not be read."""
         if self.digest is None:
             return None
-        return (
-            name,
-            key.size,
-            key.mtime_ns,
-            key.ctime_ns,
-            key.device,
-            key.inode,
-            self.digest,
-            self.checked_ns,
-            self.team_key,
-            self.summary_json,
-            self.problems_json,
-        )
+        return (name, *key, self.digest, self.checked_ns, *self.columns)
 
 
 def _read_file(folder: Path, name: str) -> _Read:
@@ -596,9 +681,8 @@ def _read_file(folder: Path, name: str) -> _Read:
     return _Read(
         None if data is None else _digest(data),
         checked_ns,
-        None if summary is None else team_key(summary.team),
-        None if summary is None else _summary_to_json(summary),
         json.dumps(list(row.problems)) if row.problems else NO_PROBLEMS,
+        _summary_columns(summary),
         summary,
         row.problems,
     )
@@ -667,15 +751,22 @@ def _read_chunk(folder: Path, names: list[str]) -> list[_Read]:
     return [replace(_read_file(folder, name), summary=None, problems=()) for name in names]
 
 
+_COLUMNS = (
+    "name, size, mtime_ns, ctime_ns, device, inode, digest, checked_ns, problems, team_key, "
+    f"summary, {', '.join(LISTED)}"
+)
+"""A record's columns, in order (`_Read.record`)."""
+
+
 def _upsert(db: sqlite3.Connection, records: list[tuple[Any, ...]]) -> None:
-    db.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", records)
+    marks = ", ".join("?" for _ in _COLUMNS.split(","))
+    db.executemany(f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({marks})", records)
 
 
 def _summary_to_json(summary: SessionSummary) -> str:
+    """The summary's fields that are not in columns of their own (`LISTED`)."""
     # By hand: dataclasses.asdict deep-copies every value, a third of a cold scan's time.
-    values = {name: getattr(summary, name) for name in _SUMMARY_FIELDS}
-    values["started_at"] = summary.started_at.isoformat()
-    values["updated_at"] = summary.updated_at.isoformat()
+    values = {name: getattr(summary, name) for name in _REST_FIELDS}
     values["dimensions"] = [[d.id, d.name, d.level, d.score] for d in summary.dimensions]
     board = summary.board
     values["board"] = (
@@ -684,16 +775,14 @@ def _summary_to_json(summary: SessionSummary) -> str:
     return json.dumps(values)
 
 
-def _summary_from_json(text: str) -> SessionSummary:
+def _summary_from_json(listed: Listing, text: str) -> SessionSummary:
     values = json.loads(text)
-    values["started_at"] = datetime.fromisoformat(values["started_at"])
-    values["updated_at"] = datetime.fromisoformat(values["updated_at"])
     values["dimensions"] = tuple(DimensionSummary(*d) for d in values["dimensions"])
     if values["board"] is not None:  # board models only: the others never import scoring
         from maturity_tui.scoring import BoardCounts
 
         values["board"] = BoardCounts(*values["board"])
-    return SessionSummary(**values)
+    return SessionSummary(**listed._asdict(), **values)
 
 
-_SUMMARY_FIELDS = [field.name for field in fields(SessionSummary)]
+_REST_FIELDS = [field.name for field in fields(SessionSummary) if field.name not in LISTED]

@@ -42,6 +42,21 @@ class Listed(Protocol):
     def facilitator(self) -> str | None: ...
 
 
+class Shown(Listed, Protocol):
+    """What the library's list shows of a session, beyond what orders and filters it."""
+
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def model_id(self) -> str: ...
+    @property
+    def standing(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def unrated(self) -> int: ...
+
+
 def period_start(session: Listed) -> tuple[int, int]:
     """(year, month) a period starts in: 2026-Q4 -> (2026, 10); free text -> when it started."""
     quarter = QUARTER.match(session.period)
@@ -65,5 +80,7 @@ def library_key(session: Listed) -> tuple[str, tuple[int, int], datetime, str]:
 def matches(session: Listed, query: str) -> bool:
     """Whether the team, period, id, title or facilitator contains the query, ignoring case."""
     needle = query.strip().casefold()
+    if not needle:
+        return True
     fields = (session.team, session.period, session.id, session.title, session.facilitator)
     return any(needle in (text or "").casefold() for text in fields)

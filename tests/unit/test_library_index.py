@@ -345,3 +345,32 @@ def test_worker_processes_that_fail_give_way_to_reading_here(
     assert cold.notice is None  # nothing to tell: the files are simply read here
     assert cold.rows == rows_from_files(varied_folder)
     assert library(varied_folder, cache).rows == cold.rows
+
+
+def test_a_warm_library_lists_from_the_columns_and_decodes_a_summary_only_when_asked(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the list shows, orders and filters by comes from the index's own columns: a warm
+    listing decodes no summary (a fifth of its time), and gives what the files say."""
+    cache = tmp_path / "cache"
+    cold = library(folder, cache).rows
+    decoded: list[str] = []
+    real = library_index._summary_from_json
+    monkeypatch.setattr(
+        library_index,
+        "_summary_from_json",
+        lambda listed, text: decoded.append(listed.id) or real(listed, text),
+    )
+    warm = library(folder, cache).rows
+    shown = [row.listed for row in warm]
+    assert decoded == []
+    from_files = rows_from_files(folder)
+    for row, listed, truth in zip(warm, shown, from_files, strict=True):
+        assert (listed is None) == (truth.summary is None)
+        if truth.summary is not None:
+            assert listed == library_index.Listing(
+                *(getattr(truth.summary, field) for field in library_index.LISTED)
+            )
+        assert row.problems == truth.problems
+    assert warm == cold == from_files  # every summary decoded, whole
+    assert len(decoded) == len([row for row in warm if row.listed is not None])

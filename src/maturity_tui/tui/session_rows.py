@@ -34,22 +34,22 @@ def problem_line(row: LibraryRow) -> str:
 def row_cells(row: LibraryRow) -> tuple[str, ...]:
     """The table's cells for a session, as plain text safe to draw (made for every row of the
     library, so no Rich Text: the table draws plain strings)."""
-    summary = row.summary
-    assert summary is not None, "files that failed to load are listed apart"
-    shown = local_time(summary.updated_at)
+    listed = row.listed
+    assert listed is not None, "files that failed to load are listed apart"
+    shown = local_time(listed.updated_at)
     changed = f"{shown.year:04d}-{shown:%m-%d %H:%M}"  # %Y gives "1", not "0001", on glibc
     status = (
         "complete"
-        if summary.status == "complete"
-        else f"{summary.unrated} unrated"
-        if summary.unrated
+        if listed.status == "complete"
+        else f"{listed.unrated} unrated"
+        if listed.unrated
         else "all rated"
     )
     return (
-        _shown(summary.team),
-        _shown(summary.period),
-        _shown(summary.model_id),
-        _fit(_shown(summary.standing), LEVEL_WIDTH),
+        _shown(listed.team),
+        _shown(listed.period),
+        _shown(listed.model_id),
+        _fit(_shown(listed.standing), LEVEL_WIDTH),
         status,
         changed,
     )
@@ -74,5 +74,5 @@ def _fit(text: str, width: int) -> str:
 def table_row(row: LibraryRow) -> TableRow:
     """A listed session as the home table shows it, in the library's order (by team, each
     team oldest period first; the file name settles ties)."""
-    assert row.summary is not None, "files that failed to load are listed apart"
-    return TableRow(str(row.path), row_cells(row), (*library_key(row.summary), row.path.name))
+    assert row.listed is not None, "files that failed to load are listed apart"
+    return TableRow(str(row.path), row_cells(row), (*library_key(row.listed), row.path.name))

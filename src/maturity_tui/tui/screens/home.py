@@ -137,7 +137,7 @@ class HomeScreen(Screen[None]):
                 if held:
                     self.post_message(RowsLoaded(held, done=False))
                 # The table's cells are made here too, off the UI thread.
-                held = [(row, table_row(row) if row.summary else None) for row in batch]
+                held = [(row, table_row(row) if row.listed else None) for row in batch]
         finally:
             scan.close()
         self.post_message(RowsLoaded(held, done=True, notice=scan.notice))
@@ -204,7 +204,7 @@ class HomeScreen(Screen[None]):
     def _shown(row: LibraryRow, query: str) -> bool:
         from maturity_tui.listing import matches
 
-        return row.summary is not None and matches(row.summary, query)
+        return row.listed is not None and matches(row.listed, query)
 
     def _refill(self) -> None:
         """The library's rows that match the filter, in the library's order (by team, each
@@ -260,12 +260,10 @@ class HomeScreen(Screen[None]):
         from maturity_tui.listing import same_team
 
         row = self._selected()
-        if row is None or row.summary is None:
+        if row is None or row.listed is None:
             return
-        team = row.summary.team
-        paths = [
-            r.path for r in self._rows.values() if r.summary and same_team(r.summary.team, team)
-        ]
+        team = row.listed.team
+        paths = [r.path for r in self._rows.values() if r.listed and same_team(r.listed.team, team)]
         run_in_thread(
             self.app, lambda: self._read_team(paths, team), name="Reading the team's sessions"
         )
@@ -305,9 +303,9 @@ class HomeScreen(Screen[None]):
         from maturity_tui.tui.screens.dialogs import ConfirmDialog
 
         row = self._selected()
-        if row is None or row.summary is None:
+        if row is None or row.listed is None:
             return
-        chosen, summary = row, row.summary
+        chosen, listed = row, row.listed
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -315,7 +313,7 @@ class HomeScreen(Screen[None]):
 
         question = Content.assemble(
             "Delete ",
-            literal_content(f"{summary.team} {summary.period}", one_line=True),
+            literal_content(f"{listed.team} {listed.period}", one_line=True),
             f" ({row.path.name})? It moves to .trash/ in the sessions folder.",
         )
         self.app.push_screen(ConfirmDialog(question), answered)
