@@ -78,7 +78,11 @@ def agreed_rating(rating: Rating | None) -> Number | None:
         return None
     if rating.consensus is not None:
         return rating.consensus
-    values = sorted(rating.vote_values)
+    return _lower_median(rating.vote_values)
+
+
+def _lower_median(values: list[Number]) -> Number | None:
+    values = sorted(values)
     return values[(len(values) - 1) // 2] if values else None
 
 
@@ -96,7 +100,7 @@ def agreed_trend(rating: Rating | None) -> Trend | None:
     return ranked[0][0]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class IndicatorScore:
     indicator: Indicator
     position: int
@@ -108,6 +112,30 @@ class IndicatorScore:
     achieved: bool
     applicable: bool
     trend: Trend | None = None
+
+    def __init__(
+        self,
+        indicator: Indicator,
+        position: int,
+        votes: Sequence[Number],
+        scale: Scale,
+        agreed: Number | None,
+        achieved: bool,
+        applicable: bool,
+        trend: Trend | None = None,
+    ) -> None:
+        # The fields set at once: a frozen dataclass's own __init__ sets each one through
+        # object.__setattr__, a third of scoring a session (one per indicator of each file).
+        self.__dict__.update(
+            indicator=indicator,
+            position=position,
+            votes=votes,
+            scale=scale,
+            agreed=agreed,
+            achieved=achieved,
+            applicable=applicable,
+            trend=trend,
+        )
 
     @cached_property
     def stats(self) -> VoteStats:
@@ -239,20 +267,29 @@ class SessionScore:
 def score_indicators(session: Session) -> tuple[IndicatorScore, ...]:
     model = session.model
     scores = []
+    targets: dict[int, Number] = {}
+    """Each scale's target by the scale's id: a model has a few scales for many indicators."""
     for position, indicator in enumerate(model.indicators):
-        rating = session.rating(indicator.id)
-        agreed = agreed_rating(rating)
         scale = model.scale_for(indicator.id)
+        target = targets.get(id(scale))
+        if target is None:
+            target = targets[id(scale)] = scale.target
+        rating = session.rating(indicator.id)
+        if rating is None:
+            scores.append(IndicatorScore(indicator, position, (), scale, None, False, True))
+            continue
+        votes = rating.vote_values
+        agreed = rating.consensus if rating.consensus is not None else _lower_median(votes)
         scores.append(
             IndicatorScore(
-                indicator=indicator,
-                position=position,
-                votes=rating.vote_values if rating else (),
-                scale=scale,
-                agreed=agreed,
-                achieved=scale.achieved(agreed),
-                applicable=rating is None or rating.applicable,
-                trend=agreed_trend(rating),
+                indicator,
+                position,
+                votes,
+                scale,
+                agreed,
+                agreed is not None and agreed >= target,  # Scale.achieved
+                rating.applicable,
+                agreed_trend(rating),
             )
         )
     return tuple(scores)
@@ -267,29 +304,28 @@ def standing(scores: Sequence[IndicatorScore], levels: range) -> Standing:
     `levels` are the model's level numbers, lowest first (from 0 or from 1).
     """
     first, top = levels.start, levels.stop - 1
-    applicable_by_level: list[list[IndicatorScore]] = [[] for _ in range(top + 1)]
+    applicable_count = [0] * (top + 1)
+    missing_by_level: list[list[IndicatorScore]] = [[] for _ in range(top + 1)]
     for score in scores:
-        if score.applicable and score.indicator.level is not None:
-            applicable_by_level[score.indicator.level].append(score)
-    missing_by_level = [[s for s in group if not s.achieved] for group in applicable_by_level]
-    gates_passed = []
-    blocked = False
-    for number in levels:
-        blocked = blocked or bool(missing_by_level[number])
-        gates_passed.append(not blocked)
-    level = max(
-        [n for n, passed in zip(levels, gates_passed, strict=True) if passed], default=first
-    )
+        level = score.indicator.level
+        if score.applicable and level is not None:
+            applicable_count[level] += 1
+            if not score.achieved:
+                missing_by_level[level].append(score)
+    # A gate passes while no level up to it misses anything: the passed gates come first.
+    passed = 0
+    while passed < len(levels) and not missing_by_level[first + passed]:
+        passed += 1
+    gates_passed = (True,) * passed + (False,) * (len(levels) - passed)
+    level = first + passed - 1 if passed else first
     if level == top:
-        return Standing(level, None, None, (), tuple(gates_passed))
+        return Standing(level, None, None, (), gates_passed)
     next_level = level + 1
     blocking = tuple(s for n in range(first, next_level + 1) for s in missing_by_level[n])
     # The next level's own indicators, plus lower-level gaps (which are all in blocking).
-    counted = len(applicable_by_level[next_level]) + sum(
-        len(missing_by_level[n]) for n in range(first, next_level)
-    )
+    counted = applicable_count[next_level] + len(blocking) - len(missing_by_level[next_level])
     progress = 1 - len(blocking) / counted
-    return Standing(level, next_level, progress, blocking, tuple(gates_passed))
+    return Standing(level, next_level, progress, blocking, gates_passed)
 
 
 def _by_level_then_rating(scores: Iterable[IndicatorScore]) -> list[IndicatorScore]:
