@@ -1,10 +1,11 @@
-"""The quick ways of loading and writing give exactly what the plain ways give.
+"""The quick ways of loading, comparing and writing give exactly what the plain ways give.
 
 Reading a folder parses each model section once (`storage._parse_session_text`), checks a
-session's ratings at a glance before checking them one by one (`Session._references`), and
-writes indented JSON through the C encoder (`textsafe.json_text`). Each is held here against
-the plain way on generated data: tomllib + pydantic, the per-rating checks alone, and
-`json.dumps(indent=2)`.
+session's ratings at a glance before checking them one by one (`Session._references`),
+`compare` makes each row once per key, and indented JSON is written through the C encoder
+(`textsafe.json_text`). Each is held here against the plain way on generated data: the
+whole-file parse (and tomllib + pydantic), the per-rating checks alone, the rows filled a
+cell at a time, and `json.dumps(indent=2)`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ from pydantic import ValidationError
 from test_properties import PROPERTIES, sessions
 
 from maturity_tui import storage
+from maturity_tui.compare import (
+    Column,
+    Comparison,
+    DimensionTrend,
+    IndicatorTrend,
+    ReadingTrend,
+    compare_sessions,
+    delta,
+    rating_delta,
+)
 from maturity_tui.domain import Session
 from maturity_tui.domain import session as session_module
 from maturity_tui.storage import LoadError, describe_errors, dumps_session, parse_session
@@ -246,3 +257,87 @@ def test_format_2_ratings_spoiled_read_the_same_at_a_glance(path: Path, how: str
     for rating in raw.get("ratings", []):
         _spoil_rating(rating, how, raw.get("participants", []))
         assert check_outcome(raw) == rating_by_rating(raw)
+
+
+# --- Comparing: rows made once per key ------------------------------------------------------
+
+
+def _cell_by_cell(columns: tuple[Column, ...]) -> Comparison:
+    """The comparison's rows as they were made before, a cell at a time (the reference)."""
+    width = len(columns)
+
+    def row(rows: dict[str, list[Any]], key: str) -> list[Any]:
+        return rows.setdefault(key, [None] * width)
+
+    names: dict[str, str] = {}
+    levels: dict[str, list[Any]] = {}
+    dimension_scores: dict[str, list[Any]] = {}
+    latest: dict[str, Any] = {}
+    ratings: dict[str, list[Any]] = {}
+    applicable: dict[str, list[Any]] = {}
+    colors: dict[str, list[Any]] = {}
+    trends: dict[str, list[Any]] = {}
+    scales: dict[str, list[Any]] = {}
+    metrics: dict[str, Any] = {}
+    values: dict[str, list[Any]] = {}
+    targets: dict[str, list[Any]] = {}
+    met: dict[str, list[Any]] = {}
+    for n, column in enumerate(columns):
+        for dimension in column.score.dimensions:
+            names[dimension.id] = dimension.name
+            row(levels, dimension.id)[n] = dimension.standing.level if dimension.standing else None
+            row(dimension_scores, dimension.id)[n] = dimension.score
+        for score in column.score.indicators:
+            latest[score.id] = score.indicator
+            row(ratings, score.id)[n] = score.agreed if score.applicable else None
+            row(applicable, score.id)[n] = score.applicable
+            row(colors, score.id)[n] = score.color if score.applicable else None
+            row(trends, score.id)[n] = score.trend if score.applicable else None
+            row(scales, score.id)[n] = tuple(score.scale.values)
+        for scored in column.score.readings:
+            metrics[scored.metric.id] = scored.metric
+            row(values, scored.metric.id)[n] = scored.reading.value
+            row(targets, scored.metric.id)[n] = scored.target
+            row(met, scored.metric.id)[n] = scored.met
+    return Comparison(
+        columns=columns,
+        dimensions=tuple(
+            DimensionTrend(k, names[k], tuple(r), delta(r), tuple(dimension_scores[k]))
+            for k, r in levels.items()
+        ),
+        indicators=tuple(
+            IndicatorTrend(
+                latest[k],
+                tuple(r),
+                tuple(applicable[k]),
+                rating_delta(r, scales[k]),
+                tuple(colors[k]),
+                tuple(trends[k]),
+            )
+            for k, r in ratings.items()
+        ),
+        readings=tuple(
+            ReadingTrend(
+                metrics[k],
+                tuple(r),
+                tuple(targets[k]),
+                tuple(met[k]),
+                delta(v for v in r if not isinstance(v, str)),
+            )
+            for k, r in values.items()
+        ),
+    )
+
+
+@PROPERTIES
+@given(folder=st.lists(sessions(), max_size=5))
+def test_a_comparison_is_what_filling_it_cell_by_cell_gives(folder: list[Session]) -> None:
+    comparison = compare_sessions(folder)
+    assert comparison == _cell_by_cell(comparison.columns)
+
+
+def test_a_comparison_of_every_kind_of_model_is_what_filling_it_cell_by_cell_gives() -> None:
+    """Staged, score and board models, named and anonymous, trends and two scales at once."""
+    folder = Path(__file__).parents[1] / "data" / "golden" / "input"
+    comparison = compare_sessions(map(storage.load_session, sorted(folder.glob("*.toml"))))
+    assert comparison == _cell_by_cell(comparison.columns)
