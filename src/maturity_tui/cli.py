@@ -12,7 +12,8 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -142,24 +143,37 @@ def session_file(name: str, folder: Path) -> Path:
     return in_folder if in_folder.exists() else given
 
 
+@contextmanager
+def _collector_off() -> Iterator[None]:
+    """No cyclic garbage collection meanwhile, then what stays alive frozen out of its way.
+
+    Loading makes many objects that all stay alive: the collector would scan them again
+    and again for nothing (a quarter of the time of a 1,000-session compare). Nested, only
+    the outermost lets the collector run again.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
+
+
 def _load_sessions(names: Sequence[str], folder: Path) -> list[Session]:
     """Every session, or LoadErrors naming every file that failed (not just the first)."""
     from maturity_tui.storage import LoadError, load_session
 
     sessions: list[Session] = []
     problems: list[LoadError] = []
-    # Loading makes many objects that all stay alive: the cyclic collector would scan them
-    # again and again for nothing (a quarter of the time of a 1,000-session compare).
-    gc.disable()
-    try:
+    with _collector_off():
         for name in names:
             try:
                 sessions.append(load_session(session_file(name, folder)))
             except LoadError as error:
                 problems.append(error)
-    finally:
-        gc.freeze()
-        gc.enable()
     if problems:
         raise LoadErrors(problems)
     return sessions
@@ -503,12 +517,15 @@ def add_export(commands: Commands) -> None:
 
 
 def _run_compare(args: argparse.Namespace) -> int:
-    from maturity_tui.compare import compare_sessions
+    # Scoring and rendering many sessions make many objects too, none of them garbage
+    # before the process ends: the collector stays off until the output is written.
+    with _collector_off():
+        from maturity_tui.compare import compare_sessions
 
-    folder = _folder(args)
-    sessions = _load_sessions(args.sessions, folder)
-    sources = [session_file(name, folder) for name in args.sessions]
-    return _deliver(args, render(COMPARE, args.format, compare_sessions(sessions)), sources)
+        folder = _folder(args)
+        sessions = _load_sessions(args.sessions, folder)
+        sources = [session_file(name, folder) for name in args.sessions]
+        return _deliver(args, render(COMPARE, args.format, compare_sessions(sessions)), sources)
 
 
 def add_compare(commands: Commands) -> None:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
@@ -50,3 +52,24 @@ def test_compare_json_of_a_folder_is_what_tomllib_and_pydantic_make_of_it(
     plain = [Session.model_validate(tomllib.loads(f.read_text(encoding="utf-8"))) for f in files]
     expected = json.dumps(compare_data(compare_sessions(plain)), indent=2, ensure_ascii=False)
     assert (tmp_path / "out.json").read_text(encoding="utf-8") == expected + "\n"
+
+
+def test_compare_runs_without_the_garbage_collector_and_gives_it_back(tmp_path: Path) -> None:
+    """Loading, scoring and rendering make many objects and no garbage to speak of: a
+    collection meanwhile would only walk them all again. Afterwards it runs again."""
+    files = _folder(tmp_path)
+    script = f"""
+import gc, sys
+from maturity_tui.cli import build_parser
+import maturity_tui.compare, maturity_tui.export, maturity_tui.storage  # imports aside
+args = build_parser().parse_args(["compare", "--format", "json", "-o",
+    {str(tmp_path / "out.json")!r}, *{[str(f) for f in files]!r}])
+collections = []
+gc.callbacks.append(lambda phase, info: collections.append(phase))
+code = args.handler(args)
+print(code, len(collections), gc.isenabled())
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.split() == ["0", "0", "True"], result.stdout + result.stderr
