@@ -15,7 +15,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from maturity_tui.compare import (
     Column,
@@ -28,7 +28,6 @@ from maturity_tui.compare import (
 from maturity_tui.domain import Action, MaturityModel, Metric, Session
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import ACTION_STATUSES
-from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding
 from maturity_tui.scoring import (
     BoardCounts,
     DimensionScore,
@@ -56,6 +55,10 @@ from maturity_tui.standing import (
 from maturity_tui.standing import signed as signed  # re-exported: the app's compare screen
 from maturity_tui.storage import slugify
 from maturity_tui.textsafe import csv_cell, json_text, markdown_text, one_line
+
+if TYPE_CHECKING:
+    # Only named in annotations: a comparison or a report needs no library index.
+    from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding
 
 WIDTH = 80
 """Text output fits an 80-column terminal."""

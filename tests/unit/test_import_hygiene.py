@@ -117,3 +117,21 @@ print(rows[0].summary.team, ",".join(m for m in sys.modules if m.startswith(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == ["Apollo"], result.stdout[-300:]
+
+
+def test_compare_as_json_loads_only_what_it_uses() -> None:
+    """`compare --format json` of 1,000 sessions is timed cold: it imports neither the
+    library's index (the portfolio's), nor HTML (Jinja2), the room or the app."""
+    golden = Path(__file__).parents[1] / "data" / "golden" / "input"
+    script = f"""
+import sys
+from maturity_tui.cli import main
+code = main(["compare", "--format", "json", "-o", "-", {str(golden / "apollo-2026-q3.toml")!r}])
+unused = ("maturity_tui.portfolio", "maturity_tui.library_index", "maturity_tui.html_report",
+          "maturity_tui.room", "maturity_tui.tui", "jinja2", "textual", "rich", "sqlite3")
+print("LOADED:" + ",".join(m for m in sys.modules if m.startswith(unused)))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.splitlines()[-1] == "LOADED:", result.stdout[-300:]
