@@ -133,7 +133,7 @@ def read_file(path: Path) -> tuple[bytes, FileIdentity]:
         handle = os.open(
             path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
         )
-        with os.fdopen(handle, "rb") as file:
+        try:
             info = os.fstat(handle)
             if stat.S_ISDIR(info.st_mode):
                 raise _a_folder(path)
@@ -141,8 +141,9 @@ def read_file(path: Path) -> tuple[bytes, FileIdentity]:
                 raise LoadError(path, ["not a regular file (a FIFO, socket or device)"])
             if info.st_size > MAX_FILE_BYTES:
                 raise LoadError(path, [_too_large(info.st_size)])
-            # Bounded even if the file grows while it is read.
-            data = file.read(MAX_FILE_BYTES + 1)
+            data = _read_to_end(handle, info.st_size)
+        finally:
+            os.close(handle)
     except OSError as error:
         if path.is_dir():
             raise _a_folder(path) from None
@@ -150,6 +151,27 @@ def read_file(path: Path) -> tuple[bytes, FileIdentity]:
     if len(data) > MAX_FILE_BYTES:
         raise LoadError(path, [_too_large(len(data))])
     return data, _identity_of(info)
+
+
+READ_CHUNK = 64 * 1024
+"""What is read at a time past the size the file had when opened (it grew meanwhile)."""
+
+
+def _read_to_end(handle: int, size: int) -> bytes:
+    """The file's bytes to its end, but no more than one byte past the size limit.
+
+    `os.read` of exactly what the file holds: a buffered `read(MAX_FILE_BYTES + 1)` sets
+    4 MiB aside for every file (45 of the 55 ms that reading 1,000 sessions took).
+    """
+    chunks, total, wanted = [], 0, size + 1
+    while total <= MAX_FILE_BYTES:
+        chunk = os.read(handle, min(wanted, MAX_FILE_BYTES + 1 - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+        wanted = READ_CHUNK
+    return b"".join(chunks)
 
 
 def _a_folder(path: Path) -> LoadError:

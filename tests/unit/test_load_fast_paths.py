@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -341,3 +342,34 @@ def test_a_comparison_of_every_kind_of_model_is_what_filling_it_cell_by_cell_giv
     folder = Path(__file__).parents[1] / "data" / "golden" / "input"
     comparison = compare_sessions(map(storage.load_session, sorted(folder.glob("*.toml"))))
     assert comparison == _cell_by_cell(comparison.columns)
+
+
+# --- Reading a file ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size_when_opened", [0, 3, 10, 11, 5000])
+def test_a_file_is_read_to_its_end_whatever_size_it_had_when_opened(
+    tmp_path: Path, size_when_opened: int
+) -> None:
+    """A file that grew (or shrank) since its size was taken is still read to its end."""
+    path = tmp_path / "grown.toml"
+    path.write_bytes(bytes(range(10)) * 1000)
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        assert storage._read_to_end(handle, size_when_opened) == path.read_bytes()
+    finally:
+        os.close(handle)
+
+
+def test_a_file_that_grows_past_the_limit_is_read_one_byte_past_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(storage, "READ_CHUNK", 7)
+    path = tmp_path / "grown.toml"
+    path.write_bytes(b"x" * 1000)
+    handle = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        assert storage._read_to_end(handle, 10) == b"x" * 101
+    finally:
+        os.close(handle)
