@@ -121,6 +121,28 @@ async def test_rows_are_out_of_the_collectors_way_as_they_come(
     assert not collected
 
 
+async def test_keys_leave_the_table_as_a_whole_redraw_draws_it(folder: Path) -> None:
+    """A key that moves the cursor, or the mouse, redraws only the lines it changes: the
+    screen after each is what drawing the whole table again gives, on screen and scrolled."""
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 10)) as pilot:  # fewer lines than rows: keys scroll
+        await settle(pilot)
+        table = app.screen.query_one(LibraryTable)
+        assert table.size.height <= len(TEAMS)
+        steps = ["hover", "down", "hover", *["down"] * 7, "up", "hover", "up", "end", "home"]
+        for step in steps:
+            if step == "hover":  # the mouse's row is marked until a key
+                await pilot.hover(LibraryTable, offset=(4, 2 + table.cursor_row % 3))
+            else:
+                await pilot.press(step)
+            await pilot.pause()
+            drawn = app.export_screenshot()
+            table.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == drawn, step
+
+
 @pytest.mark.parametrize("query", ["a", "DEL", "3", "2026", " ", "zzz"])
 async def test_a_filter_shows_exactly_the_matching_rows_of_the_whole_library(
     folder: Path, query: str

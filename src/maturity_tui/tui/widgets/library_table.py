@@ -124,8 +124,9 @@ class LibraryTable(ScrollView, can_focus=True):
         "library-table--odd-row",
     }
 
-    cursor_row: reactive[int] = reactive(0, init=False)
-    hover_row: reactive[int] = reactive(HEADER_ROW, init=False)
+    # Not repainted whole when they change: their watchers redraw the two lines they move.
+    cursor_row: reactive[int] = reactive(0, init=False, repaint=False)
+    hover_row: reactive[int] = reactive(HEADER_ROW, init=False, repaint=False)
 
     class Highlighted(_RowMessage):
         """The cursor is on another row (row None: the table is empty)."""
@@ -247,8 +248,8 @@ class LibraryTable(ScrollView, can_focus=True):
     def validate_cursor_row(self, row: int) -> int:
         return max(0, min(row, len(self._rows) - 1))
 
-    def watch_cursor_row(self) -> None:
-        self.refresh()
+    def watch_cursor_row(self, previous: int, row: int) -> None:
+        self._refresh_rows(previous, row)
         self._scroll_cursor_into_view()
         self._announce()
 
@@ -261,15 +262,28 @@ class LibraryTable(ScrollView, can_focus=True):
             self._announced = key
             self.post_message(self.Highlighted(self, row))
 
-    def watch_hover_row(self) -> None:
-        self.refresh()
+    def watch_hover_row(self, previous: int, row: int) -> None:
+        self._refresh_rows(previous, row)
+
+    def _refresh_rows(self, *indexes: int) -> None:
+        """Only these rows' lines drawn again: a key that moves the cursor on screen costs two
+        lines, not every line of the table (~1 ms of Textual's styling each; a frame of the
+        whole table was most of what a key cost while the library filled). A scroll, when
+        the cursor leaves the screen, redraws what it moves by itself."""
+        top, height, width = int(self.scroll_y), self.size.height, self.size.width
+        lines = (index + 1 - top for index in indexes)  # the header is line 0
+        regions = [Region(0, y, width, 1) for y in lines if 0 < y < height]
+        if regions:  # (none would mean the whole table)
+            self.refresh(*regions)
 
     def _scroll_cursor_into_view(self, animate: bool = False) -> None:
         region = Region(int(self.scroll_x), self.cursor_row + 1, self.size.width, 1)
         self.scroll_to_region(region, animate=animate, spacing=Spacing(top=1), force=True)
 
     def _keyed(self) -> None:
-        self._show_hover = False
+        if self._show_hover:  # the mouse's row loses its mark
+            self._show_hover = False
+            self._refresh_rows(self.hover_row)
 
     def action_cursor_up(self) -> None:
         self._keyed()
@@ -306,8 +320,11 @@ class LibraryTable(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, row))
 
     def _on_mouse_move(self, event: events.MouseMove) -> None:
-        self._show_hover = True
-        self.hover_row = event.style.meta.get("row", HEADER_ROW)
+        row = event.style.meta.get("row", HEADER_ROW)
+        if not self._show_hover:  # a key had taken the mark off: back on the mouse's row
+            self._show_hover = True
+            self._refresh_rows(row)
+        self.hover_row = row
 
     def _on_leave(self, event: events.Leave) -> None:
         self._show_hover = False
