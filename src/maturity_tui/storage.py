@@ -279,18 +279,21 @@ def _parse_rest(before: str, after: str) -> dict[str, Any] | None:
     """The file without its model section, or None to parse the whole file instead.
 
     `before` parsing alone proves it ends outside any string, array or table value, so the
-    model's header really opens the model's table, and the known section parses as it did
-    alone; `after` starts with a header. Parsing both together finds any clash between them.
+    model's header really opens the model's table (and the known section parses as it did
+    alone), and `after`, which starts with a header, parses alone as it does in the file.
+    A key of both parts, or the model's, may be a clash or a table continued: the whole
+    file's parse judges those.
     """
-    rest = before + after
-    if not safe_for_toml_rs(rest):
+    if not (safe_for_toml_rs(before) and safe_for_toml_rs(after)):
         return None
     try:
-        toml_rs.loads(before, toml_version="1.0.0")
-        parsed: dict[str, Any] = toml_rs.loads(rest, toml_version="1.0.0")
+        head: dict[str, Any] = toml_rs.loads(before, toml_version="1.0.0")
+        tail: dict[str, Any] = toml_rs.loads(after, toml_version="1.0.0")
     except ValueError:
         return None
-    return None if "model" in parsed else parsed
+    if "model" in head or "model" in tail or not head.keys().isdisjoint(tail):
+        return None
+    return {**head, **tail}
 
 
 def _remember_model_section(before: str, section: str, parsed: dict[str, Any]) -> None:

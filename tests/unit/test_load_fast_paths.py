@@ -373,3 +373,20 @@ def test_a_file_that_grows_past_the_limit_is_read_one_byte_past_it(
         assert storage._read_to_end(handle, 10) == b"x" * 101
     finally:
         os.close(handle)
+
+
+@pytest.mark.parametrize(
+    "clash",
+    [
+        "ratings = []\n",  # a key the rest of the file defines as an array of tables
+        "actions = 1\n",
+        "[targets]\nx = 1\n",
+        "a.b = 1\n",  # a table by dotted keys, continued by a header after the model
+    ],
+)
+def test_a_key_before_the_known_section_that_the_rest_speaks_of_reads_as_the_whole_file_says(
+    saved_text: str, clash: str
+) -> None:
+    section = _section(saved_text)
+    head, _, tail = saved_text.partition(section)
+    same_outcome(head + clash + section + tail + "[a.c]\nd = 1\n", Path("clash.toml"))
