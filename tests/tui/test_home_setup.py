@@ -208,3 +208,29 @@ async def test_a_new_anonymous_workshop_from_the_command_line_keeps_its_head_cou
     assert opening.session.head_count == 8
     assert opening.lock is not None
     opening.lock.release()
+
+
+async def test_the_other_screens_styles_load_with_the_first_of_them_and_change_nothing_home(
+    folder: Path,
+) -> None:
+    """The home starts with its own styles only (parsing every screen's was a tenth of its
+    start); the others come with the first screen pushed, and none of their rules is the
+    home's: restyling the home with them all changes nothing."""
+    saved_team(folder, "Apollo", 0)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        later = {str(path) for path in app.LATER_CSS}
+        assert not later & {path for path, _ in app.stylesheet.source}
+        home = list(app.screen.walk_children(with_self=True))
+        before = [node.styles.base.get_rules() for node in home]
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, SetupScreen)
+        assert later <= {path for path, _ in app.stylesheet.source}
+        await pilot.press("escape")
+        await settle(pilot)
+        kept = [n for n, node in enumerate(home) if node.is_attached]  # the footer's keys are new
+        assert len(kept) > 5
+        app.stylesheet.update_nodes(home[n] for n in kept)
+        assert [home[n].styles.base.get_rules() for n in kept] == [before[n] for n in kept]

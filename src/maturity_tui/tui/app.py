@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from maturity_tui.tui.autosave import Saver
     from maturity_tui.workshop import Workshop
 
+STYLES = Path(__file__).parent
 SAVE_RETRY_SECONDS = 3.0
 WORKER_FAILURE_SECONDS = 30.0
 """Long enough to read and report: the failure may leave a screen half filled."""
@@ -42,8 +43,11 @@ class SaveFinished(Message):
 
 
 class MaturityApp(App[int]):
-    CSS_PATH = [Path(__file__).parent / name for name in ("app.tcss", "room.tcss", "history.tcss")]
-    """Every screen's styles, each rule nested under its screen: loaded once, at start."""
+    CSS_PATH = [STYLES / "app.tcss"]
+    """The home's styles, and what every screen shares: loaded at start."""
+    LATER_CSS = [STYLES / name for name in ("screens.tcss", "room.tcss", "history.tcss")]
+    """Every other screen's styles, none of them the home's: loaded as the first of those
+    screens is pushed (parsing them was a tenth of the home's start)."""
     TITLE = "maturity-tui"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="app.save", tooltip="Write the session file now"),
@@ -97,6 +101,19 @@ class MaturityApp(App[int]):
         self._save_asked = False
         """ctrl+s was pressed: the next save's outcome is told either way."""
         self.room_control = RoomControl(self)
+        self._later_css_loaded = False
+
+    def push_screen(self, screen: Any, *args: Any, **options: Any) -> Any:
+        """As App.push_screen, the other screens' styles loaded first (once)."""
+        if not self._later_css_loaded:
+            self._later_css_loaded = True
+            # Parsed alone (the stylesheet keeps what it parsed): no rule in them is the
+            # home's, so nothing already on screen needs styling again.
+            self.stylesheet.read_all(self.LATER_CSS)
+            self.stylesheet.parse()  # now, so that the rules the next styling looks up have them
+            if self.css_monitor is not None:
+                self.css_monitor.add_paths(self.LATER_CSS)
+        return super().push_screen(screen, *args, **options)
 
     @property
     def settings(self) -> Settings:
