@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import shutil
 import stat
-import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
@@ -185,6 +184,8 @@ def _plain_config(path: Path) -> dict[str, Any] | None:
     """The config file's settings when a plain read takes them: a small regular file of
     UTF-8 TOML whose values are `plain`. None sends it to the careful read (`read_toml` and
     the model), which also says what is wrong with it."""
+    import tomllib  # here: most starts find no config file
+
     try:
         with path.open("rb") as file:
             if not stat.S_ISREG(os.fstat(file.fileno()).st_mode):

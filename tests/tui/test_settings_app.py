@@ -8,10 +8,11 @@ import pytest
 from tuikit import build_session, fixed_now, settle
 
 from maturity_tui import places
+from maturity_tui.launch import Opening
 from maturity_tui.places import Resolved
 from maturity_tui.settings import Settings
 from maturity_tui.storage import read_toml, session_path
-from maturity_tui.tui.app import MaturityApp, Opening
+from maturity_tui.tui.app import MaturityApp
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.widgets.voting import Timebox
 from waitkit import until

@@ -17,10 +17,11 @@ from textual.screen import Screen
 from textual.theme import Theme
 from textual.worker import Worker, WorkerState
 
-from maturity_tui.launch import Opening, RoomOptions, SetupDraft
 from maturity_tui.tui.room_control import RoomControl
 
 if TYPE_CHECKING:
+    from maturity_tui.launch import Opening, RoomOptions, SetupDraft
+
     # The domain, storage and workshop load after the first paint (app start budget).
     from maturity_tui.places import Resolved
     from maturity_tui.settings import Settings
@@ -132,11 +133,15 @@ class MaturityApp(App[int]):
         if self._theme_setting in self.available_themes:
             self.theme = self._theme_setting
         self.theme_changed_signal.subscribe(self, self._theme_changed)
+        if self.opening is None:
+            return
+        from maturity_tui.launch import SetupDraft
+
         if isinstance(self.opening, SetupDraft):
             from maturity_tui.tui.screens.setup import SetupScreen
 
             self.push_screen(SetupScreen(self.opening))
-        elif self.opening is not None:
+        else:
             self.open_workshop(self.opening)
 
     def _theme_changed(self, theme: Theme) -> None:
@@ -338,6 +343,8 @@ def run(
     settings: Resolved | None = None,
 ) -> int:
     """The `maturity-tui` app on what the command line prepared (and locked)."""
+    from maturity_tui.launch import Opening
+
     app = MaturityApp(sessions_dir=sessions_dir, opening=opening, room=room, settings=settings)
     try:
         app.run()

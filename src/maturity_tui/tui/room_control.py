@@ -9,8 +9,6 @@ from __future__ import annotations
 import errno
 from typing import TYPE_CHECKING
 
-from maturity_tui.launch import RoomOptions
-
 if TYPE_CHECKING:
     # aiohttp loads only when a room opens (app start budget).
     from maturity_tui.room.server import Room
@@ -48,6 +46,7 @@ class RoomControl:
         """Open the room with the app's room options (`--host`, `--port`, `--public-url`…)."""
         if self.room is not None:
             return True
+        from maturity_tui.launch import RoomOptions
         from maturity_tui.room.gate import tls_context
         from maturity_tui.room.server import DEFAULT_PORT
         from maturity_tui.room.workshop_host import open_room
