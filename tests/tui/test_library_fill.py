@@ -191,6 +191,41 @@ async def test_rows_added_above_the_cursor_leave_it_on_its_row() -> None:
         assert table.highlighted.key == "z" and table.row_count == 1
 
 
+async def test_rows_added_leave_the_table_as_a_whole_redraw_draws_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batches of rows below the screen's last line, on screen, above it, and wider than the
+    columns: the screen after each is what drawing the whole table again gives; a batch all
+    below the screen draws no line of the table."""
+    drawn_lines: list[int] = []
+    render_line = LibraryTable.render_line
+    monkeypatch.setattr(
+        LibraryTable, "render_line", lambda self, y: drawn_lines.append(y) or render_line(self, y)
+    )
+    app = OneTable()
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(LibraryTable)
+        batches = [
+            [ranked(f"row-{n:02}", n * 10) for n in range(1, 12)],
+            [ranked("below", 500), ranked("row-7b", 70)],  # just after row-07, the last shown
+            [ranked("row-6b", 65)],  # on the last line, row-07 pushed off
+            [ranked("among", 35)],
+            [ranked("above", 5), ranked("last", 999)],
+            [ranked("a-much-wider-name", 995)],  # below, but its column grows
+        ]
+        for batch in batches:
+            drawn_lines.clear()
+            table.add(batch)
+            await pilot.pause()
+            drawn = app.export_screenshot()
+            if batch[0].key == "below":
+                assert table.get_row_at(table.size.height - 2)[0] == "row-07"
+                assert drawn_lines == []
+            table.refresh()
+            await pilot.pause()
+            assert app.export_screenshot() == drawn, batch[0].key
+
+
 async def test_the_table_draws_only_what_is_on_screen() -> None:
     app = OneTable()
     async with app.run_test(size=(40, 10)) as pilot:

@@ -186,10 +186,15 @@ class LibraryTable(ScrollView, can_focus=True):
         if not rows:
             return
         kept = self.highlighted
-        # Sorted as a whole: Timsort merges the sorted run already here with the new rows.
+        last_shown = self._last_shown()
+        # Sorted as a whole: Timsort merges the sorted run already here with the new rows
+        # (after the equal ones already here: the sort is stable).
         self._rows = sorted([*self._rows, *rows], key=_ORDER)
-        self._widen(rows)
-        self._changed(kept)
+        widened = self._widen(rows)
+        # Rows that all come after the screen's last line leave every line as it was: most
+        # batches of a long fill, which then cost no frame of the table.
+        unseen = last_shown is not None and all(row.order >= last_shown.order for row in rows)
+        self._changed(kept, repaint=widened or not unseen)
 
     def remove_row(self, key: str) -> None:
         try:
@@ -202,20 +207,32 @@ class LibraryTable(ScrollView, can_focus=True):
     def move_cursor(self, row: int) -> None:
         self.cursor_row = row
 
-    def _widen(self, rows: Iterable[TableRow]) -> None:
+    def _last_shown(self) -> TableRow | None:
+        """The row on the screen's last line; None while the screen has room for more."""
+        index = int(self.scroll_y) + self.size.height - 2  # line 0 is the header
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def _widen(self, rows: Iterable[TableRow]) -> bool:
+        """The columns made wide enough for these rows' cells: whether any grew."""
         widths = self._widths
+        grew = False
         for row in rows:
             for n, cell in enumerate(row.cells):
                 cells = cell_len(cell)
                 if cells > widths[n]:
                     widths[n] = cells
+                    grew = True
+        return grew
 
-    def _changed(self, kept: TableRow | None, index: int | None = None) -> None:
+    def _changed(
+        self, kept: TableRow | None, index: int | None = None, *, repaint: bool = True
+    ) -> None:
         self._resize(Size(self._table_width(), len(self._rows) + 1))
         found = None if kept is None else self._find(kept)
         self.cursor_row = next(n for n in (found, index, self.cursor_row) if n is not None)
         self._announce()
-        self.refresh()
+        if repaint:
+            self.refresh()
 
     def _resize(self, size: Size) -> None:
         """The table's new size, laid out again only when a scroll bar comes or goes: a
