@@ -9,11 +9,9 @@ and the app is imported only in the branch that runs it. Exit codes: 0 ok, 2 bad
 from __future__ import annotations
 
 import argparse
-import gc
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -143,32 +141,14 @@ def session_file(name: str, folder: Path) -> Path:
     return in_folder if in_folder.exists() else given
 
 
-@contextmanager
-def _collector_off() -> Iterator[None]:
-    """No cyclic garbage collection meanwhile, then what stays alive frozen out of its way.
-
-    Loading makes many objects that all stay alive: the collector would scan them again
-    and again for nothing (a quarter of the time of a 1,000-session compare). Nested, only
-    the outermost lets the collector run again.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        gc.enable()
-
-
 def _load_sessions(names: Sequence[str], folder: Path) -> list[Session]:
     """Every session, or LoadErrors naming every file that failed (not just the first)."""
+    from maturity_tui.collector import collector_off
     from maturity_tui.storage import LoadError, load_session
 
     sessions: list[Session] = []
     problems: list[LoadError] = []
-    with _collector_off():
+    with collector_off():
         for name in names:
             try:
                 sessions.append(load_session(session_file(name, folder)))
@@ -519,7 +499,9 @@ def add_export(commands: Commands) -> None:
 def _run_compare(args: argparse.Namespace) -> int:
     # Scoring and rendering many sessions make many objects too, none of them garbage
     # before the process ends: the collector stays off until the output is written.
-    with _collector_off():
+    from maturity_tui.collector import collector_off
+
+    with collector_off():
         from maturity_tui.compare import compare_sessions
 
         folder = _folder(args)

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from maturity_tui import __version__
+from maturity_tui.collector import collector_off
 from maturity_tui.listing import Shown, team_key
 
 if TYPE_CHECKING:
@@ -509,7 +510,8 @@ class LibraryScan:
         for attempt in range(2):
             try:
                 self._db = self._connect()
-                return self._read_all(self._db)
+                with collector_off():  # every row lives on, as the list's
+                    return self._read_all(self._db)
             except sqlite3.DatabaseError as error:
                 self.close()
                 if attempt == 0 and _corrupt(error):

@@ -23,6 +23,7 @@ HEADLESS = [
     "maturity_tui.listing",
     "maturity_tui.places",
     "maturity_tui.settings",
+    "maturity_tui.collector",
     "maturity_tui.readings",
     "maturity_tui.library_index",
     "maturity_tui.charts",

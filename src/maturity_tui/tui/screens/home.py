@@ -122,6 +122,7 @@ class HomeScreen(Screen[None]):
         """The library's index brought up to date: its rows at once, then the files that
         changed, newest first, in batches, until done or cancelled."""
         # Imported here, in the worker: the domain's models are not needed for the first paint.
+        from maturity_tui.collector import collector_off
         from maturity_tui.library_index import LibraryScan
         from maturity_tui.tui.session_rows import table_row
 
@@ -137,7 +138,8 @@ class HomeScreen(Screen[None]):
                 if held:
                     self.post_message(RowsLoaded(held, done=False))
                 # The table's cells are made here too, off the UI thread.
-                held = [(row, table_row(row) if row.listed else None) for row in batch]
+                with collector_off():  # they live as long as the screen
+                    held = [(row, table_row(row) if row.listed else None) for row in batch]
         finally:
             scan.close()
         self.post_message(RowsLoaded(held, done=True, notice=scan.notice))
