@@ -10,7 +10,7 @@ from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import Trend
@@ -30,6 +30,7 @@ from maturity_tui.tui.text import literal_content
 from maturity_tui.tui.widgets.guidance import Guidance
 from maturity_tui.tui.widgets.room_badge import RoomBadge
 from maturity_tui.tui.widgets.session_bar import SessionBar
+from maturity_tui.tui.widgets.steady_footer import SteadyFooter
 from maturity_tui.tui.widgets.voting import EVERYONE_VOTED, ParticipantList, Tally, Timebox
 from maturity_tui.workshop import NobodyChosen, VotesLocked, WorkshopError
 
@@ -123,7 +124,7 @@ class VotingScreen(WorkshopScreen):
                     yield ParticipantList(id="participants")
             yield Tally(id="tally")
         yield Static(id="agreed")
-        yield Footer(compact=True)
+        yield SteadyFooter(compact=True)
 
     def on_mount(self) -> None:
         self._shown_index = -1

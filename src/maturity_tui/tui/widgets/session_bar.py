@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal
+from textual.content import Content
 from textual.widgets import Static
 
 from maturity_tui.domain import Session
@@ -30,5 +31,10 @@ class SessionBar(Horizontal):
 
     def _show_save_state(self, state: str) -> None:
         shown = self.query_one("#save-state", Static)
-        shown.update(literal_content(state, one_line=True))
+        text = literal_content(state, one_line=True)
+        # A new layout of the screen only when the text's width changes: "saved 10:41:07"
+        # comes every second while people vote, and each layout cost a frame.
+        before = shown.content
+        width_changed = not isinstance(before, Content) or before.cell_length != text.cell_length
+        shown.update(text, layout=width_changed)
         shown.set_class(state.startswith("NOT SAVED"), "-failed")

@@ -216,7 +216,19 @@ def trend_tally(trends: list[Trend]) -> Content:
 
 
 class Tally(Static):
-    """Before the reveal only the count; after it the histogram, median and spread."""
+    """Before the reveal only the count; after it the histogram, median and spread.
+
+    A vote changes one line of it (the count): only the lines that changed are repainted,
+    not the whole box (20 lines at 120 x 40, with the screen behind them, were most of a
+    vote's frame).
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[Content] = []
+
+    def render(self) -> Content:
+        return Content("\n").join(self._lines)
 
     def show(self, workshop: Workshop) -> None:
         votes = workshop.votes()
@@ -227,11 +239,8 @@ class Tally(Static):
         if not workshop.revealed:
             self.set_class(False, "-contested")
             done = workshop.named and workshop.highlighted is None and bool(votes)
-            then = f"{EVERYONE_VOTED}\nr reveals them." if done else "Hidden until r reveals them."
-            self.update(
-                Content.assemble((count, "bold"), "\n\n", then),
-                layout=False,  # the tally fills its box: its size never depends on the text
-            )
+            then = [EVERYONE_VOTED, "r reveals them."] if done else ["Hidden until r reveals them."]
+            self._show_lines([Content.styled(count, "bold"), Content(""), *map(Content, then)])
             return
         stats = vote_stats(votes, scale)
         most = max(stats.histogram.values(), default=0) or 1
@@ -265,4 +274,20 @@ class Tally(Static):
         if workshop.asks_trend:
             lines.append(trend_tally(workshop.trend_votes()))
         self.set_class(stats.contested, "-contested")
-        self.update(Content("\n").join(lines), layout=False)
+        self._show_lines(lines)
+
+    def _show_lines(self, lines: list[Content]) -> None:
+        """Show these lines, repainting only those that changed when none wraps (then a
+        line is a row); the tally fills its box, so its size never depends on the text."""
+        before, self._lines = self._lines, lines
+        width = self.content_size.width
+        if len(lines) != len(before) or any(line.cell_length > width for line in (*lines, *before)):
+            self.refresh()
+            return
+        changed = [
+            y
+            for y, (now, then) in enumerate(zip(lines, before, strict=True))
+            if now.plain != then.plain or now.spans != then.spans  # == compares text only
+        ]
+        if changed:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
