@@ -7,14 +7,18 @@ import gc
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual._compositor import ChopsUpdate
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 from tuikit import build_session, make_app, settle
 
+from maturity_tui.storage import load_session
+from maturity_tui.tui import autosave
 from maturity_tui.tui.screens.voting import VotingScreen
 from maturity_tui.tui.widgets.steady_footer import SteadyFooter
 from maturity_tui.tui.widgets.voting import ParticipantList, Tally
+from waitkit import PATIENCE
 
 PEOPLE = [f"Person {n}" for n in range(1, 11)]
 
@@ -102,3 +106,30 @@ async def test_the_footer_mounts_only_the_key_that_appears(folder: Path) -> None
         assert not set(footer_keys(footer)) & set(after), "rebuilt"
         rebuilt = [list(strip) for strip in app.screen._compositor.render_strips()]
         assert drawn == rebuilt, "the footer draws as Textual's would"
+
+
+async def test_the_vote_is_drawn_before_its_save_dumps(
+    folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The save worker's TOML dump holds the GIL: it starts once the vote's frame is drawn."""
+    monkeypatch.setattr(autosave, "DRAW_WAIT", PATIENCE)  # the frame, never the bound, frees it
+    events: list[str] = []
+    save = autosave.save_session_data
+    monkeypatch.setattr(autosave, "save_session_data", lambda *a: (events.append("save"), save(*a)))
+    app = make_app(folder, build_session(participants=PEOPLE))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        display = app._display
+
+        def drawn(screen: Any, update: Any) -> None:
+            display(screen, update)
+            if update is not None:
+                events.append("frame")
+
+        app._display = drawn  # type: ignore[method-assign]
+        events.clear()
+        await pilot.press("3")
+        await settle(pilot)
+        assert events[:2] == ["frame", "save"]
+        assert app.workshop is not None
+        assert load_session(app.saver.path) == app.workshop.session  # type: ignore[union-attr]

@@ -216,6 +216,8 @@ class MaturityApp(App[int]):
         assert self.workshop is not None and self.saver is not None
         self._offered_revision = self.workshop.revision
         data = self.saver.snapshots.take(self.workshop.session)
+        # The worker writes it once the change is on the screen: the frame goes first.
+        self.call_after_refresh(self.saver.hold_until_drawn())
         if self.saver.offer(data, self.workshop.revision):
             self._save_worker()
 
