@@ -16,7 +16,7 @@ import threading
 import time
 import tomllib
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -495,11 +495,15 @@ def dumps_session(session: Session) -> str:
     return dumps_session_data(session.model_dump(mode="python", exclude_none=True))
 
 
-def dumps_session_data(data: dict[str, Any]) -> str:
+TomlDumps = Callable[[dict[str, Any]], str]
+
+
+def dumps_session_data(data: dict[str, Any], dumps: TomlDumps = tomli_w.dumps) -> str:
     """A session's `model_dump(mode="python", exclude_none=True)` as TOML, validated first
-    (its model copy once per distinct copy, as on load); raises ValidationError."""
+    (its model copy once per distinct copy, as on load); raises ValidationError. `dumps`
+    must give `tomli_w.dumps`'s text (autosave's reuses the text of unchanged parts)."""
     _validate_session(data)
-    return tomli_w.dumps(data)
+    return dumps(data)
 
 
 def remove_temp_files(path: Path) -> None:
@@ -583,11 +587,11 @@ def save_session(session: Session, path: Path) -> None:
     save_session_data(session.model_dump(mode="python", exclude_none=True), path)
 
 
-def save_session_data(data: dict[str, Any], path: Path) -> None:
+def save_session_data(data: dict[str, Any], path: Path, dumps: TomlDumps = tomli_w.dumps) -> None:
     """Write a session's `model_dump(mode="python", exclude_none=True)` (an autosave's
     snapshot), validated once on the way."""
     try:
-        text = dumps_session_data(data)
+        text = dumps_session_data(data, dumps)
     except ValidationError as error:
         raise SaveError("; ".join(describe_errors(error))) from None
     size = len(text.encode("utf-8"))

@@ -8,15 +8,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from maturity_tui.storage import load_session
 from maturity_tui.tui import autosave
-from maturity_tui.tui.autosave import Saver, Snapshots, snapshot
+from maturity_tui.tui.autosave import Saver, Snapshots, TomlText, snapshot
 from maturity_tui.workshop import Workshop, WorkshopError
 
-GOOD_SESSION = Path(__file__).parents[1] / "data" / "good" / "named-session.toml"
+GOOD = Path(__file__).parents[1] / "data" / "good"
+GOOD_SESSION = GOOD / "named-session.toml"
 
 Edit = Callable[[Workshop], object]
 
@@ -34,6 +36,7 @@ EDITS: list[Edit] = [
     lambda w: w.set_not_applicable(False),
     lambda w: w.set_notes("talked it over"),
     lambda w: w.set_notes(""),
+    lambda w: w.set_notes('a "quoted", multi-line\nnote [with] = signs, and a long tail ' * 3),
     lambda w: w.add_action("Call three customers"),
     lambda w: w.set_status("complete"),
 ]
@@ -94,3 +97,41 @@ def test_a_save_goes_once_the_change_is_drawn(
     worker.join(timeout=20)
     assert not worker.is_alive(), "released by the frame, not by the 30 s bound"
     assert load_session(saver.path) == workshop.session
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from(["named-session.toml", "anonymous-session.toml", "board-session.toml"]),
+    st.lists(st.sampled_from(EDITS), max_size=30),
+)
+def test_the_reused_toml_text_is_tomli_w_s_after_any_edits(name: str, edits: list[Edit]) -> None:
+    """Autosave's worker reuses the text of unchanged tables: byte for byte what dumping the
+    whole snapshot gives, whether the ratings are an array of tables or short enough to be
+    an inline array, and with a note that needs escaping."""
+    workshop = Workshop(load_session(GOOD / name))
+    snapshots, toml = Snapshots(), TomlText()
+    for edit in [lambda w: None, *edits]:
+        try:
+            edit(workshop)
+        except WorkshopError:
+            continue
+        data = snapshots.take(workshop.session)
+        assert toml.dumps(data) == tomli_w.dumps(data)
+
+
+def test_short_ratings_make_an_inline_array_and_a_long_one_an_array_of_tables() -> None:
+    """tomli_w writes an array of tables inline when every table fits on a line: the reused
+    text follows it both ways, and back."""
+    session = load_session(GOOD / "named-session.toml")
+    session.ratings = session.ratings[:2]
+    for rating in session.ratings:
+        rating.votes, rating.notes = {"Ana": 3}, None
+    workshop, snapshots, toml = Workshop(session), Snapshots(), TomlText()
+    data = snapshots.take(session)
+    assert "ratings = [" in toml.dumps(data) == tomli_w.dumps(data)
+    workshop.set_notes("long enough to keep this rating from fitting on one line " * 2)
+    data = snapshots.take(session)
+    assert "[[ratings]]" in toml.dumps(data) == tomli_w.dumps(data)
+    workshop.set_notes("")
+    data = snapshots.take(session)
+    assert "ratings = [" in toml.dumps(data) == tomli_w.dumps(data)
