@@ -140,7 +140,7 @@ class Saver:
         self.path = path
         self.snapshots = Snapshots()
         """Where the UI thread takes the snapshots it offers (cheaply, sharing old parts)."""
-        self._toml = TomlText()
+        self.toml = TomlText()
         """The worker's dump, reusing the text of the parts its snapshots share."""
         self._lock = threading.Lock()
         self._pending: tuple[Snapshot, int] | None = None
@@ -213,7 +213,7 @@ class Saver:
             try:
                 self._check_not_replaced()
                 # Validated once, on the way to TOML (no Session built first to save).
-                save_session_data(data, self.path, self._toml.dumps)
+                save_session_data(data, self.path, self.toml.dumps)
             except Exception:
                 # Any failure, not only SaveError: the data stays queued for the retry.
                 self.give_back(pending)
