@@ -12,7 +12,7 @@ from tuikit import build_session, make_app, model_with, settle
 
 from maturity_tui.launch import NewWorkshop, prepare
 from maturity_tui.scoring import score_session
-from maturity_tui.storage import SaveError, load_session, save_session_data
+from maturity_tui.storage import SaveError, TomlDumps, load_session, save_session_data
 from maturity_tui.tui import app as app_module
 from maturity_tui.tui import autosave
 from maturity_tui.tui.screens.actions import ActionsScreen
@@ -210,10 +210,10 @@ class FullDisk:
     def __init__(self) -> None:
         self.full = True
 
-    def __call__(self, data: dict[str, Any], path: Path) -> None:
+    def __call__(self, data: dict[str, Any], path: Path, dumps: TomlDumps) -> None:
         if self.full:
             raise SaveError(f"{path}: No space left on device")
-        save_session_data(data, path)
+        save_session_data(data, path, dumps)
 
 
 @pytest.fixture
