@@ -49,7 +49,7 @@ HOSTILE = "[/] [bold]loud[/bold] \x1b[31mred"
 class Host(App[None]):
     """Pushes one screen and keeps what it was dismissed with."""
 
-    CSS_PATH = MaturityApp.CSS_PATH
+    CSS_PATH = [*MaturityApp.CSS_PATH, *MaturityApp.LATER_CSS]  # every screen's, up front
     workshop: Workshop | None = None
 
     def __init__(self, make: Callable[[], Screen[Any]] | None) -> None:
