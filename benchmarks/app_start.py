@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gen import cached_sessions
+from gen import cached_sessions, compile_bytecode
 
 from maturity_tui.library_index import CACHE_ENV, library
 from maturity_tui.places import CONFIG_ENV
@@ -164,6 +164,7 @@ def main() -> None:
     parser.add_argument("--indicators", type=int, default=20)
     parser.add_argument("--base", type=Path, default=Path(tempfile.gettempdir()) / "maturity-bench")
     args = parser.parse_args()
+    compile_bytecode()
     shape = (args.participants, args.indicators)
     with tempfile.TemporaryDirectory() as cache:
         os.environ[CACHE_ENV] = cache

@@ -15,7 +15,6 @@ Sessions are generated once under --base (a temp folder's `maturity-bench` by de
 from __future__ import annotations
 
 import argparse
-import compileall
 import cProfile
 import pstats
 import resource
@@ -30,9 +29,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 import toml_rs
-from gen import cached_sessions
+from gen import cached_sessions, compile_bytecode
 
-import maturity_tui
 from maturity_tui import storage
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
@@ -137,15 +135,6 @@ def cold_figures(paths: Sequence[Path], runs: int) -> None:
         print(f"  per session: compare {cli.cpu / len(paths) * 1000:.3f} ms CPU")
 
 
-def compile_bytecode() -> bool:
-    """maturity-tui's modules compiled to bytecode, as an installed package has them (pip
-    compiles them on install), so that no timed process compiles them from source: an
-    editable checkout under PYTHONDONTWRITEBYTECODE would (~60 ms a process), while the
-    floors' tomllib and toml_rs come compiled. False where the package's folder is read-only.
-    """
-    return bool(compileall.compile_dir(Path(maturity_tui.__file__).parent, quiet=1))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=8)
@@ -157,8 +146,7 @@ def main() -> None:
     args = parser.parse_args()
     counts = [int(count) for count in args.counts.split(",")]
 
-    if not compile_bytecode():
-        print("note: maturity-tui's bytecode could not be written: processes compile it")
+    compile_bytecode()
     shape = f"{args.participants} x {args.indicators}"
     first = cached_sessions(counts[0], args.participants, args.indicators, args.base)
     size = statistics.mean(path.stat().st_size for path in first) / 1024

@@ -8,10 +8,12 @@ script's own folder is on sys.path.
 from __future__ import annotations
 
 import argparse
+import compileall
 import random
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+import maturity_tui
 from maturity_tui import storage
 from maturity_tui.domain import Action, MaturityModel, Reading, Session, new_session
 
@@ -71,6 +73,17 @@ FIRST_NAMES = [
     "Zack",
 ]
 """Fifty short first names, as a real room has: they make up most of a session's bytes."""
+
+
+def compile_bytecode() -> None:
+    """maturity-tui's modules compiled to bytecode, as an installed package has them (pip
+    compiles them on install), so that no timed process compiles them from source: an
+    editable checkout under PYTHONDONTWRITEBYTECODE would (~60 ms a process), while the
+    floors (tomllib, toml_rs, a minimal Textual app) come compiled. Says so where the
+    package's folder is read-only.
+    """
+    if not compileall.compile_dir(Path(maturity_tui.__file__).parent, quiet=1):
+        print("note: maturity-tui's bytecode could not be written: processes compile it")
 
 
 def synthetic_model(indicators: int) -> MaturityModel:
