@@ -213,14 +213,17 @@ async def time_votes(
                 timings["to frame"].append((shown[0] - began) * 1000)
                 timings["UI CPU"].append((shown[1] - cpu) * 1000)
                 timings["handler"].append((ended - began) * 1000)
+            if app.workshop is not None and app.workshop.highlighted is None:
+                # Everyone has voted: on to the next round, untimed, and drawn before the next
+                # key, as when the room talks before voting (else that vote's frame waits for
+                # the new indicator's, which Textual draws at most 60 times a second).
+                next_round(app.workshop, first)
             if going is None:
                 started = time.perf_counter()
                 await pilot.press("z")
                 timings["no-op"].append((time.perf_counter() - started) * 1000)
             else:
                 await asyncio.sleep(max(0.0, started + KEY_EVERY - time.perf_counter()))
-            if app.workshop is not None and app.workshop.highlighted is None:
-                next_round(app.workshop, first)  # everyone has voted: untimed
     return timings, drew_nothing, collections
 
 
