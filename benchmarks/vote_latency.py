@@ -277,7 +277,8 @@ async def measure_filling(
 
 def report(title: str, result: tuple[Timings, int, Collections], with_gc: bool) -> None:
     timings, drew_nothing, collections = result
-    print(f"{title} (load average {os.getloadavg()[0]:.1f})")
+    timed = len(timings["to frame"])
+    print(f"{title}: {timed} timed (load average {os.getloadavg()[0]:.1f})")
     for name, samples in timings.items():
         print("  " + summary(name, samples))
     if drew_nothing:
