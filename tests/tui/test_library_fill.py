@@ -15,6 +15,7 @@ import pytest
 from textual import events
 from textual.app import App, ComposeResult
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, Static
 from tuikit import NOW, build_session, make_app, settle
 
@@ -119,6 +120,29 @@ async def test_rows_are_out_of_the_collectors_way_as_they_come(
         await settle(pilot)
     assert rows
     assert not collected
+
+
+async def test_rows_that_come_behind_another_screen_fill_the_table_when_it_is_shown(
+    folder: Path, gate: threading.Event
+) -> None:
+    """A workshop opened while the list fills: the hidden table is left alone (its votes
+    must not wait for it), and it is whole, in order and filtered, once back in sight."""
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: shown(app))
+        home_screen = app.screen
+        table = home_screen.query_one(LibraryTable)
+        await type_filter(pilot, "a")
+        before = [table.get_row_at(n) for n in range(table.row_count)]
+        await app.push_screen(Screen())
+        gate.set()
+        await until(pilot, lambda: len(home_screen._rows) == len(TEAMS))
+        await settle(pilot)
+        assert [table.get_row_at(n) for n in range(table.row_count)] == before
+        app.pop_screen()
+        await settle(pilot)
+        assert shown(app) == library_as_filtered(folder, "a")
 
 
 async def test_keys_leave_the_table_as_a_whole_redraw_draws_it(folder: Path) -> None:

@@ -103,6 +103,8 @@ class HomeScreen(Screen[None]):
         self._broken: list[LibraryRow] = []
         self._filter_timer: Timer | None = None
         self._notices_given: set[str] = set()
+        self._table_behind = False
+        """Rows came while another screen hid this one: the table is filled when shown."""
         # Paint the screen first; the files then stream in behind it.
         self.call_after_refresh(self._load)
 
@@ -156,7 +158,13 @@ class HomeScreen(Screen[None]):
             self._table_rows[table_row.key] = table_row
             if self._shown(row, query):
                 shown.append(table_row)
-        self.query_one(LibraryTable).add(shown)
+        if self.app.screen is self:
+            self.query_one(LibraryTable).add(shown)
+        else:
+            # A workshop opened while the list fills: its votes must not wait for a table
+            # nobody sees (a few ms a batch, on the frame of a vote). Not `is_current`: that
+            # holds for the screen right under the top one, whatever covers it.
+            self._table_behind = True
         _keep_for_good()
         if len(self._broken) > broken:
             self._show_broken()
@@ -171,6 +179,11 @@ class HomeScreen(Screen[None]):
             )
         else:
             self._library_complete(message.notice)
+
+    def on_screen_resume(self) -> None:
+        if self._table_behind:
+            self._table_behind = False
+            self._refill()
 
     def _library_complete(self, notice: str | None) -> None:
         status = self.query_one("#home-status", Static)
