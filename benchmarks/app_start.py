@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from gen import cached_sessions, compile_bytecode
+from gen import cached_sessions, compile_bytecode, p95
 
 from maturity_tui.library_index import CACHE_ENV, library
 from maturity_tui.places import CONFIG_ENV
@@ -137,10 +137,10 @@ def children_cpu() -> float:
 def keys_line(keys: list[float]) -> str:
     if len(keys) < 2:
         return f"{len(keys)} key(s) meanwhile"
-    p95 = statistics.quantiles(keys, n=20)[-1]
+    high = p95(keys)
     return (
         f"{len(keys)} keys meanwhile: median {statistics.median(keys):.1f} ms, "
-        f"p95 {p95:.1f} ms, slowest {max(keys):.0f} ms"
+        f"p95 {high:.1f} ms, slowest {max(keys):.0f} ms"
     )
 
 

@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
 
-from gen import cached_sessions, open_rounds, synthetic_model, synthetic_session
+from gen import cached_sessions, open_rounds, p95, synthetic_model, synthetic_session
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.worker import WorkerState
@@ -140,10 +140,10 @@ def summary(name: str, samples: list[float]) -> str:
     if len(samples) < 2:
         return f"{name:<9} {len(samples)} sample(s)"
     median, worst = statistics.median(samples), max(samples)
-    p95 = statistics.quantiles(samples, n=20)[-1]
-    verdict = "within" if p95 <= FRAME_MS else "OVER"
+    high = p95(samples)
+    verdict = "within" if high <= FRAME_MS else "OVER"
     return (
-        f"{name:<9} median {median:6.2f} ms   p95 {p95:6.2f} ms   worst {worst:6.2f} ms"
+        f"{name:<9} median {median:6.2f} ms   p95 {high:6.2f} ms   worst {worst:6.2f} ms"
         f"   (p95 {verdict} one frame)"
     )
 
