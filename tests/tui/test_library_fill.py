@@ -145,6 +145,27 @@ async def test_rows_that_come_behind_another_screen_fill_the_table_when_it_is_sh
         assert shown(app) == library_as_filtered(folder, "a")
 
 
+async def test_closing_a_workshop_does_not_wait_for_the_library_to_be_read(
+    folder: Path, gate: threading.Event
+) -> None:
+    """A workshop opened while the list fills closes at once, its last state saved: only
+    the saves are waited for, not the scan of the folder behind it."""
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: shown(app))
+        await pilot.press("o")
+        await until(pilot, lambda: app.workshop is not None)
+        assert list(folder.glob("*.lock"))
+        await pilot.press("ctrl+w")
+        await until(pilot, lambda: isinstance(app.screen, home.HomeScreen))
+        assert not gate.is_set()  # the scan is still held
+        assert app.workshop is None
+        assert not list(folder.glob("*.lock"))  # closed: saved, and its lock let go
+        gate.set()
+        await settle(pilot)
+
+
 async def test_keys_leave_the_table_as_a_whole_redraw_draws_it(folder: Path) -> None:
     """A key that moves the cursor, or the mouse, redraws only the lines it changes: the
     screen after each is what drawing the whole table again gives, on screen and scrolled."""

@@ -313,7 +313,8 @@ class MaturityApp(App[int]):
         if self.workshop is None:
             return True
         self._autosave()
-        await self.workers.wait_for_complete()
+        # The saves only: not the library's scan behind the workshop (thousands of files).
+        await self.workers.wait_for_complete([w for w in self.workers if w.group == "save"])
         if self.save_failed and not self._leave_unsaved:
             self._leave_unsaved = True
             self.notify(
