@@ -16,7 +16,7 @@ from tuikit import build_session, make_app, settle
 from maturity_tui.storage import load_session
 from maturity_tui.tui import autosave
 from maturity_tui.tui.screens.voting import VotingScreen
-from maturity_tui.tui.widgets.steady_footer import SteadyFooter
+from maturity_tui.tui.widgets.footer import KeysFooter
 from maturity_tui.tui.widgets.voting import ParticipantList, Tally
 from waitkit import PATIENCE
 
@@ -90,7 +90,7 @@ async def test_the_footer_mounts_only_the_key_that_appears(folder: Path) -> None
     app = make_app(folder, build_session(participants=PEOPLE))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        footer = app.screen.query_one(SteadyFooter)
+        footer = app.screen.query_one(KeysFooter)
         before = footer_keys(footer)
         assert "undo" not in [key.action for key in before]
         await pilot.press("3")  # undo appears

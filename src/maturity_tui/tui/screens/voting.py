@@ -27,10 +27,10 @@ from maturity_tui.tui.screens.dialogs import (
 )
 from maturity_tui.tui.screens.workshop_screen import WorkshopScreen
 from maturity_tui.tui.text import literal_content
+from maturity_tui.tui.widgets.footer import KeysFooter
 from maturity_tui.tui.widgets.guidance import Guidance
 from maturity_tui.tui.widgets.room_badge import RoomBadge
 from maturity_tui.tui.widgets.session_bar import SessionBar
-from maturity_tui.tui.widgets.steady_footer import SteadyFooter
 from maturity_tui.tui.widgets.voting import EVERYONE_VOTED, ParticipantList, Tally, Timebox
 from maturity_tui.workshop import NobodyChosen, VotesLocked, WorkshopError
 
@@ -124,7 +124,7 @@ class VotingScreen(WorkshopScreen):
                     yield ParticipantList(id="participants")
             yield Tally(id="tally")
         yield Static(id="agreed")
-        yield SteadyFooter(compact=True)
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._shown_index = -1
