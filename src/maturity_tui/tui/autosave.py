@@ -149,11 +149,12 @@ class Saver:
         """Told the workshop revision just written, from the worker thread (the room waits
         for it before acknowledging a vote)."""
         self._written = read_as or file_identity(path)
-        self._drawn = threading.Event()
-        self._drawn.set()
         """The file as last read or written here: anything else was written by another
         program, and is not replaced until the user says so (`overwrite`). Given the
         identity of the bytes read, an edit made since the read is caught, however soon."""
+        self._drawn = threading.Event()
+        """Set once the frame showing the last change is drawn (`hold_until_drawn`)."""
+        self._drawn.set()
 
     def overwrite(self) -> None:
         """Let the next save replace the file even if another program changed it."""
