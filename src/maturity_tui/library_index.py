@@ -365,10 +365,6 @@ CREATE TABLE IF NOT EXISTS files (
 """
 
 
-class IndexUnusable(Exception):
-    """The index cannot be opened or written now; the scan reads the files instead."""
-
-
 class LibraryScan:
     """One pass over a folder: rows that are up to date first, then the files read again."""
 
