@@ -122,6 +122,10 @@ async def test_rows_are_out_of_the_collectors_way_as_they_come(
     assert not collected
 
 
+def scanning(app: App[Any]) -> bool:
+    return any(worker.group == "scan" and not worker.is_finished for worker in app.workers)
+
+
 async def test_rows_that_come_behind_another_screen_fill_the_table_when_it_is_shown(
     folder: Path, gate: threading.Event
 ) -> None:
@@ -135,14 +139,53 @@ async def test_rows_that_come_behind_another_screen_fill_the_table_when_it_is_sh
         table = home_screen.query_one(LibraryTable)
         await type_filter(pilot, "a")
         before = [table.get_row_at(n) for n in range(table.row_count)]
+        status = str(home_screen.query_one("#home-status", Static).render())
         await app.push_screen(Screen())
         gate.set()
-        await until(pilot, lambda: len(home_screen._rows) == len(TEAMS))
+        await until(pilot, lambda: not scanning(app))
         await settle(pilot)
         assert [table.get_row_at(n) for n in range(table.row_count)] == before
+        assert str(home_screen.query_one("#home-status", Static).render()) == status
         app.pop_screen()
         await settle(pilot)
         assert shown(app) == library_as_filtered(folder, "a")
+        assert f"{len(TEAMS)} sessions in" in str(
+            home_screen.query_one("#home-status", Static).render()
+        )
+
+
+async def test_rows_that_come_behind_another_screen_never_repaint_it(
+    folder: Path, gate: threading.Event
+) -> None:
+    """Textual composes the screen right under the top one as a background: once anything of
+    it was redrawn there, each message it handled repainted the whole top screen, and held
+    its next frame (a vote's) back by a frame. The rows read meanwhile wait, unhandled."""
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: shown(app))
+        home_screen = app.screen
+        top = Screen()
+        await app.push_screen(top)
+        home_screen.query_one("#home-title", Static).refresh()  # redrawn as a background
+        await pilot.pause()  # not settled: the scan is held
+        await pilot.pause()
+        repaints: list[tuple[Any, ...]] = []
+        refresh = top.refresh
+
+        def counted(*regions: Any, **options: Any) -> Screen[Any]:
+            repaints.append(regions)
+            return refresh(*regions, **options)
+
+        top.refresh = counted  # type: ignore[method-assign]
+        gate.set()
+        await until(pilot, lambda: not scanning(app))
+        await settle(pilot)
+        assert repaints == []
+        assert len(home_screen._rows) < len(TEAMS)  # held until the list is shown
+        app.pop_screen()
+        await settle(pilot)
+        assert len(shown(app)) == len(TEAMS)
 
 
 async def test_closing_a_workshop_does_not_wait_for_the_library_to_be_read(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -47,6 +48,56 @@ class RowsLoaded(Message):
         self.done = done
         self.notice = notice
         """Why the library's index could not be used, once the scan is done."""
+
+
+class RowsHandover:
+    """The scan's batches, from its thread to the screen: posted while the screen is shown,
+    held while another screen covers it, and posted as one when it is shown again.
+
+    Textual treats the screen right under the top one as a background that may show through
+    (`is_current` holds for it, opaque or not), and once anything of it was redrawn there, every
+    message it handles repaints it and the whole top screen again (5-7 ms), and holds that
+    screen's next frame back to the next frame time (~17 ms more): a vote typed in a workshop
+    opened while the library fills took up to 30-45 ms to show. A covered screen handles none.
+    """
+
+    def __init__(self, screen: HomeScreen) -> None:
+        self._screen = screen
+        self._lock = threading.Lock()
+        self._shown = True
+        self._held: RowsLoaded | None = None
+        self._closed = False
+
+    def give(self, rows: list[Listed], done: bool, notice: str | None = None) -> None:
+        """From the scan's thread: the screen gets the rows now, or when it is shown again."""
+        with self._lock:
+            if self._closed:
+                return
+            held = self._held
+            if self._shown:
+                self._screen.post_message(RowsLoaded(rows, done, notice))
+            elif held is None:
+                self._held = RowsLoaded(rows, done, notice)
+            else:
+                held.rows.extend(rows)
+                held.done, held.notice = done, notice
+
+    def hide(self) -> None:
+        with self._lock:
+            self._shown = False
+
+    def show(self) -> None:
+        with self._lock:
+            self._shown = True
+            held, self._held = self._held, None
+            if held is not None and not self._closed:
+                self._screen.post_message(held)
+
+    def close(self) -> None:
+        """Another scan takes over: what this one still gives goes nowhere."""
+        with self._lock:
+            self._closed = True
+            self._held = None
 
 
 def _keep_for_good() -> None:
@@ -103,24 +154,34 @@ class HomeScreen(Screen[None]):
         self._broken: list[LibraryRow] = []
         self._filter_timer: Timer | None = None
         self._notices_given: set[str] = set()
-        self._table_behind = False
-        """Rows came while another screen hid this one: the table is filled when shown."""
+        self._complete = False
+        """The scan is done: the status says how many sessions, not how many so far."""
+        self._behind = False
+        """Rows came while another screen hid this one (given just before it covered this
+        one): the screen is brought up to date when shown again."""
+        self._handover = RowsHandover(self)
         # Paint the screen first; the files then stream in behind it.
         self.call_after_refresh(self._load)
 
     def reload(self) -> None:
         """Back from a workshop: its file, or a new one, has changed since the list was read."""
         self._rows, self._table_rows, self._broken = {}, {}, []
+        self._complete = False
+        self._handover.close()
+        self._handover = RowsHandover(self)
         self.query_one(LibraryTable).replace([])
         self._load()
 
     def _load(self) -> None:
-        folder = self.app.sessions_dir
+        folder, handover = self.app.sessions_dir, self._handover
         run_in_thread(
-            self.app, lambda: self._scan(folder), name="Reading the sessions folder", group="scan"
+            self.app,
+            lambda: self._scan(folder, handover),
+            name="Reading the sessions folder",
+            group="scan",
         )
 
-    def _scan(self, folder: Path) -> None:
+    def _scan(self, folder: Path, handover: RowsHandover) -> None:
         """The library's index brought up to date: its rows at once, then the files that
         changed, newest first, in batches, until done or cancelled."""
         # Imported here, in the worker: the domain's models are not needed for the first paint.
@@ -130,21 +191,21 @@ class HomeScreen(Screen[None]):
 
         worker = get_current_worker()
         scan = LibraryScan(folder)
-        held: list[Listed] = []
+        previous: list[Listed] = []
         try:
             for batch in scan.batches(BATCH_SECONDS):
                 if worker.is_cancelled:
                     return
                 # One batch behind, so that the last one says it is the last: a warm start's
                 # whole list then fills the table once, in the library's order, not twice.
-                if held:
-                    self.post_message(RowsLoaded(held, done=False))
+                if previous:
+                    handover.give(previous, done=False)
                 # The table's cells are made here too, off the UI thread.
                 with collector_off():  # they live as long as the screen
-                    held = [(row, table_row(row) if row.listed else None) for row in batch]
+                    previous = [(row, table_row(row) if row.listed else None) for row in batch]
         finally:
             scan.close()
-        self.post_message(RowsLoaded(held, done=True, notice=scan.notice))
+        handover.give(previous, done=True, notice=scan.notice)
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         query = self._query()
@@ -158,43 +219,52 @@ class HomeScreen(Screen[None]):
             self._table_rows[table_row.key] = table_row
             if self._shown(row, query):
                 shown.append(table_row)
-        if self.app.screen is self:
-            self.query_one(LibraryTable).add(shown)
-        else:
-            # A workshop opened while the list fills: its votes must not wait for a table
-            # nobody sees (a few ms a batch, on the frame of a vote). Not `is_current`: that
-            # holds for the screen right under the top one, whatever covers it.
-            self._table_behind = True
         _keep_for_good()
+        self._complete = message.done
+        if message.done:
+            self._give_notice(message.notice)
+        if self.app.screen is not self:
+            # Given just before a workshop covered the list: its votes must not wait for a
+            # table nobody sees (a few ms a batch), nor for a status line (`RowsHandover`).
+            self._behind = True
+            return
+        self.query_one(LibraryTable).add(shown)
         if len(self._broken) > broken:
             self._show_broken()
-        if not message.done:
-            status = self.query_one("#home-status", Static)
-            # Only the count changes: no layout pass over the screen for every batch.
-            status.update(
-                literal_content(
-                    f"Reading sessions from {self.app.sessions_dir}: {len(self._rows)} so far …"
-                ),
-                layout=False,
-            )
-        else:
-            self._library_complete(message.notice)
+        self._show_status()
+
+    def on_screen_suspend(self) -> None:
+        self._handover.hide()
 
     def on_screen_resume(self) -> None:
-        if self._table_behind:
-            self._table_behind = False
+        self._handover.show()
+        if self._behind:
+            self._behind = False
             self._refill()
+            if self._broken:
+                self._show_broken()
+            self._show_status()
 
-    def _library_complete(self, notice: str | None) -> None:
+    def _show_status(self) -> None:
         status = self.query_one("#home-status", Static)
         count = len(self._rows)
-        status.update(
-            literal_content(
-                f"{count} session{'s' if count != 1 else ''} in {self.app.sessions_dir}"
+        if not self._complete:
+            # Only the count changes: no layout pass over the screen for every batch.
+            status.update(
+                literal_content(f"Reading sessions from {self.app.sessions_dir}: {count} so far …"),
+                layout=False,
             )
-            if count
-            else "No workshops yet: press n to start one."
-        )
+        elif count:
+            status.update(
+                literal_content(
+                    f"{count} session{'s' if count != 1 else ''} in {self.app.sessions_dir}"
+                )
+            )
+        else:
+            status.update("No workshops yet: press n to start one.")
+
+    def _give_notice(self, notice: str | None) -> None:
+        """Why the library's index could not be used: said once, on whatever screen is up."""
         if notice is not None and notice not in self._notices_given:
             self._notices_given.add(notice)
             self.notify(notice, title="Library", severity="warning", markup=False)
