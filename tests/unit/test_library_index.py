@@ -313,6 +313,28 @@ def test_worker_processes_list_what_reading_here_lists(
     assert library(varied_folder, cache).rows == cold.rows  # warm: from what workers indexed
 
 
+WORKER_START = r"""
+import os, sys
+from maturity_tui import library_index
+niced_with = []
+os.nice = lambda increment: niced_with.append(sorted(m for m in sys.modules if "storage" in m))
+os.dup2 = lambda fd, fd2: None  # keep this process's output
+library_index._worker_ready()
+assert "maturity_tui.storage" in sys.modules
+print(niced_with)
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "nice"), reason="no process priorities to lower here")
+def test_a_worker_lowers_its_priority_before_importing_the_models() -> None:
+    """Importing the models takes a worker ~0.45 s of a core: at the app's own priority,
+    two of them held the keys of a workshop opened as the library started to fill."""
+    done = subprocess.run(
+        [sys.executable, "-c", WORKER_START], capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "[[]]"
+
+
 class _BrokenPool:
     """A pool whose every task fails as when a worker dies."""
 
