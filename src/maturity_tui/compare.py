@@ -2,45 +2,376 @@
 and how to read the trends (which way a change points, the biggest movers).
 
 Pure and quick (DESIGN's budget: load, validate and compare 1,000 sessions in a fifth of
-the time stdlib parsing alone takes). The entry point is `compare_sessions`. Sessions made
-with different versions of a model line up by indicator and metric id; an indicator or
-metric a session does not have is None there, never zero.
+the time stdlib parsing alone takes). A comparison is made of columns, one per session: what
+the comparison and its outputs need of the session, its model and its score, in plain values
+(`column_of`). The library's index keeps each file's column (`Column.data`), so that
+comparing sessions already listed reads neither their files nor the models: this module
+imports no domain model and no scoring where it runs.
+
+The entry points are `compare_sessions` (sessions read) and `compare_columns`. Sessions made
+with different versions of a model line up by indicator and metric id; an indicator or metric
+a session does not have is None there, never zero.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
-from maturity_tui.domain import Color, Indicator, Metric, Session, Trend
-from maturity_tui.domain import Scale as DomainScale
-from maturity_tui.domain.base import Number
-from maturity_tui.domain.session import ACTION_STATUSES
-from maturity_tui.scoring import (
-    DimensionScore,
-    IndicatorScore,
-    ReadingScore,
-    SessionScore,
-    score_session,
-)
+from maturity_tui.tallies import ACTION_STATUSES, BoardCounts
 
-Value = TypeVar("Value", int, float, Number)
+if TYPE_CHECKING:
+    from maturity_tui.domain import Color, MaturityModel, Session, Trend
+    from maturity_tui.domain.base import Number
+    from maturity_tui.scoring import IndicatorScore, SessionScore
+
+Value = TypeVar("Value", int, float, "Number")
+
+Scale = tuple["Number", ...]
+
+
+# --- What a comparison knows of a model ------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedIndicator:
+    id: str
+    level: int | None
+    dimension: str | None
+    statement: str
+    answers: Scale
+    """The values it is answered on, lowest first (score models answer each on its own set)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedMetric:
+    id: str
+    name: str
+    kind: Literal["quantitative", "qualitative"]
+    unit: str | None
+    min: Number | None
+    max: Number | None
+    better: Literal["higher", "lower"]
+
+
+class ComparedLevel(NamedTuple):
+    number: int
+    name: str
+    title: str
+    """The name, with its alias: `Defined (Level 3)` (`Level.title`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ComparedModel:
+    """What a comparison and its outputs need of a session's model."""
+
+    id: str
+    version: str
+    name: str
+    source: dict[str, Any] | None
+    """The published source and licence, every key (`Source`); None for a model of one's own."""
+    attribution: str | None
+    """How outputs credit the source (`Source.attribution`)."""
+    levels: tuple[ComparedLevel, ...]
+    """Lowest first."""
+    scale: Scale
+    """The vote scale's values."""
+    score_top: float
+    """The highest score any dimension can reach (`scoring.score_top`)."""
+    indicators: dict[str, ComparedIndicator]
+    metrics: dict[str, ComparedMetric]
+
+    @property
+    def top_level(self) -> int:
+        return self.levels[-1].number if self.levels else 0
+
+    def level(self, number: int) -> ComparedLevel:
+        return self.levels[number - self.levels[0].number]
+
+    @classmethod
+    def of(cls, model: MaturityModel) -> ComparedModel:
+        from maturity_tui.scoring import score_top
+
+        return cls(
+            id=model.id,
+            version=model.version,
+            name=model.name,
+            source=None if model.source is None else model.source.model_dump(mode="json"),
+            attribution=None if model.source is None else model.source.attribution,
+            levels=tuple(
+                ComparedLevel(level.number, level.name, level.title) for level in model.levels
+            ),
+            scale=tuple(model.scale.values),
+            score_top=score_top(model),
+            indicators={
+                i.id: ComparedIndicator(
+                    i.id, i.level, i.dimension, i.statement, tuple(model.scale_for(i.id).values)
+                )
+                for i in model.indicators
+            },
+            metrics={
+                m.id: ComparedMetric(m.id, m.name, m.kind, m.unit, m.min, m.max, m.better)
+                for m in model.metrics
+            },
+        )
+
+    def data(self) -> dict[str, Any]:
+        """As JSON keeps it (`from_data` makes it again)."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "name": self.name,
+            "source": self.source,
+            "attribution": self.attribution,
+            "levels": self.levels,
+            "scale": self.scale,
+            "score_top": self.score_top,
+            "indicators": [
+                [i.id, i.level, i.dimension, i.statement, i.answers]
+                for i in self.indicators.values()
+            ],
+            "metrics": [
+                [m.id, m.name, m.kind, m.unit, m.min, m.max, m.better]
+                for m in self.metrics.values()
+            ],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> ComparedModel:
+        indicators = (
+            ComparedIndicator(key, level, dimension, statement, tuple(answers))
+            for key, level, dimension, statement, answers in data["indicators"]
+        )
+        metrics = (ComparedMetric(*m) for m in data["metrics"])
+        return cls(
+            id=data["id"],
+            version=data["version"],
+            name=data["name"],
+            source=data["source"],
+            attribution=data["attribution"],
+            levels=tuple(ComparedLevel(*level) for level in data["levels"]),
+            scale=tuple(data["scale"]),
+            score_top=data["score_top"],
+            indicators={i.id: i for i in indicators},
+            metrics={m.id: m for m in metrics},
+        )
+
+
+# --- What a comparison knows of a session ----------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DimensionCell:
+    id: str
+    name: str
+    level: int | None
+    """Staged models: the dimension's own level; None in score and board models."""
+    score: float | None
+    """Score models: the dimension's score."""
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorCell:
+    indicator: ComparedIndicator
+    applicable: bool
+    agreed: Number | None
+    """None where unrated or not applicable."""
+    color: Color | None
+    """Boards: the agreed rating's colour; None where unrated or not applicable."""
+    trend: Trend | None
+    """The agreed trend (models with `trend = true`); None where there is none."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingCell:
+    metric: ComparedMetric
+    value: Number | str
+    target: Number | None
+    """The target in force: the reading's own, else its model's."""
+    met: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class ColumnScore:
+    """A session's score, as a comparison shows it."""
+
+    mode: Literal["staged", "score", "board"]
+    level: int | None
+    """None when the model has no overall level (score, board, overall_level = false)."""
+    next_level: int | None
+    progress: float | None
+    score: float | None
+    """Score models: the overall score."""
+    complete: bool
+    """Every applicable indicator has an agreed rating."""
+    board: BoardCounts | None
+    text: str
+    """Where the team stands in a few characters (`standing.standing_text`)."""
+    dimensions: tuple[DimensionCell, ...]
+    indicators: tuple[IndicatorCell, ...]
+    readings: tuple[ReadingCell, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class Column:
     """One session of the comparison, with its score."""
 
-    session: Session
-    score: SessionScore
+    id: str
+    team: str
+    period: str
+    started_at: datetime
+    model: ComparedModel
+    score: ColumnScore
     actions: dict[str, int]
     """Action counts per status, in ACTION_STATUSES order."""
 
     @property
     def level_name(self) -> str | None:
         level = self.score.level
-        return None if level is None else self.session.model.level(level).name
+        return None if level is None else self.model.level(level).name
+
+    def data(self, model_key: str) -> dict[str, Any]:
+        """As JSON keeps it, its model named by `model_key` (`from_data` makes it again)."""
+        score = self.score
+        board = score.board
+        return {
+            "id": self.id,
+            "team": self.team,
+            "period": self.period,
+            "started_at": self.started_at.isoformat(),
+            "model": model_key,
+            "actions": self.actions,
+            "mode": score.mode,
+            "level": score.level,
+            "next_level": score.next_level,
+            "progress": score.progress,
+            "score": score.score,
+            "complete": score.complete,
+            "board": None
+            if board is None
+            else [board.red, board.amber, board.green, board.unrated],
+            "text": score.text,
+            "dimensions": [[d.id, d.name, d.level, d.score] for d in score.dimensions],
+            "indicators": [
+                [c.indicator.id, c.applicable, c.agreed, c.color, c.trend] for c in score.indicators
+            ],
+            "readings": [[r.metric.id, r.value, r.target, r.met] for r in score.readings],
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], model: ComparedModel) -> Column:
+        board = data["board"]
+        indicators, metrics = model.indicators, model.metrics
+        return cls(
+            id=data["id"],
+            team=data["team"],
+            period=data["period"],
+            started_at=datetime.fromisoformat(data["started_at"]),
+            model=model,
+            actions=data["actions"],
+            score=ColumnScore(
+                mode=data["mode"],
+                level=data["level"],
+                next_level=data["next_level"],
+                progress=data["progress"],
+                score=data["score"],
+                complete=data["complete"],
+                board=None if board is None else BoardCounts(*board),
+                text=data["text"],
+                dimensions=tuple(DimensionCell(*d) for d in data["dimensions"]),
+                indicators=tuple(
+                    IndicatorCell(indicators[i], applicable, agreed, color, trend)
+                    for i, applicable, agreed, color, trend in data["indicators"]
+                ),
+                readings=tuple(
+                    ReadingCell(metrics[m], value, target, met)
+                    for m, value, target, met in data["readings"]
+                ),
+            ),
+        )
+
+
+def column_of(session: Session, model: ComparedModel | None = None) -> Column:
+    """The session's column (`model`: its model's, when already made)."""
+    return _Columns().of(session, model or ComparedModel.of(session.model))
+
+
+class _Columns:
+    """Columns made one after the other, sharing what their sessions share: the models
+    compared, and each scale's colour of a value (a scale finds a value's point anew on
+    every call)."""
+
+    def __init__(self) -> None:
+        self.models: dict[int, ComparedModel] = {}
+        self._colors: dict[tuple[int, Number], Color | None] = {}
+
+    def model(self, model: MaturityModel) -> ComparedModel:
+        found = self.models.get(id(model))
+        if found is None:
+            found = self.models[id(model)] = ComparedModel.of(model)
+        return found
+
+    def color(self, scored: IndicatorScore) -> Color | None:
+        if scored.agreed is None:
+            return None
+        key = (id(scored.scale), scored.agreed)
+        if key not in self._colors:
+            self._colors[key] = scored.scale.color(scored.agreed)
+        return self._colors[key]
+
+    def of(self, session: Session, model: ComparedModel) -> Column:
+        from maturity_tui.scoring import score_session
+
+        return self._column(session, score_session(session), model)
+
+    def _column(self, session: Session, score: SessionScore, model: ComparedModel) -> Column:
+        from maturity_tui.standing import standing_text
+
+        indicators = model.indicators
+        return Column(
+            id=session.id,
+            team=session.team,
+            period=session.period,
+            started_at=session.started_at,
+            model=model,
+            actions=action_counts(session),
+            score=ColumnScore(
+                mode=score.mode,
+                level=score.level,
+                next_level=score.next_level,
+                progress=score.progress,
+                score=score.score,
+                complete=score.complete,
+                board=score.board,
+                text=standing_text(session.model, score),
+                dimensions=tuple(
+                    DimensionCell(d.id, d.name, d.standing.level if d.standing else None, d.score)
+                    for d in score.dimensions
+                ),
+                indicators=tuple(
+                    IndicatorCell(indicators[s.id], True, s.agreed, self.color(s), s.trend)
+                    if s.applicable
+                    else IndicatorCell(indicators[s.id], False, None, None, None)
+                    for s in score.indicators
+                ),
+                readings=tuple(
+                    ReadingCell(model.metrics[r.metric.id], r.reading.value, r.target, r.met)
+                    for r in score.readings
+                ),
+            ),
+        )
+
+
+def action_counts(session: Session) -> dict[str, int]:
+    counts: dict[str, int] = dict.fromkeys(ACTION_STATUSES, 0)
+    for action in session.actions:
+        counts[action.status] += 1
+    return counts
+
+
+# --- The comparison ---------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +392,7 @@ class DimensionTrend:
 
 @dataclass(frozen=True, slots=True)
 class IndicatorTrend:
-    indicator: Indicator
+    indicator: ComparedIndicator
     """As worded in the newest session that has it."""
     ratings: tuple[Number | None, ...]
     """The agreed rating per session; None where absent, unrated or not applicable."""
@@ -80,7 +411,7 @@ class IndicatorTrend:
 
 @dataclass(frozen=True, slots=True)
 class ReadingTrend:
-    metric: Metric
+    metric: ComparedMetric
     """As defined in the newest session that read it."""
     values: tuple[Number | str | None, ...]
     targets: tuple[Number | None, ...]
@@ -112,24 +443,17 @@ class Comparison:
     @property
     def teams(self) -> list[str]:
         """The teams compared, each once, in order of first appearance."""
-        return list(dict.fromkeys(column.session.team for column in self.columns))
+        return list(dict.fromkeys(column.team for column in self.columns))
 
     @property
     def scales(self) -> list[Scale]:
         """The vote scales (their values) of the sessions, each once, oldest first."""
-        return list(dict.fromkeys(scale_of(column.session) for column in self.columns))
+        return list(dict.fromkeys(column.model.scale for column in self.columns))
 
     @property
     def scale_changed(self) -> bool:
         """Ratings on 0..3 and on 1..5 are different numbers: no delta spans the change."""
         return len(self.scales) > 1
-
-
-Scale = tuple[Number, ...]
-
-
-def scale_of(session: Session) -> Scale:
-    return tuple(session.model.scale.values)
 
 
 def rating_delta(ratings: Iterable[Number | None], scales: Iterable[Scale | None]) -> Number | None:
@@ -153,25 +477,24 @@ def delta(values: Iterable[Value | None]) -> Value | None:
 
 
 def compare_sessions(sessions: Iterable[Session]) -> Comparison:
-    ordered = sorted(sessions, key=lambda s: (s.started_at, s.id))
-    columns = tuple(_column(session) for session in ordered)
+    return compare_columns(columns_of(sessions))
+
+
+def columns_of(sessions: Iterable[Session]) -> list[Column]:
+    """Each session's column; sessions of one model (one object, as storage loads them) share
+    its `ComparedModel`."""
+    made = _Columns()
+    return [made.of(session, made.model(session.model)) for session in sessions]
+
+
+def compare_columns(columns: Iterable[Column]) -> Comparison:
+    ordered = tuple(sorted(columns, key=lambda c: (c.started_at, c.id)))
     return Comparison(
-        columns=columns,
-        dimensions=_dimensions(columns),
-        indicators=_indicators(columns),
-        readings=_readings(columns),
+        columns=ordered,
+        dimensions=_dimensions(ordered),
+        indicators=_indicators(ordered),
+        readings=_readings(ordered),
     )
-
-
-def action_counts(session: Session) -> dict[str, int]:
-    counts: dict[str, int] = dict.fromkeys(ACTION_STATUSES, 0)
-    for action in session.actions:
-        counts[action.status] += 1
-    return counts
-
-
-def _column(session: Session) -> Column:
-    return Column(session, score_session(session), action_counts(session))
 
 
 Cell = TypeVar("Cell")
@@ -201,11 +524,11 @@ def _dimensions(columns: tuple[Column, ...]) -> tuple[DimensionTrend, ...]:
     return tuple(_dimension_trend(row, len(columns)) for row in rows.values())
 
 
-def _dimension_trend(row: list[tuple[int, DimensionScore]], width: int) -> DimensionTrend:
+def _dimension_trend(row: list[tuple[int, DimensionCell]], width: int) -> DimensionTrend:
     levels: list[int | None] = [None] * width
     scores: list[float | None] = [None] * width
     for n, dimension in row:
-        levels[n] = dimension.standing.level if dimension.standing else None
+        levels[n] = dimension.level
         scores[n] = dimension.score
     latest = row[-1][1]
     return DimensionTrend(latest.id, latest.name, tuple(levels), delta(levels), tuple(scores))
@@ -213,30 +536,26 @@ def _dimension_trend(row: list[tuple[int, DimensionScore]], width: int) -> Dimen
 
 def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
     rows = _by_key(
-        (score.indicator.id, n, score)
+        (cell.indicator.id, n, cell)
         for n, column in enumerate(columns)
-        for score in column.score.indicators
+        for cell in column.score.indicators
     )
-    answers = _Answers()
-    return tuple(_indicator_trend(row, len(columns), answers) for row in rows.values())
+    return tuple(_indicator_trend(row, len(columns)) for row in rows.values())
 
 
-def _indicator_trend(
-    row: list[tuple[int, IndicatorScore]], width: int, answers: _Answers
-) -> IndicatorTrend:
+def _indicator_trend(row: list[tuple[int, IndicatorCell]], width: int) -> IndicatorTrend:
     ratings: list[Number | None] = [None] * width
     applicable: list[bool | None] = [None] * width
     colors: list[Color | None] = [None] * width
     trends: list[Trend | None] = [None] * width
     # Each indicator on its own answers: a delta across a change of them means nothing.
     scales: list[Scale | None] = [None] * width
-    for n, score in row:
-        applicable[n] = score.applicable
-        scales[n] = answers.values(score.scale)
-        if score.applicable:
-            ratings[n] = score.agreed
-            colors[n] = answers.color(score.scale, score.agreed)
-            trends[n] = score.trend
+    for n, cell in row:
+        applicable[n] = cell.applicable
+        scales[n] = cell.indicator.answers
+        ratings[n] = cell.agreed
+        colors[n] = cell.color
+        trends[n] = cell.trend
     return IndicatorTrend(
         row[-1][1].indicator,  # as worded in the newest session that has it
         tuple(ratings),
@@ -247,46 +566,23 @@ def _indicator_trend(
     )
 
 
-class _Answers:
-    """The values and colours of the scales met in one comparison, worked out once each
-    (a scale lists its values and finds a value's point anew on every call)."""
-
-    def __init__(self) -> None:
-        self._values: dict[int, Scale] = {}
-        self._colors: dict[tuple[int, Number], Color | None] = {}
-
-    def values(self, scale: DomainScale) -> Scale:
-        found = self._values.get(id(scale))
-        if found is None:
-            found = self._values[id(scale)] = tuple(scale.values)
-        return found
-
-    def color(self, scale: DomainScale, agreed: Number | None) -> Color | None:
-        if agreed is None:
-            return None
-        key = (id(scale), agreed)
-        if key not in self._colors:
-            self._colors[key] = scale.color(agreed)
-        return self._colors[key]
-
-
 def _readings(columns: tuple[Column, ...]) -> tuple[ReadingTrend, ...]:
     rows = _by_key(
-        (scored.metric.id, n, scored)
+        (cell.metric.id, n, cell)
         for n, column in enumerate(columns)
-        for scored in column.score.readings
+        for cell in column.score.readings
     )
     return tuple(_reading_trend(row, len(columns)) for row in rows.values())
 
 
-def _reading_trend(row: list[tuple[int, ReadingScore]], width: int) -> ReadingTrend:
+def _reading_trend(row: list[tuple[int, ReadingCell]], width: int) -> ReadingTrend:
     values: list[Number | str | None] = [None] * width
     targets: list[Number | None] = [None] * width
     met: list[bool | None] = [None] * width
-    for n, scored in row:
-        values[n] = scored.reading.value
-        targets[n] = scored.target
-        met[n] = scored.met
+    for n, cell in row:
+        values[n] = cell.value
+        targets[n] = cell.target
+        met[n] = cell.met
     return ReadingTrend(
         row[-1][1].metric,  # as defined in the newest session that read it
         tuple(values),

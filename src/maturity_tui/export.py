@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from maturity_tui.compare import (
     Column,
+    ComparedMetric,
+    ComparedModel,
     Comparison,
     ReadingTrend,
     action_counts,
     delta,
-    scale_of,
 )
 from maturity_tui.domain import Action, MaturityModel, Metric, Session
 from maturity_tui.domain.base import Number
@@ -42,6 +43,7 @@ from maturity_tui.scoring import (
 from maturity_tui.standing import (
     NONE,
     card_mark,
+    credit_lines,
     headline,
     number_text,
     optional_text,
@@ -50,7 +52,6 @@ from maturity_tui.standing import (
     score_text,
     signed_score,
     source_lines,
-    standing_text,
 )
 from maturity_tui.standing import signed as signed  # re-exported: the app's compare screen
 from maturity_tui.storage import slugify
@@ -99,7 +100,7 @@ def _with_unit(value: Number, metric: Metric) -> str:
     return f"{number_text(value)}{unit}" if unit == "%" else f"{number_text(value)} {unit}"
 
 
-def _level_title(model: MaturityModel, number: int | None) -> str:
+def _level_title(model: MaturityModel | ComparedModel, number: int | None) -> str:
     """`3 Defined`, in plain text (use markdown_text before putting it in Markdown)."""
     if number is None:
         return NONE
@@ -723,18 +724,14 @@ def compare_data(comparison: Comparison) -> dict[str, Any]:
 
 
 def _column_data(column: Column) -> dict[str, Any]:
-    session, score = column.session, column.score
+    model, score = column.model, column.score
     return {
-        "id": session.id,
-        "team": session.team,
-        "period": session.period,
-        "started_at": _timestamp(session.started_at),
-        "model": {
-            "id": session.model.id,
-            "version": session.model.version,
-            "source": _source_data(session.model),
-        },
-        "scale": session.model.scale.values,
+        "id": column.id,
+        "team": column.team,
+        "period": column.period,
+        "started_at": _timestamp(column.started_at),
+        "model": {"id": model.id, "version": model.version, "source": model.source},
+        "scale": list(model.scale),
         "scoring": score.mode,
         "score": score.score,
         "level": score.level,
@@ -742,7 +739,7 @@ def _column_data(column: Column) -> dict[str, Any]:
         "next_level": score.next_level,
         "progress": score.progress,
         "complete": score.complete,
-        "dimensions": {d.id: d.standing.level if d.standing else None for d in score.dimensions},
+        "dimensions": {d.id: d.level for d in score.dimensions},
         "dimension_scores": {d.id: d.score for d in score.dimensions},
         "actions": column.actions,
     }
@@ -754,7 +751,7 @@ def compare_json(comparison: Comparison) -> str:
 
 def _headings(comparison: Comparison) -> list[str]:
     """Column headings: the periods when they tell the sessions apart, else #1, #2…"""
-    periods = [one_line(c.session.period) for c in comparison.columns]
+    periods = [one_line(c.period) for c in comparison.columns]
     if len(set(periods)) == len(periods) and all(len(p) <= 10 for p in periods):
         return periods
     return [f"#{n}" for n in range(1, len(periods) + 1)]
@@ -763,7 +760,7 @@ def _headings(comparison: Comparison) -> list[str]:
 def _title(comparison: Comparison) -> str:
     columns = comparison.columns
     count = f"{len(columns)} session{'s' if len(columns) != 1 else ''}"
-    span = f"{columns[0].session.period} to {columns[-1].session.period}" if columns else ""
+    span = f"{columns[0].period} to {columns[-1].period}" if columns else ""
     return " · ".join(part for part in (", ".join(comparison.teams), count, span) if part)
 
 
@@ -837,7 +834,7 @@ def _trend_rows(comparison: Comparison) -> list[tuple[str, str, list[str], str]]
     return rows
 
 
-def _metric_label(metric: Metric) -> str:
+def _metric_label(metric: ComparedMetric) -> str:
     return f"{metric.name} ({metric.unit})" if metric.unit else metric.name
 
 
@@ -863,7 +860,7 @@ def scale_change_note(comparison: Comparison) -> str | None:
         return None
     first_use: dict[tuple[Number, ...], str] = {}
     for column in comparison.columns:
-        first_use.setdefault(scale_of(column.session), column.session.period)
+        first_use.setdefault(column.model.scale, column.period)
     used = ", ".join(f"{scale[0]}..{scale[-1]} in {period}" for scale, period in first_use.items())
     return (
         f"The vote scale changed ({one_line(used)}): ratings on different scales are not "
@@ -874,7 +871,7 @@ def scale_change_note(comparison: Comparison) -> str | None:
 def compare_text(comparison: Comparison) -> str:
     headings = _headings(comparison)
     lines = [*_wrap(_title(comparison))]
-    for credit in source_lines(c.session.model for c in comparison.columns):
+    for credit in credit_lines(c.model.attribution for c in comparison.columns):
         lines += _wrap(credit)
     note = scale_change_note(comparison)
     if note:
@@ -884,11 +881,11 @@ def compare_text(comparison: Comparison) -> str:
         [
             [
                 heading,
-                c.session.id,
-                f"{c.session.started_at:%Y-%m-%d}",
-                f"level {_level_title(c.session.model, c.score.level)}"
-                if c.score.standing
-                else standing_text(c.session.model, c.score),
+                c.id,
+                f"{c.started_at:%Y-%m-%d}",
+                f"level {_level_title(c.model, c.score.level)}"
+                if c.score.level is not None
+                else c.score.text,
             ]
             for heading, c in zip(headings, comparison.columns, strict=True)
         ]
@@ -929,9 +926,9 @@ def compare_markdown(comparison: Comparison) -> str:
     plain_headings = _headings(comparison)
     headings = [markdown_text(h) for h in plain_headings]
     # With #1, #2… as column headings, the sessions table says which period each one is.
-    by_period = plain_headings == [one_line(c.session.period) for c in comparison.columns]
+    by_period = plain_headings == [one_line(c.period) for c in comparison.columns]
     lines = [f"# {markdown_text(_title(comparison))}", ""]
-    credits = source_lines(c.session.model for c in comparison.columns)
+    credits = credit_lines(c.model.attribution for c in comparison.columns)
     lines += [line for credit in credits for line in (markdown_text(credit), "")]
     note = scale_change_note(comparison)
     if note:
@@ -947,11 +944,11 @@ def compare_markdown(comparison: Comparison) -> str:
         [
             [
                 heading,
-                f"`{c.session.id}`",
-                *([] if by_period else [markdown_text(c.session.period)]),
-                f"{c.session.started_at:%Y-%m-%d}",
-                markdown_text(f"{c.session.model.name} {c.session.model.version}"),
-                markdown_text(_level_title(c.session.model, c.score.level)),
+                f"`{c.id}`",
+                *([] if by_period else [markdown_text(c.period)]),
+                f"{c.started_at:%Y-%m-%d}",
+                markdown_text(f"{c.model.name} {c.model.version}"),
+                markdown_text(_level_title(c.model, c.score.level)),
                 percent_text(c.score.progress),
                 _yes_no(c.score.complete),
             ]
@@ -975,15 +972,15 @@ def compare_csv(comparison: Comparison) -> str:
     """One rectangular table a spreadsheet can filter: kind, id, name, one column per session,
     delta."""
     columns = comparison.columns
-    rows: list[list[object]] = [["kind", "id", "name", *(c.session.id for c in columns), "delta"]]
+    rows: list[list[object]] = [["kind", "id", "name", *(c.id for c in columns), "delta"]]
     rows += [
-        ["team", "", "", *(c.session.team for c in columns), None],
-        ["period", "", "", *(c.session.period for c in columns), None],
-        ["started_at", "", "", *(_timestamp(c.session.started_at) for c in columns), None],
+        ["team", "", "", *(c.team for c in columns), None],
+        ["period", "", "", *(c.period for c in columns), None],
+        ["started_at", "", "", *(_timestamp(c.started_at) for c in columns), None],
         ["level", "", "", *(c.score.level for c in columns), comparison.level_delta],
         ["progress", "", "", *(c.score.progress for c in columns), None],
     ]
-    credits = [_source_credit(c.session.model) for c in columns]
+    credits = [c.model.attribution for c in columns]
     if any(credits):  # the models' source and licence, where they were published
         rows.insert(4, ["source", "", "", *credits, None])
     if any(c.score.mode == "score" for c in columns):
@@ -1212,10 +1209,6 @@ def portfolio_csv(portfolio: Portfolio) -> str:
     return _csv(rows)
 
 
-def _source_credit(model: MaturityModel) -> str | None:
-    return None if model.source is None else model.source.attribution
-
-
 def compare_long_csv(comparison: Comparison) -> str:
     """Long (tidy): one value per session and measure, numbers alone in `value` (text readings
     in `text`), so pandas and spreadsheets load it with a numeric column."""
@@ -1223,9 +1216,9 @@ def compare_long_csv(comparison: Comparison) -> str:
         ["session", "team", "period", "started_at", "measure", "id", "name", "value", "text"]
     ]
     for n, column in enumerate(comparison.columns):
-        session, score = column.session, column.score
-        key = [session.id, session.team, session.period, _timestamp(session.started_at)]
-        if (credit := _source_credit(session.model)) is not None:
+        score = column.score
+        key = [column.id, column.team, column.period, _timestamp(column.started_at)]
+        if (credit := column.model.attribution) is not None:
             rows.append([*key, "source", "", "", None, credit])
         rows.append([*key, "level", "", column.level_name, score.level, None])
         rows.append([*key, "progress", "", "", score.progress, None])

@@ -15,8 +15,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from maturity_tui import __version__, charts
-from maturity_tui.compare import Column, Comparison, ReadingTrend, action_counts
-from maturity_tui.domain import Color, MaturityModel, Session, Trend
+from maturity_tui.compare import Column, ComparedModel, Comparison, ReadingTrend, action_counts
+from maturity_tui.domain import Color, Session, Trend
 from maturity_tui.domain.base import Number
 from maturity_tui.export import trend_text
 from maturity_tui.scoring import (
@@ -27,10 +27,12 @@ from maturity_tui.scoring import (
     SessionScore,
     board_order,
     score_session,
+    score_top,
 )
 from maturity_tui.standing import (
     COLOR_LETTERS,
     TREND_ARROWS,
+    credit_lines,
     headline,
     optional_text,
     percent_text,
@@ -38,7 +40,6 @@ from maturity_tui.standing import (
     signed,
     signed_score,
     source_lines,
-    standing_text,
 )
 from maturity_tui.textsafe import strip_controls
 
@@ -140,11 +141,6 @@ def board_bars(boards: Sequence[BoardCounts | None], *, left: float = 0.0) -> ch
 # --- Score models: dimension scores against targets ----------------------------------------
 
 
-def score_top(model: MaturityModel) -> float:
-    """The highest score any dimension can reach: the far end of every score chart."""
-    return max((model.score_range(d.id)[1] for d in model.dimensions), default=0.0) or 1.0
-
-
 @dataclass(frozen=True, slots=True)
 class ScoreRow:
     """A line of the grouped bars: a group's score, or one of its dimensions' against its
@@ -206,16 +202,16 @@ def _reading_gauge(scored: ReadingScore) -> charts.Gauge | None:
 
 def render_compare(comparison: Comparison) -> str:
     columns = comparison.columns
-    models = [column.session.model for column in columns]
+    models = [column.model for column in columns]
     top = max((model.top_level for model in models), default=1)
-    top_score = max((score_top(model) for model in models), default=1.0)
+    top_score = max((model.score_top for model in models), default=1.0)
     mode = columns[-1].score.mode if columns else "staged"
     return _render(
         "compare.html.j2",
-        sources=source_lines(models),
+        sources=credit_lines(model.attribution for model in models),
         comparison=comparison,
         mode=mode,
-        standings=[standing_text(c.session.model, c.score) for c in columns],
+        standings=[c.score.text for c in columns],
         top_level=top,
         level_chart=None
         if any(column.score.level is None for column in columns)
@@ -261,8 +257,9 @@ def _answer_ranges(columns: Sequence[Column]) -> dict[str, tuple[Number, Number]
     a score model's indicators each answer on their own set."""
     ranges = {}
     for column in columns:
-        for scored in column.score.indicators:
-            ranges[scored.id] = (scored.scale.bottom, scored.scale.top)
+        for cell in column.score.indicators:
+            answers = cell.indicator.answers
+            ranges[cell.indicator.id] = (answers[0], answers[-1])
     return ranges
 
 
@@ -272,8 +269,8 @@ def _numeric(trend: ReadingTrend) -> bool:
     )
 
 
-def _scale_range(models: Sequence[MaturityModel]) -> tuple[Number, Number]:
-    values = [v for model in models for v in model.scale.values]
+def _scale_range(models: Sequence[ComparedModel]) -> tuple[Number, Number]:
+    values = [v for model in models for v in model.scale]
     return (min(values), max(values)) if values else (0, 1)
 
 

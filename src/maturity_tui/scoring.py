@@ -27,6 +27,7 @@ from maturity_tui.domain import (
     Trend,
 )
 from maturity_tui.domain.base import Number
+from maturity_tui.tallies import BoardCounts as BoardCounts
 
 DIGITS = 10
 """Scores are rounded to this many decimals: 0.1 + 0.2 is 0.3, not 0.30000000000000004."""
@@ -207,14 +208,6 @@ class GroupScore:
     id: str
     name: str
     score: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class BoardCounts:
-    red: int
-    amber: int
-    green: int
-    unrated: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -486,6 +479,11 @@ def score_readings(session: Session) -> tuple[ReadingScore, ...]:
             met = reading.value >= target if metric.better == "higher" else reading.value <= target
         scored.append(ReadingScore(metric, reading, target, met))
     return tuple(scored)
+
+
+def score_top(model: MaturityModel) -> float:
+    """The highest score any dimension can reach: the far end of every score chart."""
+    return max((model.score_range(d.id)[1] for d in model.dimensions), default=0.0) or 1.0
 
 
 def score_session(session: Session) -> SessionScore:

@@ -11,11 +11,16 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
-from maturity_tui.domain import Dimension, MaturityModel
-from maturity_tui.domain.base import Number
-from maturity_tui.scoring import DimensionScore, IndicatorScore, SessionScore, Standing
 from maturity_tui.textsafe import one_line
+
+if TYPE_CHECKING:
+    # Named in annotations only: a comparison read from the library's index words its
+    # numbers with this module, and imports no domain model.
+    from maturity_tui.domain import Dimension, MaturityModel
+    from maturity_tui.domain.base import Number
+    from maturity_tui.scoring import DimensionScore, IndicatorScore, SessionScore, Standing
 
 NONE = "\N{EN DASH}"
 """A cell with no value: unrated, absent, or no next level."""
@@ -104,7 +109,12 @@ def dimension_labels(dimensions: Sequence[Dimension], width: int) -> list[str]:
 def source_lines(models: Iterable[MaturityModel]) -> list[str]:
     """Each published source the models come from, once ("Source: OWASP SAMM 2.0, licence
     CC BY-SA 4.0, https://…"): the credit every report and export carries."""
-    credits = (one_line(m.source.attribution) for m in models if m.source is not None)
+    return credit_lines(None if m.source is None else m.source.attribution for m in models)
+
+
+def credit_lines(attributions: Iterable[str | None]) -> list[str]:
+    """`source_lines`, from the sources' attributions (None: a model of one's own)."""
+    credits = (one_line(credit) for credit in attributions if credit is not None)
     return [f"Source: {credit}" for credit in dict.fromkeys(credits)]
 
 

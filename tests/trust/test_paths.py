@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from trustkit import NOW, ROOT, a_session
 
+from maturity_tui.compare import compare_sessions
 from maturity_tui.domain.base import SLUG_MAX_LENGTH, SLUG_PATTERN
 from maturity_tui.history import duplicate_for_next_period
 from maturity_tui.launch import NewWorkshop, prepare
@@ -109,7 +110,7 @@ def test_the_export_dialogs_default_files_stay_in_the_exports_folder(tmp_path: P
         a_session(team=team) for team in HOSTILE_NAMES if team.strip() and "\x00" not in team
     ]
     dialogs = [ExportDialog.for_session(s, tmp_path) for s in sessions]
-    dialogs.append(ExportDialog.for_comparison(sessions[:3], tmp_path))
+    dialogs.append(ExportDialog.for_comparison(compare_sessions(sessions[:3]), tmp_path))
     for dialog in dialogs:
         assert dialog.folder == tmp_path / EXPORTS_DIR
         for choice in dialog.choices:

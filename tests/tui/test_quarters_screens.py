@@ -24,6 +24,7 @@ from textual.widgets import DataTable, Input, Label, RadioSet, Static
 from tuikit import fixed_now, make_app, settle
 
 import maturity_tui
+from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session, new_session
 from maturity_tui.history import carry_over, duplicate_for_next_period, team_history
 from maturity_tui.launch import NewWorkshop, prepare
@@ -520,7 +521,7 @@ async def test_compare_exports_are_the_command_lines_bytes(
     folder: Path, choice: int, fmt: str
 ) -> None:
     sessions = demo(folder)
-    app = Host(lambda: ExportDialog.for_comparison(sessions, folder))
+    app = Host(lambda: ExportDialog.for_comparison(compare_sessions(sessions), folder))
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         await write_export(pilot, choice)
@@ -759,7 +760,7 @@ async def test_home_p_opens_the_portfolio_and_enter_a_teams_comparison(folder: P
         await pilot.press("down", "enter")
         await settle(pilot)
         assert isinstance(app.screen, CompareScreen)
-        periods = [c.session.period for c in app.screen.comparison.columns]
+        periods = [c.period for c in app.screen.comparison.columns]
         assert periods == ["2026-Q3", "2026-Q4"], "Borealis's own sessions, the copy once"
 
 
@@ -769,7 +770,7 @@ async def test_html_export_opens_in_the_browser_when_asked(
     opened: list[str] = []
     monkeypatch.setattr("webbrowser.open", lambda url: opened.append(url) or True)
     sessions = demo(folder)
-    app = Host(lambda: ExportDialog.for_comparison(sessions, folder))
+    app = Host(lambda: ExportDialog.for_comparison(compare_sessions(sessions), folder))
     async with app.run_test(size=(100, 34)) as pilot:
         await pilot.pause()
         assert not app.screen.query_one("#export-open").display, "Markdown: nothing to open"

@@ -37,7 +37,7 @@ def test_sessions_come_oldest_first_whatever_the_order_given(
 ) -> None:
     sessions = [at(make_session, days) for days in (30, 0, 90, 60)]
     comparison = compare_sessions(sessions)
-    assert [c.session.id for c in comparison.columns] == ["s0", "s30", "s60", "s90"]
+    assert [c.id for c in comparison.columns] == ["s0", "s30", "s60", "s90"]
 
 
 def test_an_indicator_absent_from_a_session_is_none_not_zero(

@@ -286,18 +286,19 @@ def _cell_by_cell(columns: tuple[Column, ...]) -> Comparison:
     for n, column in enumerate(columns):
         for dimension in column.score.dimensions:
             names[dimension.id] = dimension.name
-            row(levels, dimension.id)[n] = dimension.standing.level if dimension.standing else None
+            row(levels, dimension.id)[n] = dimension.level
             row(dimension_scores, dimension.id)[n] = dimension.score
-        for score in column.score.indicators:
-            latest[score.id] = score.indicator
-            row(ratings, score.id)[n] = score.agreed if score.applicable else None
-            row(applicable, score.id)[n] = score.applicable
-            row(colors, score.id)[n] = score.color if score.applicable else None
-            row(trends, score.id)[n] = score.trend if score.applicable else None
-            row(scales, score.id)[n] = tuple(score.scale.values)
+        for cell in column.score.indicators:
+            key = cell.indicator.id
+            latest[key] = cell.indicator
+            row(ratings, key)[n] = cell.agreed
+            row(applicable, key)[n] = cell.applicable
+            row(colors, key)[n] = cell.color
+            row(trends, key)[n] = cell.trend
+            row(scales, key)[n] = cell.indicator.answers
         for scored in column.score.readings:
             metrics[scored.metric.id] = scored.metric
-            row(values, scored.metric.id)[n] = scored.reading.value
+            row(values, scored.metric.id)[n] = scored.value
             row(targets, scored.metric.id)[n] = scored.target
             row(met, scored.metric.id)[n] = scored.met
     return Comparison(

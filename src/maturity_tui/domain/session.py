@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import partial
 from itertools import chain
 from operator import attrgetter, is_not
-from typing import Any, Literal, get_args
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field, PrivateAttr, field_validator, model_validator
 
@@ -22,6 +22,8 @@ from maturity_tui.domain.base import (
     require_unique,
 )
 from maturity_tui.domain.model import MaturityModel
+from maturity_tui.tallies import ACTION_STATUSES as ACTION_STATUSES
+from maturity_tui.tallies import ActionStatus as ActionStatus
 
 SESSION_FORMAT = "maturity-session"
 SESSION_FORMAT_VERSION = 2
@@ -33,10 +35,6 @@ Trend = Literal["up", "same", "down"]
 
 TrendVotes = dict[str, Trend] | list[Trend]
 """Format 2, models with trend = true: shaped like the votes."""
-
-ActionStatus = Literal["open", "done", "dropped"]
-ACTION_STATUSES: tuple[ActionStatus, ...] = get_args(ActionStatus)
-"""In the order lists and counts show them."""
 
 
 def quarter_of(moment: date) -> str:

@@ -26,7 +26,7 @@ from maturity_tui.domain.session import ACTION_STATUSES
 from maturity_tui.export import scale_change_note, signed
 from maturity_tui.history import team_history
 from maturity_tui.scoring import BoardCounts
-from maturity_tui.standing import COLOR_LETTERS, TREND_ARROWS, score_text, standing_text
+from maturity_tui.standing import COLOR_LETTERS, TREND_ARROWS, score_text
 from maturity_tui.tui.text import literal_content, literal_text
 from maturity_tui.tui.widgets.session_bar import SessionBar
 from maturity_tui.tui.widgets.sparkline_row import SparklineRow
@@ -168,11 +168,11 @@ class CompareScreen(Screen[None]):
         table.add_columns(*ACTION_STATUSES)
         for column, cells in zip(columns, standings, strict=True):
             table.add_row(
-                literal_text(column.session.period),
-                Text(column.session.id),
+                literal_text(column.period),
+                Text(column.id),
                 *cells,
                 *(str(column.actions[status]) for status in ACTION_STATUSES),
-                key=column.session.id,
+                key=column.id,
             )
         return table
 
@@ -183,7 +183,7 @@ class CompareScreen(Screen[None]):
         if score.mode != "staged":
             return [ABSENT, ABSENT]
         if score.level is None:
-            return [literal_text(standing_text(column.session.model, score)), ABSENT]
+            return [literal_text(score.text), ABSENT]
         progress = score.progress
         return [
             literal_text(f"{score.level} {column.level_name} {arrow}".rstrip()),
@@ -196,7 +196,7 @@ class CompareScreen(Screen[None]):
         table: DataTable[Text | str] = DataTable(id="compare-scores", cursor_type="row")
         table.add_column("Score", key="score")
         for column in comparison.columns:
-            table.add_column(literal_text(column.session.period), key=column.session.id)
+            table.add_column(literal_text(column.period), key=column.id)
         table.add_column("Δ", key="delta")
         overall = [column.score.score for column in comparison.columns]
         table.add_row(
@@ -233,7 +233,7 @@ class CompareScreen(Screen[None]):
         if not board:
             table.add_column("L", key="level")
         for column in self.comparison.columns:
-            table.add_column(literal_text(column.session.period), key=column.session.id)
+            table.add_column(literal_text(column.period), key=column.id)
         table.add_column("Δ", key="delta")
         for trend in self.comparison.indicators:
             level = trend.indicator.level
@@ -259,8 +259,7 @@ class CompareScreen(Screen[None]):
     def action_export(self) -> None:
         from maturity_tui.tui.screens.export_dialog import ExportDialog
 
-        sessions = [column.session for column in self.comparison.columns]
-        self.app.push_screen(ExportDialog.for_comparison(sessions, self.sessions_dir))
+        self.app.push_screen(ExportDialog.for_comparison(self.comparison, self.sessions_dir))
 
     def action_close(self) -> None:
         self.dismiss()

@@ -17,7 +17,7 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet, Static
 
-from maturity_tui.compare import compare_sessions
+from maturity_tui.compare import Comparison
 from maturity_tui.domain import Session
 from maturity_tui.outputs import (
     ACTIONS,
@@ -134,8 +134,7 @@ class ExportDialog(ModalScreen[Path | None]):
         return cls(title, choices, sessions_dir / EXPORTS_DIR)
 
     @classmethod
-    def for_comparison(cls, sessions: Sequence[Session], sessions_dir: Path) -> ExportDialog:
-        comparison = compare_sessions(sessions)
+    def for_comparison(cls, comparison: Comparison, sessions_dir: Path) -> ExportDialog:
         choices = _choices(COMPARE, comparison, slugify(" ".join(comparison.teams)))
         title = f"Export · {', '.join(comparison.teams)} · comparison"
         return cls(title, choices, sessions_dir / EXPORTS_DIR)
