@@ -467,8 +467,6 @@ def _output_option(parser: argparse.ArgumentParser, subject: Subject[Any]) -> No
 
 def _deliver(args: argparse.Namespace, text: str, sources: Sequence[Path]) -> int:
     """The output on stdout, or written atomically to --output: never over a session."""
-    from maturity_tui.storage import atomic_write
-
     if getattr(args, "bom", False) and args.format.startswith("csv"):
         text = with_bom(text)
     if args.output in (None, "-"):
@@ -481,6 +479,8 @@ def _deliver(args: argparse.Namespace, text: str, sources: Sequence[Path]) -> in
         # Outputs are never TOML: a .toml there is a session or a model, not ours to replace
         # (nor x.TOML, the same file where the file system ignores case).
         raise BadInput(f"{args.output}: will not write an export over a .toml file")
+    from maturity_tui.storage import atomic_write
+
     try:
         atomic_write(output, text)
     except OSError as error:
@@ -502,12 +502,16 @@ def _run_compare(args: argparse.Namespace) -> int:
     from maturity_tui.collector import collector_off
 
     with collector_off():
-        from maturity_tui.compare import compare_sessions
+        from maturity_tui.compare import compare_columns
+        from maturity_tui.library_index import session_columns
 
         folder = _folder(args)
-        sessions = _load_sessions(args.sessions, folder)
         sources = [session_file(name, folder) for name in args.sessions]
-        return _deliver(args, render(COMPARE, args.format, compare_sessions(sessions)), sources)
+        # Sessions already compared come from the library's index, unless their files changed.
+        columns, problems = session_columns(sources)
+        if problems:
+            raise LoadErrors(problems)
+        return _deliver(args, render(COMPARE, args.format, compare_columns(columns)), sources)
 
 
 def add_compare(commands: Commands) -> None:

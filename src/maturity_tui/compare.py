@@ -293,42 +293,30 @@ class Column:
         )
 
 
-def column_of(session: Session, model: ComparedModel | None = None) -> Column:
-    """The session's column (`model`: its model's, when already made)."""
-    return _Columns().of(session, model or ComparedModel.of(session.model))
+def column_of(session: Session) -> Column:
+    """The session's column."""
+    return ColumnMaker().of(session)
 
 
-class _Columns:
+class ColumnMaker:
     """Columns made one after the other, sharing what their sessions share: the models
-    compared, and each scale's colour of a value (a scale finds a value's point anew on
-    every call)."""
+    compared (one object per model, as storage loads them), and each scale's colour of a
+    value (a scale finds a value's point anew on every call)."""
 
     def __init__(self) -> None:
-        self.models: dict[int, ComparedModel] = {}
+        self._models: dict[int, ComparedModel] = {}
         self._colors: dict[tuple[int, Number], Color | None] = {}
 
-    def model(self, model: MaturityModel) -> ComparedModel:
-        found = self.models.get(id(model))
-        if found is None:
-            found = self.models[id(model)] = ComparedModel.of(model)
-        return found
-
-    def color(self, scored: IndicatorScore) -> Color | None:
-        if scored.agreed is None:
-            return None
-        key = (id(scored.scale), scored.agreed)
-        if key not in self._colors:
-            self._colors[key] = scored.scale.color(scored.agreed)
-        return self._colors[key]
-
-    def of(self, session: Session, model: ComparedModel) -> Column:
+    def of(self, session: Session) -> Column:
         from maturity_tui.scoring import score_session
 
-        return self._column(session, score_session(session), model)
+        return self.column(session, score_session(session))
 
-    def _column(self, session: Session, score: SessionScore, model: ComparedModel) -> Column:
+    def column(self, session: Session, score: SessionScore) -> Column:
+        """The session's column, from its score."""
         from maturity_tui.standing import standing_text
 
+        model = self._model(session.model)
         indicators = model.indicators
         return Column(
             id=session.id,
@@ -351,7 +339,7 @@ class _Columns:
                     for d in score.dimensions
                 ),
                 indicators=tuple(
-                    IndicatorCell(indicators[s.id], True, s.agreed, self.color(s), s.trend)
+                    IndicatorCell(indicators[s.id], True, s.agreed, self._color(s), s.trend)
                     if s.applicable
                     else IndicatorCell(indicators[s.id], False, None, None, None)
                     for s in score.indicators
@@ -362,6 +350,20 @@ class _Columns:
                 ),
             ),
         )
+
+    def _model(self, model: MaturityModel) -> ComparedModel:
+        found = self._models.get(id(model))
+        if found is None:
+            found = self._models[id(model)] = ComparedModel.of(model)
+        return found
+
+    def _color(self, scored: IndicatorScore) -> Color | None:
+        if scored.agreed is None:
+            return None
+        key = (id(scored.scale), scored.agreed)
+        if key not in self._colors:
+            self._colors[key] = scored.scale.color(scored.agreed)
+        return self._colors[key]
 
 
 def action_counts(session: Session) -> dict[str, int]:
@@ -483,8 +485,8 @@ def compare_sessions(sessions: Iterable[Session]) -> Comparison:
 def columns_of(sessions: Iterable[Session]) -> list[Column]:
     """Each session's column; sessions of one model (one object, as storage loads them) share
     its `ComparedModel`."""
-    made = _Columns()
-    return [made.of(session, made.model(session.model)) for session in sessions]
+    made = ColumnMaker()
+    return [made.of(session) for session in sessions]
 
 
 def compare_columns(columns: Iterable[Column]) -> Comparison:

@@ -26,20 +26,6 @@ from maturity_tui.compare import (
     action_counts,
     delta,
 )
-from maturity_tui.domain import Action, MaturityModel, Metric, Session
-from maturity_tui.domain.base import Number
-from maturity_tui.domain.session import ACTION_STATUSES
-from maturity_tui.scoring import (
-    BoardCounts,
-    DimensionScore,
-    IndicatorScore,
-    Objective,
-    ReadingScore,
-    SessionScore,
-    Standing,
-    board_order,
-    score_session,
-)
 from maturity_tui.standing import (
     NONE,
     card_mark,
@@ -54,12 +40,25 @@ from maturity_tui.standing import (
     source_lines,
 )
 from maturity_tui.standing import signed as signed  # re-exported: the app's compare screen
-from maturity_tui.storage import slugify
+from maturity_tui.tallies import ACTION_STATUSES
 from maturity_tui.textsafe import csv_cell, json_text, markdown_text, one_line
 
 if TYPE_CHECKING:
-    # Only named in annotations: a comparison or a report needs no library index.
+    # Only named in annotations: a comparison read from the library's index needs no domain
+    # model, no scoring and no storage (the session reports import them where they run), and
+    # a comparison or a report needs no library index.
+    from maturity_tui.domain import Action, MaturityModel, Metric, Session
+    from maturity_tui.domain.base import Number
     from maturity_tui.portfolio import ModelGroup, Portfolio, TeamStanding
+    from maturity_tui.scoring import (
+        BoardCounts,
+        DimensionScore,
+        IndicatorScore,
+        Objective,
+        ReadingScore,
+        SessionScore,
+        Standing,
+    )
 
 WIDTH = 80
 """Text output fits an 80-column terminal."""
@@ -215,6 +214,8 @@ def model_summary(model: MaturityModel) -> list[str]:
 
 def report_data(session: Session, score: SessionScore | None = None) -> dict[str, Any]:
     """The report as JSON-ready data: DESIGN's `report --format json` keys and a few more."""
+    from maturity_tui.scoring import score_session
+
     score = score or score_session(session)
     model = session.model
     return {
@@ -367,6 +368,8 @@ def _contested(score: SessionScore) -> str:
 
 
 def report_text(session: Session) -> str:
+    from maturity_tui.scoring import score_session
+
     score = score_session(session)
     model = session.model
     lines = _wrap(f"{session.team} · {session.period} · {session.id}")
@@ -451,6 +454,8 @@ def _scores_text(score: SessionScore) -> list[str]:
 
 
 def _board_text(score: SessionScore) -> list[str]:
+    from maturity_tui.scoring import board_order
+
     if score.mode != "board":
         return []
     lines = ["", "Board (red first; R red, A amber, G green, · unrated)"]
@@ -487,6 +492,8 @@ def _readings_text(readings: Sequence[ReadingScore]) -> list[str]:
 
 
 def report_markdown(session: Session) -> str:
+    from maturity_tui.scoring import score_session
+
     score = score_session(session)
     model = session.model
     lines = [f"# {markdown_text(session.team)} — {markdown_text(session.period)}", ""]
@@ -561,6 +568,8 @@ def _scores_markdown(score: SessionScore) -> list[str]:
 
 
 def _board_markdown(score: SessionScore) -> list[str]:
+    from maturity_tui.scoring import board_order
+
     if score.mode != "board":
         return []
     rows = [
@@ -660,6 +669,8 @@ TRACKER_CSV_COLUMNS = ("Summary", "Description", "Assignee", "Due date", "Labels
 
 def actions_tracker_csv(session: Session) -> str:
     """The open actions as issues to import: done and dropped ones are not work to track."""
+    from maturity_tui.storage import slugify
+
     labels = " ".join(
         dict.fromkeys(["maturity", slugify(session.team, "team"), slugify(session.period, "")])
     ).strip()

@@ -43,8 +43,10 @@ from maturity_tui.listing import Shown, team_key
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
 
+    from maturity_tui.compare import Column, ComparedModel
     from maturity_tui.domain import Session
-    from maturity_tui.scoring import BoardCounts
+    from maturity_tui.scoring import BoardCounts, SessionScore
+    from maturity_tui.storage import LoadError
 
 # The models, storage and scoring are imported where a file is read: a warm start, every row
 # from the index, needs none of them (importing them was a quarter of its time).
@@ -52,10 +54,11 @@ if TYPE_CHECKING:
 CACHE_ENV = "MATURITY_TUI_CACHE_DIR"
 """A folder for the index instead of the user's cache folder (tests, portable installs)."""
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """2: summaries of score and board models (scoring, score, standing, dimension scores);
 3: dimension scores kept in the index (2 dropped them), board counts;
-4: what the library lists in columns of their own, the rest of the summary decoded lazily."""
+4: what the library lists in columns of their own, the rest of the summary decoded lazily;
+5: each file's comparison column (kept by `compare`), and the models they name."""
 ROW_VERSION = f"{SCHEMA_VERSION}/{__version__}"
 """Rows hold scores: a release that may score differently rebuilds them."""
 
@@ -192,12 +195,13 @@ class Library:
     """Why the index could not be used, when it could not (the rows came from the files)."""
 
 
-def summarize(session: Session) -> SessionSummary:
+def summarize(session: Session, score: SessionScore | None = None) -> SessionSummary:
+    """The session's summary (`score`: its score, when already worked out)."""
     from maturity_tui.compare import action_counts
     from maturity_tui.scoring import score_session
     from maturity_tui.standing import standing_text
 
-    score = score_session(session)
+    score = score or score_session(session)
     return SessionSummary(
         id=session.id,
         team=session.team,
@@ -360,9 +364,13 @@ CREATE TABLE IF NOT EXISTS files (
     model_id TEXT,
     standing TEXT,
     status TEXT,
-    unrated INTEGER
+    unrated INTEGER,
+    compared TEXT
 );
+CREATE TABLE IF NOT EXISTS models (key TEXT PRIMARY KEY, data TEXT NOT NULL);
 """
+"""`compared`: the file's comparison column (`Column.data`), NULL until `compare` reads the
+file; `models`: the models those columns name, each once, by the digest of its data."""
 
 
 class LibraryScan:
@@ -521,20 +529,7 @@ class LibraryScan:
         return {}
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA journal_mode = WAL")
-        db.execute("PRAGMA synchronous = NORMAL")  # a cache: a lost last commit is harmless
-        with _transaction(db):
-            _create_tables(db)
-            found = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
-            if found is None or found[0] != ROW_VERSION:
-                # Another release's rows (or schema): rebuilt from the files.
-                db.execute("DROP TABLE files")
-                _create_tables(db)
-                db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (ROW_VERSION,))
-        return db
+        return _connect(self.path)
 
     def _read_all(self, db: sqlite3.Connection) -> dict[str, _Stored]:
         stored = {}
@@ -583,6 +578,24 @@ class LibraryScan:
             f"The library's index ({self.path}) cannot be used ({error}); "
             "reading every session file instead."
         )
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("PRAGMA synchronous = NORMAL")  # a cache: a lost last commit is harmless
+    with _transaction(db):
+        _create_tables(db)
+        found = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        if found is None or found[0] != ROW_VERSION:
+            # Another release's rows (or schema): rebuilt from the files.
+            db.execute("DROP TABLE files")
+            db.execute("DROP TABLE models")
+            _create_tables(db)
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (ROW_VERSION,))
+    return db
 
 
 @contextmanager
@@ -788,3 +801,208 @@ def _summary_from_json(listed: Listing, text: str) -> SessionSummary:
 
 
 _REST_FIELDS = [field.name for field in fields(SessionSummary) if field.name not in LISTED]
+
+
+# --- Comparison columns -----------------------------------------------------------------------
+
+
+def session_columns(
+    paths: list[Path], cache_dir: Path | None = None
+) -> tuple[list[Column], list[LoadError]]:
+    """Each file's comparison column, in the order given, and the files that failed to load
+    (as `storage.load_session` words it), in that order too.
+
+    A column comes from its folder's index while the file keeps the size, times and identity
+    it had when the column was made, and was not written within the time granularity of that
+    moment; any other file is read, and its row (the library's too) kept in the index for the
+    next comparison. An index that cannot be used leaves every file to be read.
+    """
+    columns: dict[int, Column] = {}
+    problems: dict[int, LoadError] = {}
+    reader: _ColumnReader | None = None
+    folders: dict[Path, list[tuple[int, Path]]] = {}
+    for number, path in enumerate(paths):
+        folders.setdefault(path.parent, []).append((number, path))
+    for folder, numbered in folders.items():
+        index = _ColumnIndex.open(folder, cache_dir)
+        known = index.columns([path.name for _, path in numbered]) if index else {}
+        read: list[_ReadColumn] = []
+        for number, path in numbered:
+            column = known.get(path.name)
+            if column is None:
+                reader = reader or _ColumnReader()
+                try:
+                    read.append(reader.read(path))
+                except reader.load_error as error:
+                    problems[number] = error
+                    continue
+                column = read[-1].column
+            columns[number] = column
+        if index:
+            index.keep(read)
+    return [columns[n] for n in sorted(columns)], [problems[n] for n in sorted(problems)]
+
+
+@dataclass(frozen=True, slots=True)
+class _StoredColumn:
+    key: FileKey
+    digest: bytes
+    checked_ns: int
+    data: dict[str, Any]
+    """The column's data (`Column.data`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _ReadColumn:
+    """A file read for its comparison column, and what the index keeps of it."""
+
+    column: Column
+    record: tuple[Any, ...] | None
+    """The library's record of the file (`_Read.record`); None: not a file it lists."""
+
+
+class _ColumnReader:
+    """Files read one after the other for their columns, sharing what their sessions share
+    (`compare.ColumnMaker`): the storage, the models and the scoring are imported only when
+    a file must be read."""
+
+    def __init__(self) -> None:
+        from maturity_tui import storage
+        from maturity_tui.compare import ColumnMaker
+
+        self.load_error = storage.LoadError
+        self._storage = storage
+        self._made = ColumnMaker()
+
+    def read(self, path: Path) -> _ReadColumn:
+        from maturity_tui.scoring import score_session
+
+        checked_ns = time.time_ns()
+        try:
+            key = FileKey.of(path.stat())  # before reading: a later write shows as a change
+        except OSError:
+            key = None
+        data = self._storage.read_bytes(path)
+        session = self._storage.parse_session(data, path)
+        score = score_session(session)
+        column = self._made.column(session, score)
+        if key is None or not path.name.endswith(".toml"):
+            return _ReadColumn(column, None)
+        summary_columns = _summary_columns(summarize(session, score))
+        read = _Read(_digest(data), checked_ns, NO_PROBLEMS, summary_columns)
+        return _ReadColumn(column, read.record(path.name, key))
+
+
+class _ColumnIndex:
+    """A folder's index, as `session_columns` uses it. Any trouble with it (busy, damaged,
+    not writable) ends its use quietly: the files are read instead, and the library, which
+    rebuilds a damaged index, says so."""
+
+    def __init__(self, folder: Path, db: sqlite3.Connection) -> None:
+        self._folder = folder
+        self._db = db
+        self._settled: list[str] = []
+        """Files hashed again after the time window: their times are trusted from now on."""
+        self._opened_ns = time.time_ns()
+
+    @classmethod
+    def open(cls, folder: Path, cache_dir: Path | None) -> _ColumnIndex | None:
+        try:
+            return cls(folder, _connect(index_file(folder, cache_dir)))
+        except (sqlite3.Error, OSError):
+            return None
+
+    def columns(self, names: list[str]) -> dict[str, Column]:
+        """The columns of the named files, for those unchanged since their column was made."""
+        from maturity_tui.compare import Column
+
+        try:
+            stored = self._stored(names)
+            models = self._models({row.data["model"] for row in stored.values()})
+        except sqlite3.Error:
+            return {}
+        return {
+            name: Column.from_data(row.data, models[row.data["model"]])
+            for name, row in stored.items()
+            if row.data["model"] in models and self._unchanged(name, row)
+        }
+
+    def keep(self, read: list[_ReadColumn]) -> None:
+        """The rows of the files read, their columns with them, and the files settled; then
+        the index closed."""
+        kept = [item for item in read if item.record is not None]
+        try:
+            if kept or self._settled:
+                with _transaction(self._db):
+                    LibraryScan._forget(self._db, [], self._settled, self._opened_ns)
+                    self._keep(kept)
+        except sqlite3.Error:
+            pass  # a cache: the next comparison reads these files again
+        finally:
+            with suppress(sqlite3.Error):
+                self._db.close()
+
+    def _stored(self, names: list[str]) -> dict[str, _StoredColumn]:
+        stored = {}
+        for start in range(0, len(names), NAMES_PER_QUERY):
+            chunk = names[start : start + NAMES_PER_QUERY]
+            query = (
+                "SELECT name, size, mtime_ns, ctime_ns, device, inode, digest, checked_ns, "
+                "compared FROM files "
+                f"WHERE compared IS NOT NULL AND name IN ({', '.join('?' * len(chunk))})"
+            )
+            for name, *key, digest, checked_ns, compared in self._db.execute(query, chunk):
+                stored[name] = _StoredColumn(
+                    FileKey(*key), digest, checked_ns, json.loads(compared)
+                )
+        return stored
+
+    def _models(self, keys: set[str]) -> dict[str, ComparedModel]:
+        from maturity_tui.compare import ComparedModel
+
+        wanted = sorted(keys)
+        query = f"SELECT key, data FROM models WHERE key IN ({', '.join('?' * len(wanted))})"
+        return {
+            key: ComparedModel.from_data(json.loads(data))
+            for key, data in self._db.execute(query, wanted)
+        }
+
+    def _unchanged(self, name: str, stored: _StoredColumn) -> bool:
+        """The file as it was when its column was made: the same size, times and identity,
+        and where the times lie within the time granularity of that moment, the same bytes
+        (the library's rule: `LibraryScan._verdict`)."""
+        path = self._folder / name
+        try:
+            if FileKey.of(path.stat()) != stored.key:
+                return False
+            if not stored.key.racy(stored.checked_ns):
+                return True
+            with path.open("rb") as file:  # the regular file of that identity and size
+                same = _digest(file.read(stored.key.size + 1)) == stored.digest
+        except OSError:
+            return False
+        if same:
+            self._settled.append(name)
+        return same
+
+    def _keep(self, kept: list[_ReadColumn]) -> None:
+        models: dict[int, str] = {}
+        for item in kept:
+            model = item.column.model
+            if id(model) not in models:
+                data = json.dumps(model.data())
+                models[id(model)] = key = _digest(data.encode()).hex()
+                self._db.execute("INSERT OR IGNORE INTO models VALUES (?, ?)", (key, data))
+        _upsert(self._db, [item.record for item in kept if item.record is not None])
+        self._db.executemany(
+            "UPDATE files SET compared = ? WHERE name = ?",
+            [
+                (json.dumps(item.column.data(models[id(item.column.model)])), item.record[0])
+                for item in kept
+                if item.record is not None
+            ],
+        )
+
+
+NAMES_PER_QUERY = 500
+"""Files asked for in one query: well within SQLite's limit on bound values."""
