@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import itertools
+import os
 import pstats
 import resource
 import statistics
@@ -34,6 +36,7 @@ from gen import cached_sessions, compile_bytecode
 from maturity_tui import storage
 from maturity_tui.compare import compare_sessions
 from maturity_tui.domain import Session
+from maturity_tui.library_index import CACHE_ENV
 
 AIM, FLOOR = 0.2, 2.0
 TOMLLIB_ONLY = "import sys, tomllib; [tomllib.load(open(f, 'rb')) for f in sys.argv[1:]]"
@@ -74,17 +77,37 @@ def load_and_compare(paths: Sequence[Path]) -> None:
     compare_sessions([storage.load_session(path) for path in paths])
 
 
-def run_process(command: list[str]) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False)
+def run_process(
+    command: list[str], cache: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """The command in a fresh process; `cache`: the folder of the library's index it uses."""
+    env = None if cache is None else {**os.environ, CACHE_ENV: str(cache)}
+    return subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False, env=env
+    )
 
 
-def measure_process(command: list[str], runs: int) -> Timing | str:
-    """A fresh process each run, or why it failed."""
-    first = run_process(command)
+def measure_process(
+    command: list[str], runs: int, cache: Callable[[], Path | None] = lambda: None
+) -> Timing | str:
+    """A fresh process each run (each with the index folder `cache()` gives), or why it
+    failed; after a first run, not timed."""
+    first = run_process(command, cache())
     if first.returncode != 0:
         reason = first.stderr.decode(errors="replace").strip().splitlines()
         return f"failed (exit {first.returncode}: {reason[-1] if reason else 'no message'})"
-    return measure(lambda: run_process(command), runs)
+    return measure(lambda: run_process(command, cache()), runs)
+
+
+def compare_figures(command: list[str], runs: int) -> tuple[Timing | str, Timing | str]:
+    """The comparison as a coach runs it again (its first run filled the index), and with
+    no index yet (each run on an empty index folder: every file read, the index filled)."""
+    with tempfile.TemporaryDirectory(prefix="maturity-cache-") as base:
+        kept = Path(base) / "kept"
+        warm = measure_process(command, runs, lambda: kept)
+        fresh = (Path(base) / f"empty-{n}" for n in itertools.count())
+        cold = measure_process(command, runs, lambda: next(fresh))
+    return warm, cold
 
 
 def per_file(path: Path, repeats: int = 200) -> dict[str, float]:
@@ -124,15 +147,17 @@ def cold_figures(paths: Sequence[Path], runs: int) -> None:
     python = sys.executable
     tomllib_floor = measure_process([python, "-c", TOMLLIB_ONLY, *files], runs)
     toml_rs_floor = measure_process([python, "-c", TOML_RS_ONLY, *files], runs)
-    cli = measure_process(
-        [python, "-m", "maturity_tui", "compare", "--format", "json", *files], runs
-    )
+    compare = [python, "-m", "maturity_tui", "compare", "--format", "json", *files]
+    cli, cold = compare_figures(compare, runs)
     load_only = measure_process([python, "-c", LOAD_ONLY, *files], runs)
     print(ratio_line("compare --format json / tomllib", cli, tomllib_floor))
     print(ratio_line("compare --format json / toml-rs", cli, toml_rs_floor, FLOOR))
+    print(ratio_line("same, no index yet / tomllib", cold, tomllib_floor))
+    print(ratio_line("same, no index yet / toml-rs", cold, toml_rs_floor, FLOOR))
     print(ratio_line("load + validate only / tomllib", load_only, tomllib_floor))
-    if not isinstance(cli, str):
-        print(f"  per session: compare {cli.cpu / len(paths) * 1000:.3f} ms CPU")
+    for label, timing in (("compare", cli), ("no index yet", cold)):
+        if not isinstance(timing, str):
+            print(f"  per session: {label} {timing.cpu / len(paths) * 1000:.3f} ms CPU")
 
 
 def main() -> None:
