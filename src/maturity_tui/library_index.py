@@ -67,6 +67,10 @@ RACY_NS = 2_000_000_000
 
 BUSY_TIMEOUT_MS = 5_000
 
+FIRST_BATCH_ROWS = 50
+"""Rows read again that make a first batch at once, whatever its time: a screen of the list
+(~25 ms of reading them here, one worker's chunk), so that a cold list shows rows soon."""
+
 NO_PROBLEMS = "[]"
 """A row's problems when its file loaded: most rows, read as they are, without JSON."""
 
@@ -434,8 +438,9 @@ class LibraryScan:
     def _reread(
         self, stale: list[tuple[os.DirEntry[str], FileKey | None]], batch_seconds: float
     ) -> Iterator[list[LibraryRow]]:
-        """The stale files' rows in batches of about `batch_seconds`, each batch's records
-        written to the index before it is given out."""
+        """The stale files' rows in batches of about `batch_seconds` (the first as soon as it
+        holds `FIRST_BATCH_ROWS`), each batch's records written to the index before it is
+        given out."""
         if not stale:
             return
         reads = (
@@ -445,16 +450,19 @@ class LibraryScan:
         )
         batch: list[LibraryRow] = []
         records: list[tuple[Any, ...]] = []
+        first = True
         for row, record in reads:
             if not batch:  # from the batch's first row: worker processes take a while to start
                 started = time.monotonic()
             batch.append(row)
             if record is not None:
                 records.append(record)
-            if time.monotonic() - started > batch_seconds:
+            if (first and len(batch) >= FIRST_BATCH_ROWS) or (
+                time.monotonic() - started > batch_seconds
+            ):
                 self._write(lambda db, records=records: _upsert(db, records))
                 yield batch
-                batch, records = [], []
+                batch, records, first = [], [], False
         self._write(lambda db: _upsert(db, records))
         if batch:
             yield batch

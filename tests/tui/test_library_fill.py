@@ -60,7 +60,7 @@ def gate(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     def gated(self: library_index.LibraryScan, seconds: float = 0.1) -> Iterator[list[Any]]:
         for n, batch in enumerate(scan(self, seconds)):
             yield batch
-            if n == 1:  # the home screen posts a batch when the next one comes
+            if n == 1:  # two batches in: rows on screen, more to come
                 assert held.wait(timeout=60), "the test never let the scan go on"
 
     monkeypatch.setattr(library_index.LibraryScan, "batches", gated)

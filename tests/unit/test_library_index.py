@@ -146,6 +146,24 @@ def test_rows_carry_what_the_library_needs(folder: Path, tmp_path: Path) -> None
     assert (summary.level, summary.level_name, summary.unrated) == (1, "Initial", 1)
 
 
+@pytest.mark.parametrize("first_batch", [1, 2, 100])
+def test_a_cold_scan_gives_a_first_batch_at_once_and_the_same_rows_however_batched(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, first_batch: int
+) -> None:
+    """The first rows read come as soon as they make a screen, not after a batch's time (a
+    cold list showed nothing for its first 0.2 s, then 0.4 s); the rest as their time comes."""
+    monkeypatch.setattr(library_index, "FIRST_BATCH_ROWS", first_batch)
+    scan = library_index.LibraryScan(folder, tmp_path / "cache")
+    batches = list(scan.batches(batch_seconds=3600))
+    files = rows_from_files(folder)
+    assert [len(batch) for batch in batches] == (
+        [first_batch, len(files) - first_batch] if first_batch < len(files) else [len(files)]
+    )
+    rows = sorted((row for batch in batches for row in batch), key=lambda row: row.path.name)
+    assert rows == files
+    assert library(folder, tmp_path / "cache").rows == files  # what the batches indexed
+
+
 def test_a_warm_scan_reads_no_file_that_did_not_change(
     folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -191,21 +191,17 @@ class HomeScreen(Screen[None]):
 
         worker = get_current_worker()
         scan = LibraryScan(folder)
-        previous: list[Listed] = []
         try:
             for batch in scan.batches(BATCH_SECONDS):
                 if worker.is_cancelled:
                     return
-                # One batch behind, so that the last one says it is the last: a warm start's
-                # whole list then fills the table once, in the library's order, not twice.
-                if previous:
-                    handover.give(previous, done=False)
                 # The table's cells are made here too, off the UI thread.
                 with collector_off():  # they live as long as the screen
-                    previous = [(row, table_row(row) if row.listed else None) for row in batch]
+                    rows = [(row, table_row(row) if row.listed else None) for row in batch]
+                handover.give(rows, done=False)
         finally:
             scan.close()
-        handover.give(previous, done=True, notice=scan.notice)
+        handover.give([], done=True, notice=scan.notice)
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         query = self._query()
