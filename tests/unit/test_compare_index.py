@@ -9,15 +9,21 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
-from test_library_index import NAMES, OLD_NS, TEXTS, write
+from hypothesis import given
+from hypothesis.stateful import invariant
+from test_library_index import (
+    NAMES,
+    OLD_NS,
+    STEPS,
+    TEXTS,
+    FolderAndIndex,
+    sessions_folder,
+    write,
+)
 from test_properties import PROPERTIES, sessions
 
 from maturity_tui import library_index
@@ -72,14 +78,11 @@ def compared(paths: list[Path], cache: Path) -> tuple[list[Column], list[list[st
 
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
-    sessions = tmp_path / "sessions"
-    sessions.mkdir()
-    for n, text in enumerate(TEXTS):
-        write(sessions / f"s{n}.toml", text, OLD_NS)
+    """The library tests' folder (sessions, and a broken file), with every golden session."""
+    folder = sessions_folder(tmp_path)
     for path in GOLDEN.glob("*.toml"):
-        shutil.copy(path, sessions / path.name)
-    (sessions / "broken.toml").write_text("[[[", encoding="utf-8")
-    return sessions
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 def reads_counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
@@ -232,50 +235,10 @@ def test_a_warm_comparison_loads_no_model_no_storage_and_no_scoring(
     assert "LOADED []" in runs[1].stderr
 
 
-class ComparedFolder(RuleBasedStateMachine):
-    """Any sequence of writes, deletes, renames, touches and corruptions, with the library
-    and comparisons both using the index: a comparison always equals reading the files."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.root = Path(tempfile.mkdtemp(prefix="compare-index-"))
-        self.folder = self.root / "sessions"
-        self.folder.mkdir()
-        self.cache = self.root / "cache"
-
-    def teardown(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
-
-    @rule(name=st.sampled_from(NAMES), text=st.sampled_from(TEXTS), old=st.booleans())
-    def write_session(self, name: str, text: str, old: bool) -> None:
-        write(self.folder / name, text, OLD_NS if old else None)
-
-    @rule(name=st.sampled_from(NAMES), text=st.sampled_from(TEXTS))
-    def change_within_the_same_time(self, name: str, text: str) -> None:
-        path = self.folder / name
-        if path.exists() and path.stat().st_size == len(text.encode()):
-            write(path, text, path.stat().st_mtime_ns)
-
-    @rule(name=st.sampled_from(NAMES))
-    def delete(self, name: str) -> None:
-        (self.folder / name).unlink(missing_ok=True)
-
-    @rule(source=st.sampled_from(NAMES), destination=st.sampled_from(NAMES))
-    def rename(self, source: str, destination: str) -> None:
-        if (self.folder / source).exists():
-            (self.folder / source).replace(self.folder / destination)
-
-    @rule(name=st.sampled_from(NAMES), garbage=st.sampled_from(["[[[", "", 'format = "x"']))
-    def corrupt_file(self, name: str, garbage: str) -> None:
-        write(self.folder / name, garbage)
-
-    @rule()
-    def list_the_library(self) -> None:
-        library(self.folder, self.cache)
-
-    @rule()
-    def delete_index(self) -> None:
-        shutil.rmtree(self.cache, ignore_errors=True)
+class ComparedFolder(FolderAndIndex):
+    """The library's state machine (any sequence of writes, deletes, renames, touches and
+    corruptions, the library listed after each step), with a comparison after each step
+    too: it always equals reading the files."""
 
     @invariant()
     def a_comparison_is_what_the_files_hold(self) -> None:
@@ -284,9 +247,4 @@ class ComparedFolder(RuleBasedStateMachine):
 
 
 TestComparedFolder = ComparedFolder.TestCase
-TestComparedFolder.settings = settings(
-    max_examples=25,
-    stateful_step_count=15,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow],
-)
+TestComparedFolder.settings = STEPS

@@ -115,23 +115,31 @@ class FolderAndIndex(RuleBasedStateMachine):
         assert scanned.notice is None or "damaged: rebuilt" in scanned.notice
 
 
-TestFolderAndIndex = FolderAndIndex.TestCase
-TestFolderAndIndex.settings = settings(
+STEPS = settings(
     max_examples=25,
     stateful_step_count=15,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
+"""The state machines' runs: 25 sequences of up to 15 steps."""
+
+TestFolderAndIndex = FolderAndIndex.TestCase
+TestFolderAndIndex.settings = STEPS
 
 
-@pytest.fixture
-def folder(tmp_path: Path) -> Path:
+def sessions_folder(tmp_path: Path) -> Path:
+    """A folder of sessions, all old, and a broken file."""
     sessions = tmp_path / "sessions"
     sessions.mkdir()
     for n, text in enumerate(TEXTS):
         write(sessions / f"s{n}.toml", text, OLD_NS)
     (sessions / "broken.toml").write_text("[[[", encoding="utf-8")
     return sessions
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return sessions_folder(tmp_path)
 
 
 def test_rows_carry_what_the_library_needs(folder: Path, tmp_path: Path) -> None:
