@@ -118,7 +118,8 @@ class ComparedModel:
         )
 
     def data(self) -> dict[str, Any]:
-        """As JSON keeps it (`from_data` makes it again)."""
+        """As JSON keeps it (`from_data` makes it again). The library's index keeps it: a
+        change of its shape is a new `library_index.SCHEMA_VERSION`."""
         return {
             "id": self.id,
             "version": self.version,
@@ -234,7 +235,8 @@ class Column:
         return None if level is None else self.model.level(level).name
 
     def data(self, model_key: str) -> dict[str, Any]:
-        """As JSON keeps it, its model named by `model_key` (`from_data` makes it again)."""
+        """As JSON keeps it, its model named by `model_key` (`from_data` makes it again).
+        The library's index keeps it: a change of its shape is a new `SCHEMA_VERSION` there."""
         score = self.score
         board = score.board
         return {
