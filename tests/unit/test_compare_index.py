@@ -3,6 +3,7 @@ while the file is unchanged; everything else read from the files, as before."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -248,3 +249,18 @@ class ComparedFolder(FolderAndIndex):
 
 TestComparedFolder = ComparedFolder.TestCase
 TestComparedFolder.settings = STEPS
+
+
+COLUMNS_KEPT = {5: "05390a2c94b291b3"}
+"""By index schema: a digest of the golden sessions' columns as the index keeps them."""
+
+
+def test_a_change_of_what_the_index_keeps_of_a_column_is_a_new_index_schema() -> None:
+    """An index of the old schema would be read with the new code: its columns must go."""
+    kept = [column_of(load_session(path)) for path in sorted(GOLDEN.glob("*.toml"))]
+    shape = json.dumps([[c.data("key"), c.model.data()] for c in kept], sort_keys=True)
+    digest = hashlib.sha256(shape.encode()).hexdigest()[:16]
+    assert digest == COLUMNS_KEPT.get(library_index.SCHEMA_VERSION), (
+        "Column.data or ComparedModel.data changed: raise library_index.SCHEMA_VERSION "
+        f"and record {digest} for it here"
+    )
