@@ -422,18 +422,11 @@ class LibraryScan:
             self._db = None
 
     def _verdict(self, entry: os.DirEntry[str], key: FileKey | None, known: _Stored | None) -> str:
-        if key is None or known is None or known.key != key:
+        if key is None or known is None:
             return "stale"
-        if not key.racy(known.checked_ns):
-            return "fresh"
-        from maturity_tui.storage import LoadError, read_bytes
-
-        try:
-            same = _digest(read_bytes(self.folder / entry.name)) == known.digest
-        except LoadError:
-            return "stale"
-        # Hashed again after the window: a later change would show in the times from now on.
-        return "settled" if same else "stale"
+        return _file_verdict(
+            self.folder / entry.name, key, known.key, known.digest, known.checked_ns
+        )
 
     def _reread(
         self, stale: list[tuple[os.DirEntry[str], FileKey | None]], batch_seconds: float
@@ -604,6 +597,24 @@ def _connect(path: Path) -> sqlite3.Connection:
             _create_tables(db)
             db.execute("INSERT OR REPLACE INTO meta VALUES ('version', ?)", (ROW_VERSION,))
     return db
+
+
+def _file_verdict(path: Path, key: FileKey, known: FileKey, digest: bytes, checked_ns: int) -> str:
+    """Whether a row made from the file when it had the key `known`, its bytes hashed to
+    `digest`, at `checked_ns`, still holds now that it has `key`: "fresh", "settled" (the
+    same bytes, hashed again since its times lay within the time granularity of
+    `checked_ns`) or "stale"."""
+    if key != known:
+        return "stale"
+    if not key.racy(checked_ns):
+        return "fresh"
+    try:
+        with path.open("rb") as file:  # the regular file of that identity and size
+            same = _digest(file.read(key.size + 1)) == digest
+    except OSError:
+        return "stale"
+    # Hashed again after the window: a later change would show in the times from now on.
+    return "settled" if same else "stale"
 
 
 @contextmanager
@@ -938,7 +949,7 @@ class _ColumnIndex:
     def keep(self, read: list[_ReadColumn]) -> None:
         """The rows of the files read, their columns with them, and the files settled; then
         the index closed."""
-        kept = [item for item in read if item.record is not None]
+        kept = [(item.column, item.record) for item in read if item.record is not None]
         try:
             if kept or self._settled:
                 with _transaction(self._db):
@@ -976,38 +987,31 @@ class _ColumnIndex:
         }
 
     def _unchanged(self, name: str, stored: _StoredColumn) -> bool:
-        """The file as it was when its column was made: the same size, times and identity,
-        and where the times lie within the time granularity of that moment, the same bytes
-        (the library's rule: `LibraryScan._verdict`)."""
+        """The file as it was when its column was made (the library's rule, `_file_verdict`)."""
         path = self._folder / name
         try:
-            if FileKey.of(path.stat()) != stored.key:
-                return False
-            if not stored.key.racy(stored.checked_ns):
-                return True
-            with path.open("rb") as file:  # the regular file of that identity and size
-                same = _digest(file.read(stored.key.size + 1)) == stored.digest
+            key = FileKey.of(path.stat())
         except OSError:
             return False
-        if same:
+        verdict = _file_verdict(path, key, stored.key, stored.digest, stored.checked_ns)
+        if verdict == "settled":
             self._settled.append(name)
-        return same
+        return verdict != "stale"
 
-    def _keep(self, kept: list[_ReadColumn]) -> None:
+    def _keep(self, kept: list[tuple[Column, tuple[Any, ...]]]) -> None:
+        """Each file's record (the library's), its column, and the models they name."""
         models: dict[int, str] = {}
-        for item in kept:
-            model = item.column.model
-            if id(model) not in models:
-                data = json.dumps(model.data())
-                models[id(model)] = key = _digest(data.encode()).hex()
+        for column, _ in kept:
+            if id(column.model) not in models:
+                data = json.dumps(column.model.data())
+                models[id(column.model)] = key = _digest(data.encode()).hex()
                 self._db.execute("INSERT OR IGNORE INTO models VALUES (?, ?)", (key, data))
-        _upsert(self._db, [item.record for item in kept if item.record is not None])
+        _upsert(self._db, [record for _, record in kept])
         self._db.executemany(
             "UPDATE files SET compared = ? WHERE name = ?",
             [
-                (json.dumps(item.column.data(models[id(item.column.model)])), item.record[0])
-                for item in kept
-                if item.record is not None
+                (json.dumps(column.data(models[id(column.model)])), name)
+                for column, (name, *_) in kept
             ],
         )
 
