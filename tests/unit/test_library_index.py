@@ -361,6 +361,34 @@ def test_a_worker_lowers_its_priority_before_importing_the_models() -> None:
     assert done.stdout.strip() == "[[]]"
 
 
+class _Kernel32:
+    """Windows' process calls, as `ctypes.windll.kernel32` gives them, recorded."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, int]] = []
+
+    def GetCurrentProcess(self) -> int:
+        return -1  # Windows' pseudo-handle for the current process
+
+    def SetPriorityClass(self, handle: int, priority: int) -> bool:
+        self.calls.append(("SetPriorityClass", priority))
+        return True
+
+
+def test_on_windows_a_worker_asks_for_a_priority_below_normal(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Windows has no `os.nice`: the workers' priority class is set below normal instead."""
+    import ctypes
+
+    kernel32 = _Kernel32()
+    monkeypatch.delattr(os, "nice", raising=False)
+    monkeypatch.setattr(sys, "platform", "win32")
+    monkeypatch.setattr(ctypes, "windll", type("WinDLL", (), {"kernel32": kernel32}), raising=False)
+    library_index._lower_priority()
+    assert kernel32.calls == [("SetPriorityClass", 0x4000)]
+
+
 class _BrokenPool:
     """A pool whose every task fails as when a worker dies."""
 
