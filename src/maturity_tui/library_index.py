@@ -806,9 +806,13 @@ _COLUMNS = (
 """A record's columns, in order (`_Read.record`)."""
 
 
-def _upsert(db: sqlite3.Connection, records: list[tuple[Any, ...]]) -> None:
-    marks = ", ".join("?" for _ in _COLUMNS.split(","))
-    db.executemany(f"INSERT OR REPLACE INTO files ({_COLUMNS}) VALUES ({marks})", records)
+def _upsert(
+    db: sqlite3.Connection, records: list[tuple[Any, ...]], columns: str = _COLUMNS
+) -> None:
+    """The records written, each replacing the file's row (its comparison column too, unless
+    `columns` has `compared` and the records end with it)."""
+    marks = ", ".join("?" for _ in columns.split(","))
+    db.executemany(f"INSERT OR REPLACE INTO files ({columns}) VALUES ({marks})", records)
 
 
 def _summary_to_json(summary: SessionSummary) -> str:
@@ -1020,14 +1024,10 @@ class _ColumnIndex:
                 data = json.dumps(column.model.data())
                 models[id(column.model)] = key = _digest(data.encode()).hex()
                 self._db.execute("INSERT OR IGNORE INTO models VALUES (?, ?)", (key, data))
-        _upsert(self._db, [record for _, record in kept])
-        self._db.executemany(
-            "UPDATE files SET compared = ? WHERE name = ?",
-            [
-                (json.dumps(column.data(models[id(column.model)])), name)
-                for column, (name, *_) in kept
-            ],
-        )
+        records = [
+            (*record, json.dumps(column.data(models[id(column.model)]))) for column, record in kept
+        ]
+        _upsert(self._db, records, f"{_COLUMNS}, compared")
 
 
 NAMES_PER_QUERY = 500
