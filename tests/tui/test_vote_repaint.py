@@ -86,26 +86,49 @@ def footer_keys(footer: Footer) -> list[FooterKey]:
     return list(footer.query_children(FooterKey))
 
 
+async def assert_drawn_as_textual_would(pilot: Any, footer: KeysFooter) -> None:
+    """The screen is drawn as it is when Textual's Footer rebuilds every key."""
+    kept = footer_keys(footer)
+    drawn = [list(strip) for strip in pilot.app.screen._compositor.render_strips()]
+    footer._shown = None  # forget them: the next change rebuilds every key, as Footer does
+    footer.call_later(footer.recompose)  # in the footer's context, as Textual calls it
+    await settle(pilot)
+    assert not set(footer_keys(footer)) & set(kept), "rebuilt"
+    rebuilt = [list(strip) for strip in pilot.app.screen._compositor.render_strips()]
+    assert drawn == rebuilt, "the footer draws as Textual's would"
+
+
+async def test_the_first_vote_enables_undo_where_it_stands(folder: Path) -> None:
+    """Undo is there, dimmed, before anyone votes: the first vote of an indicator lays out
+    nothing again (a key that comes or goes does, the whole screen: 5-17 ms)."""
+    app = make_app(folder, build_session(participants=PEOPLE))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        footer = app.screen.query_one(KeysFooter)
+        before = footer_keys(footer)
+        undo = next(key for key in before if key.action == "undo")
+        assert undo.has_class("-disabled")
+        await pilot.press("3")
+        await settle(pilot)
+        assert footer_keys(footer) == before, "no key mounted or removed"
+        assert not undo.has_class("-disabled")
+        await assert_drawn_as_textual_would(pilot, footer)
+
+
 async def test_the_footer_mounts_only_the_key_that_appears(folder: Path) -> None:
     app = make_app(folder, build_session(participants=PEOPLE))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         footer = app.screen.query_one(KeysFooter)
         before = footer_keys(footer)
-        assert "undo" not in [key.action for key in before]
-        await pilot.press("3")  # undo appears
+        assert "previous" not in [key.action for key in before]
+        await pilot.press("n")  # on to the second indicator: previous appears
         await settle(pilot)
         after = footer_keys(footer)
         added = [key for key in after if key not in before]
-        assert [key.action for key in added] == ["undo"]
+        assert [key.action for key in added] == ["previous"]
         assert [key for key in after if key in before] == before, "the other keys stay"
-        drawn = [list(strip) for strip in app.screen._compositor.render_strips()]
-        footer._shown = None  # forget them: the next change rebuilds every key, as Footer does
-        footer.call_later(footer.recompose)  # in the footer's context, as Textual calls it
-        await settle(pilot)
-        assert not set(footer_keys(footer)) & set(after), "rebuilt"
-        rebuilt = [list(strip) for strip in app.screen._compositor.render_strips()]
-        assert drawn == rebuilt, "the footer draws as Textual's would"
+        await assert_drawn_as_textual_would(pilot, footer)
 
 
 async def test_the_vote_is_drawn_before_its_save_dumps(

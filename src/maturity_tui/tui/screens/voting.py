@@ -145,7 +145,7 @@ class VotingScreen(WorkshopScreen):
         voted = bool(workshop.votes() or workshop.trend_votes())
         keys = (voted, workshop.revealed, workshop.index > 0)
         if keys != self._keys_shown:
-            # Only when undo, reveal or previous (dis)appear: the footer rebuilds.
+            # Only when undo (dis)ables, or reveal or previous (dis)appear: the footer changes.
             self._keys_shown = keys
             self.refresh_bindings()
 
@@ -226,9 +226,13 @@ class VotingScreen(WorkshopScreen):
             return workshop.named
         if action == "trend":
             return workshop.asks_trend
-        # Hidden, not dimmed, when they cannot apply: the footer has no room to spare.
+        # Undo stays in its place, dimmed while there is nothing to take back: it comes and
+        # goes on every indicator, and a key that comes or goes lays the whole screen out
+        # again (5-17 ms), in the frame of the vote after the one that brought it.
         if action == "undo":
-            return bool(workshop.votes() or workshop.trend_votes()) and not workshop.revealed
+            can_undo = bool(workshop.votes() or workshop.trend_votes()) and not workshop.revealed
+            return True if can_undo else None
+        # The others are hidden, not dimmed, when they cannot apply: the footer has no room.
         if action == "reveal":
             return not workshop.revealed
         if action == "revote":

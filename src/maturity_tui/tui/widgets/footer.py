@@ -33,10 +33,21 @@ class KeySpec(NamedTuple):
     tooltip: str
     classes: str
 
-    def make(self) -> FooterKey:
+    @property
+    def place(self) -> tuple[str, str, str, str, str]:
+        """What a key takes of the footer's width: a key whose place stays is changed where it
+        is (enabled, disabled, its tooltip), never mounted again, so nothing moves."""
+        return self.key, self.key_display, self.description, self.action, self.classes
+
+    def make(self, compact: bool) -> FooterKey:
+        """The key, styled as it will be once mounted in a footer that is `compact` or not."""
         key = FooterKey(*self)
         # As `Footer.compose` does: the command palette's key keeps its own compact style.
-        return key if self.classes == PALETTE else key.data_bind(compact=Footer.compact)
+        if self.classes == PALETTE:
+            return key
+        # What its `compact` watcher would add on mount, with a restyle and a relayout.
+        key.set_class(compact, "-compact", update=False)
+        return key.data_bind(compact=Footer.compact)
 
 
 PALETTE = "-command-palette"
@@ -84,18 +95,31 @@ class KeysFooter(Footer):
             await super().recompose()
             self._shown = wanted if self._bindings_ready else None
             return
-        changes = SequenceMatcher(a=self._shown, b=wanted, autojunk=False).get_opcodes()
+        shown = [spec.place for spec in self._shown]
+        changes = SequenceMatcher(a=shown, b=[spec.place for spec in wanted], autojunk=False)
         async with self.batch():
-            for tag, old_start, old_end, new_start, new_end in changes:
+            for tag, old_start, old_end, new_start, new_end in changes.get_opcodes():
                 if tag == "equal":
+                    kept = zip(keys[old_start:old_end], wanted[new_start:new_end], strict=True)
+                    for key, spec in kept:
+                        self._update(key, spec)
                     continue
-                added = [spec.make() for spec in wanted[new_start:new_end]]
+                added = [spec.make(self.compact) for spec in wanted[new_start:new_end]]
                 if added and old_end < len(keys):
                     await self.mount_all(added, before=keys[old_end])
                 elif added:
                     await self.mount_all(added)
                 await self.remove_children(keys[old_start:old_end])
         self._shown = wanted
+
+    @staticmethod
+    def _update(key: FooterKey, spec: KeySpec) -> None:
+        """The key enabled or disabled, and its tooltip, as `spec` says, where it stands: as
+        `FooterKey.__init__` makes it (its own flag, which a click reads, and the `-disabled`
+        class, which dims it; not the widget's `disabled`, which Textual's footer never sets)."""
+        key.tooltip = spec.tooltip or None
+        key._disabled = spec.disabled
+        key.set_class(spec.disabled, "-disabled")
 
     def _wanted(self) -> list[KeySpec] | None:
         """The keys `Footer.compose` would make now, in its order; None with key groups."""
