@@ -248,6 +248,31 @@ def scanning(app: MaturityApp) -> bool:
     )
 
 
+SETTLED = 0.05
+"""A screen with no frame for this long (three frame times) is drawn and settled."""
+
+
+async def drawn_and_settled(app: MaturityApp) -> None:
+    """Until the screen shown has been drawn, and then drawn nothing new for SETTLED seconds:
+    its first frames lay it out (at 50 x 60, 40-90 ms while the library fills) and build its
+    footer's keys, and a vote typed meanwhile would be timed against the screen's opening,
+    which no one can vote on before seeing it."""
+    written: list[float] = []
+    display = app._display
+
+    def recorded(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            written.append(time.perf_counter())
+
+    app._display = recorded  # type: ignore[method-assign]
+    try:
+        while not written or time.perf_counter() - written[-1] < SETTLED:
+            await asyncio.sleep(0.005)
+    finally:
+        app._display = display  # type: ignore[method-assign]
+
+
 async def measure_filling(
     votes: int, library: Path, folder: Path
 ) -> tuple[Timings, int, Collections, str]:
@@ -258,14 +283,12 @@ async def measure_filling(
         while not scanning(app):  # the home screen starts its scan after its first paint
             await asyncio.sleep(0.005)
         app.open_workshop(bench_opening(folder, 50, 60))
-        # Until the workshop is drawn, as a person sees it before voting; not `pilot.pause()`:
-        # it waits for the process to be idle, which it is not while a scan reads files in
-        # this process (under 1,500 files), and no vote would be timed.
+        # Until the workshop is drawn and settled, as a person sees it before voting; not
+        # `pilot.pause()`: it waits for the process to be idle, which it is not while a scan
+        # reads files in this process (under 1,500 files), and no vote would be timed.
         while not (isinstance(app.screen, VotingScreen) and app.screen.is_mounted):
             await asyncio.sleep(0.005)
-        drawn = asyncio.Event()
-        app.screen.call_after_refresh(drawn.set)
-        await drawn.wait()
+        await drawn_and_settled(app)
         opened = time.perf_counter() - started
         timings, drew_nothing, collections = await time_votes(
             app, pilot, votes, going=lambda: scanning(app)
