@@ -259,10 +259,12 @@ async def app_storms(
         assert app.saver is not None
         app.saver.on_saved.append(lambda r: saved_at.append((r, time.perf_counter())))
         watch = VoteWatch(workshop)
-        handled, frames = instrument(app, screen)
+        frames = instrument(app, screen)
 
         def frame_after(moment: float) -> float:
-            return next(t for t, _cpu in frames if t >= moment)
+            shown = frames.after(moment)
+            assert shown is not None, "a frame after every vote"
+            return shown[0]
 
         orders.send("open")
         assert await asyncio.to_thread(orders.recv) == "joined"
@@ -274,7 +276,7 @@ async def app_storms(
             for n in range(len(TYPED)):
                 await pilot.press(str(n % 5 + 1))
                 await pilot.pause(0.02)  # the frame showing the vote has been written by now
-                began, ended, _cpu = handled[-1]
+                began, ended, _cpu = frames.handled[-1]
                 keys.append(frame_after(ended) - began)
             answers = await results
             await pilot.pause(0.02)  # the frame after the last vote
