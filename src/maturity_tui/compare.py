@@ -15,9 +15,10 @@ a session does not have is None there, never zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
 from maturity_tui.tallies import ACTION_STATUSES, BoardCounts
@@ -496,37 +497,37 @@ def compare_columns(columns: Iterable[Column]) -> Comparison:
     ordered = tuple(sorted(columns, key=lambda c: (c.started_at, c.id)))
     return Comparison(
         columns=ordered,
-        dimensions=_dimensions(ordered),
-        indicators=_indicators(ordered),
-        readings=_readings(ordered),
+        dimensions=_trends(ordered, "dimensions", attrgetter("id"), _dimension_trend),
+        indicators=_trends(ordered, "indicators", attrgetter("indicator.id"), _indicator_trend),
+        readings=_trends(ordered, "readings", attrgetter("metric.id"), _reading_trend),
     )
 
 
 Cell = TypeVar("Cell")
+TrendOf = TypeVar("TrendOf")
 
 
-def _by_key(cells: Iterable[tuple[str, int, Cell]]) -> dict[str, list[tuple[int, Cell]]]:
-    """Each key's (session number, cell) pairs, keys in order of first appearance.
+def _trends(
+    columns: tuple[Column, ...],
+    cells: Literal["dimensions", "indicators", "readings"],
+    key: Callable[[Cell], str],
+    trend: Callable[[list[tuple[int, Cell]], int], TrendOf],
+) -> tuple[TrendOf, ...]:
+    """A trend per key of the columns' `cells` (of their scores), keys in order of first
+    appearance, each made from its (session number, cell) pairs.
 
-    A row is then made once per key, not a cell at a time: a comparison of 1,000 sessions
-    of 20 indicators fills 100,000 cells.
+    A row is made once per key, not a cell at a time: a comparison of 1,000 sessions of 20
+    indicators fills 100,000 cells.
     """
     rows: dict[str, list[tuple[int, Cell]]] = {}
-    for key, n, cell in cells:
-        row = rows.get(key)
-        if row is None:
-            row = rows[key] = []
-        row.append((n, cell))
-    return rows
-
-
-def _dimensions(columns: tuple[Column, ...]) -> tuple[DimensionTrend, ...]:
-    rows = _by_key(
-        (dimension.id, n, dimension)
-        for n, column in enumerate(columns)
-        for dimension in column.score.dimensions
-    )
-    return tuple(_dimension_trend(row, len(columns)) for row in rows.values())
+    for n, column in enumerate(columns):
+        for cell in getattr(column.score, cells):
+            cell_key = key(cell)
+            row = rows.get(cell_key)
+            if row is None:
+                row = rows[cell_key] = []
+            row.append((n, cell))
+    return tuple(trend(row, len(columns)) for row in rows.values())
 
 
 def _dimension_trend(row: list[tuple[int, DimensionCell]], width: int) -> DimensionTrend:
@@ -537,15 +538,6 @@ def _dimension_trend(row: list[tuple[int, DimensionCell]], width: int) -> Dimens
         scores[n] = dimension.score
     latest = row[-1][1]
     return DimensionTrend(latest.id, latest.name, tuple(levels), delta(levels), tuple(scores))
-
-
-def _indicators(columns: tuple[Column, ...]) -> tuple[IndicatorTrend, ...]:
-    rows = _by_key(
-        (cell.indicator.id, n, cell)
-        for n, column in enumerate(columns)
-        for cell in column.score.indicators
-    )
-    return tuple(_indicator_trend(row, len(columns)) for row in rows.values())
 
 
 def _indicator_trend(row: list[tuple[int, IndicatorCell]], width: int) -> IndicatorTrend:
@@ -569,15 +561,6 @@ def _indicator_trend(row: list[tuple[int, IndicatorCell]], width: int) -> Indica
         tuple(colors),
         tuple(trends),
     )
-
-
-def _readings(columns: tuple[Column, ...]) -> tuple[ReadingTrend, ...]:
-    rows = _by_key(
-        (cell.metric.id, n, cell)
-        for n, column in enumerate(columns)
-        for cell in column.score.readings
-    )
-    return tuple(_reading_trend(row, len(columns)) for row in rows.values())
 
 
 def _reading_trend(row: list[tuple[int, ReadingCell]], width: int) -> ReadingTrend:
