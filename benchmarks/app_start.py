@@ -131,7 +131,8 @@ async def fill_time(folder: Path, count: int) -> tuple[float, float, float, list
             # pays for the same number of keys however fast each is answered.
             await asyncio.sleep(max(0.0, KEY_EVERY - took))
         filled, cpu = time.perf_counter() - started, time.process_time() - cpu
-        workers = children_cpu() - workers  # the scan's workers have ended by the last row
+        await app.workers.wait_for_complete()  # the scan's worker processes end after its rows
+        workers = children_cpu() - workers
     return filled, cpu, workers, keys, first_key
 
 

@@ -285,7 +285,7 @@ async def measure_filling(
         app.open_workshop(bench_opening(folder, 50, 60))
         # Until the workshop is drawn and settled, as a person sees it before voting; not
         # `pilot.pause()`: it waits for the process to be idle, which it is not while a scan
-        # reads files in this process (under 1,500 files), and no vote would be timed.
+        # reads files in this process (all the while), and no vote would be timed.
         while not (isinstance(app.screen, VotingScreen) and app.screen.is_mounted):
             await asyncio.sleep(0.005)
         await drawn_and_settled(app)

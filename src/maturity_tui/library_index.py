@@ -41,12 +41,15 @@ from maturity_tui.collector import collector_off
 from maturity_tui.listing import Shown, team_key
 
 if TYPE_CHECKING:
-    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures import Future, ProcessPoolExecutor
+    from multiprocessing.sharedctypes import SynchronizedArray
 
     from maturity_tui.compare import Column, ComparedModel
     from maturity_tui.domain import Session
     from maturity_tui.scoring import BoardCounts, SessionScore
     from maturity_tui.storage import LoadError
+
+    Claims = SynchronizedArray[int]
 
 # The models, storage and scoring are imported where a file is read: a warm start, every row
 # from the index, needs none of them (importing them was a quarter of its time).
@@ -264,9 +267,9 @@ def rows_from_files(folder: Path) -> list[LibraryRow]:
 def library(folder: Path, cache_dir: Path | None = None) -> Library:
     """The folder's rows, from the index where it is up to date; the index brought up to date."""
     rows: list[LibraryRow] = []
-    scan = LibraryScan(folder, cache_dir)
-    for batch in scan.batches():
-        rows.extend(batch)
+    with LibraryScan(folder, cache_dir) as scan:
+        for batch in scan.batches():
+            rows.extend(batch)
     rows.sort(key=lambda row: row.path.name)
     return Library(rows, scan.notice)
 
@@ -378,7 +381,8 @@ file; `models`: the models those columns name, each once, by the digest of its d
 
 
 class LibraryScan:
-    """One pass over a folder: rows that are up to date first, then the files read again."""
+    """One pass over a folder: rows that are up to date first, then the files read again.
+    Closed (`close`, or a `with` block) when done with."""
 
     def __init__(self, folder: Path, cache_dir: Path | None = None) -> None:
         self.folder = folder
@@ -412,9 +416,16 @@ class LibraryScan:
             yield fresh
         stale.sort(key=lambda item: item[1].mtime_ns if item[1] else 0, reverse=True)
         yield from self._reread(stale, batch_seconds)
+
+    def __enter__(self) -> LibraryScan:
+        return self
+
+    def __exit__(self, *_: object) -> None:
         self.close()
 
     def close(self) -> None:
+        """The index closed, and worker processes ended (a scan's last rows are given out
+        before: a worker still starting takes a while to end)."""
         self._stop_pool()
         if self._db is not None:
             with suppress(sqlite3.Error):
@@ -473,34 +484,61 @@ class LibraryScan:
     def _read_in_processes(
         self, stale: list[tuple[os.DirEntry[str], FileKey | None]]
     ) -> Iterator[tuple[LibraryRow, tuple[Any, ...] | None]]:
-        """The same as `_read_here`, the files read by worker processes, chunk by chunk in
-        the stale files' order: parsing, validating and scoring take all the cores, and never
-        the GIL of this process (an app's keys). Only what the index stores comes back; a
-        pool that cannot start or breaks leaves the files not read yet to `_read_here`."""
+        """The same as `_read_here`, shared with worker processes. A worker takes ~0.45 s to
+        start (importing the models), so this process reads from the first moment, chunk by
+        chunk from the newest files, while the workers read from the oldest; each chunk is
+        claimed by whoever comes to it first. Only what the index stores comes back from a
+        worker; a chunk a worker could not read (it died, the pool cannot start) is read
+        here."""
         chunks = [stale[start : start + CHUNK_FILES] for start in range(0, len(stale), CHUNK_FILES)]
+        futures: dict[int, Future[list[_Read] | None]] = {}
+        claimed: Claims | None = None
         try:
-            self._pool = _start_pool(min(len(chunks), os.cpu_count() or 1))
-            futures = [
-                self._pool.submit(_read_chunk, self.folder, [entry.name for entry, _ in chunk])
-                for chunk in chunks
-            ]
+            claimed = _shared_claims(len(chunks))
+            self._pool = _start_pool(_workers(), claimed)
+            for number in reversed(range(len(chunks))):  # the oldest files first
+                names = [entry.name for entry, _ in chunks[number]]
+                futures[number] = self._pool.submit(_read_chunk, self.folder, names, number)
         except Exception:  # no processes here (a sandbox, an embedded interpreter): read here
             self._stop_pool()
-            yield from self._read_here(stale)
-            return
+            futures, claimed = {}, None
         try:
-            for number, (chunk, future) in enumerate(zip(chunks, futures, strict=True)):
-                try:
-                    reads = future.result()
-                except Exception:  # a worker died or could not start: the rest read here
-                    self._stop_pool()
-                    yield from self._read_here([item for rest in chunks[number:] for item in rest])
-                    return
-                for (entry, key), read in zip(chunk, reads, strict=True):
-                    row = _row_from_columns(self.folder / entry.name, *read.columns)
-                    yield row, None if key is None else read.record(entry.name, key)
-        finally:
+            for number, chunk in enumerate(chunks):
+                yield from self._read_by_workers(futures, chunks, claimed, done_only=True)
+                if _claim(claimed, number):
+                    if number in futures:
+                        futures.pop(number).cancel()  # no worker need take it up
+                    yield from self._read_here(chunk)
+            yield from self._read_by_workers(futures, chunks, claimed, done_only=False)
+        except BaseException:
             self._stop_pool()
+            raise
+        # The pool is stopped by `close`, after the last rows are given out.
+
+    def _read_by_workers(
+        self,
+        futures: dict[int, Future[list[_Read] | None]],
+        chunks: list[list[tuple[os.DirEntry[str], FileKey | None]]],
+        claimed: Claims | None,
+        *,
+        done_only: bool,
+    ) -> Iterator[tuple[LibraryRow, tuple[Any, ...] | None]]:
+        """The rows of the chunks the workers read (with `done_only`, of those read so far);
+        a chunk they could not read is read here."""
+        for number, future in list(futures.items()):
+            if done_only and not future.done():
+                continue
+            del futures[number]
+            try:
+                reads = future.result()
+            except Exception:  # a worker died, or the pool broke: read here, and only here
+                _claim(claimed, number)
+                yield from self._read_here(chunks[number])
+                continue
+            assert reads is not None, "a chunk claimed here has no future left to wait for"
+            for (entry, key), read in zip(chunks[number], reads, strict=True):
+                row = _row_from_columns(self.folder / entry.name, *read.columns)
+                yield row, None if key is None else read.record(entry.name, key)
 
     def _stop_pool(self) -> None:
         """The worker processes ended (and waited for: none is left behind); chunks not
@@ -720,15 +758,20 @@ def _read_file(folder: Path, name: str) -> _Read:
 
 # --- Worker processes for a cold scan -------------------------------------------------------
 
-PROCESSES_FROM = 1500
-"""Stale files from which worker processes read them. Starting one (a fresh interpreter
-importing pydantic and the models) costs ~0.45 s of a core, what reading ~900 realistic files
-here does (~0.5 ms each); W workers save a file's time (1 - 1/W) times over, so the pool pays
-from ~1,800 files on 2 cores and ~1,200 on 4. Below, the keys do not suffer either: 1,000
-files read here left keys at a p95 of 17-27 ms on a loaded 2-core machine."""
+PROCESSES_FROM = 500
+"""Stale files from which worker processes share the reading. A worker (a fresh interpreter
+importing pydantic and the models) takes ~0.45 s of another core to start, in which this
+process reads some 500 realistic files itself: below that, it is done before a worker is."""
 CHUNK_FILES = 50
-"""Files a worker reads per task: enough to make a task's overhead small, few enough that
-the first rows come soon and the cores share the work evenly."""
+"""Files read per task: enough to make a task's overhead small, few enough that the first
+rows come soon and the cores share the work evenly."""
+
+
+def _workers() -> int:
+    """A worker for each core but the one this process reads on. (On 2 cores, a second
+    worker slowed 1,000 files from 0.83-1.07 s to 1.14-1.46 s: two workers starting at once
+    share one core.)"""
+    return max(1, (os.cpu_count() or 1) - 1)
 
 
 def _processes_pay() -> bool:
@@ -737,7 +780,27 @@ def _processes_pay() -> bool:
     return (os.cpu_count() or 1) > 1 and not getattr(sys, "frozen", False) and bool(sys.executable)
 
 
-def _start_pool(workers: int) -> ProcessPoolExecutor:
+def _shared_claims(chunks: int) -> Claims:
+    """A flag per chunk, shared with the workers: set by whoever takes the chunk up first."""
+    import multiprocessing
+
+    _start_resource_tracker()  # the flags' lock is a semaphore
+    return multiprocessing.get_context("spawn").Array("b", chunks)
+
+
+def _claim(claimed: Claims | None, number: int) -> bool:
+    """Chunk `number` claimed for the caller; False when someone else has it. With no flags
+    (no workers), everything is the caller's."""
+    if claimed is None:
+        return True
+    with claimed.get_lock():
+        if claimed[number]:
+            return False
+        claimed[number] = 1
+        return True
+
+
+def _start_pool(workers: int, claimed: Claims) -> ProcessPoolExecutor:
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -745,7 +808,10 @@ def _start_pool(workers: int) -> ProcessPoolExecutor:
     # "spawn" everywhere: the start method of Windows and macOS, and no fork of a process
     # running threads (an app's UI) on Linux.
     return ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context("spawn"), initializer=_worker_ready
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_ready,
+        initargs=(claimed,),
     )
 
 
@@ -761,12 +827,19 @@ def _start_resource_tracker() -> None:
         resource_tracker.ensure_running()
 
 
-def _worker_ready() -> None:
-    """A worker's priority lowered, then its imports done once and kept out of the
+_CLAIMED: Claims | None = None
+"""In a worker: the scan's chunk flags (`_shared_claims`)."""
+
+
+def _worker_ready(claimed: Claims) -> None:
+    """The chunks' flags kept; a worker's priority lowered, then its imports done once and
+    kept out of the
     collector's way: a chunk's sessions are freed by reference counting, the collector would
     only walk the modules again. The app's keys come first on a busy machine (at a load of 6
     on 2 cores, keys while 5,000 files were read: p95 106 ms as equals, 30 ms niced, the list
     as quick), from the start: importing the models takes each worker ~0.45 s of a core."""
+    global _CLAIMED
+    _CLAIMED = claimed
     _lower_priority()
     from maturity_tui import storage  # noqa: F401 (imported for its models, built once)
 
@@ -793,9 +866,11 @@ def _lower_priority() -> None:
         kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), BELOW_NORMAL_PRIORITY_CLASS)
 
 
-def _read_chunk(folder: Path, names: list[str]) -> list[_Read]:
-    """In a worker: the files read, without their summaries (their JSON is enough, and
-    smaller to send)."""
+def _read_chunk(folder: Path, names: list[str], number: int) -> list[_Read] | None:
+    """In a worker: chunk `number`'s files read, without their summaries (their JSON is
+    enough, and smaller to send); None when the scanning process claimed it first."""
+    if not _claim(_CLAIMED, number):
+        return None
     return [replace(_read_file(folder, name), summary=None, problems=()) for name in names]
 
 

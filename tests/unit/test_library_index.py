@@ -9,7 +9,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -161,8 +163,8 @@ def test_a_cold_scan_gives_a_first_batch_at_once_and_the_same_rows_however_batch
     """The first rows read come as soon as they make a screen, not after a batch's time (a
     cold list showed nothing for its first 0.2 s, then 0.4 s); the rest as their time comes."""
     monkeypatch.setattr(library_index, "FIRST_BATCH_ROWS", first_batch)
-    scan = library_index.LibraryScan(folder, tmp_path / "cache")
-    batches = list(scan.batches(batch_seconds=3600))
+    with library_index.LibraryScan(folder, tmp_path / "cache") as scan:
+        batches = list(scan.batches(batch_seconds=3600))
     files = rows_from_files(folder)
     assert [len(batch) for batch in batches] == (
         [first_batch, len(files) - first_batch] if first_batch < len(files) else [len(files)]
@@ -321,13 +323,14 @@ def varied_folder(folder: Path) -> Path:
 def test_worker_processes_list_what_reading_here_lists(
     varied_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A cold scan of many files reads them in worker processes: the same rows as reading
-    them here, the same index after, and no process left behind."""
+    """Files the workers claim first (here: all of them) are read by them alone: the same
+    rows as reading them here, the same index after, and no process left behind."""
     import multiprocessing
 
     monkeypatch.setattr(library_index, "PROCESSES_FROM", 1)
     monkeypatch.setattr(library_index, "CHUNK_FILES", 3)  # several chunks, one cut short
     monkeypatch.setattr(library_index, "_processes_pay", lambda: True)
+    monkeypatch.setattr(library_index, "_claim", lambda claimed, number: False)
     read_here = library_index.LibraryScan._read_here
     monkeypatch.setattr(library_index.LibraryScan, "_read_here", None)  # never used here
     cache = tmp_path / "cache"
@@ -339,13 +342,81 @@ def test_worker_processes_list_what_reading_here_lists(
     assert library(varied_folder, cache).rows == cold.rows  # warm: from what workers indexed
 
 
+def test_this_process_and_the_workers_share_a_cold_scan_each_file_read_once(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk a file each, read slowly here so that the workers, once started, claim some:
+    however the claims fall, every file is listed once."""
+    for n in range(12):
+        write(folder / f"extra-{n:02}.toml", TEXTS[n % len(TEXTS)])
+    monkeypatch.setattr(library_index, "PROCESSES_FROM", 1)
+    monkeypatch.setattr(library_index, "CHUNK_FILES", 1)
+    monkeypatch.setattr(library_index, "_processes_pay", lambda: True)
+    read_here = library_index.LibraryScan._read_here
+
+    def slowly(self: library_index.LibraryScan, stale: list[Any]) -> Iterator[Any]:
+        time.sleep(0.05)
+        return read_here(self, stale)
+
+    monkeypatch.setattr(library_index.LibraryScan, "_read_here", slowly)
+    cold = library(folder, tmp_path / "cache")
+    assert cold.rows == rows_from_files(folder)
+    assert len(cold.rows) == len({row.path for row in cold.rows}) > 12
+
+
+def test_a_chunk_claimed_here_first_is_not_read_by_a_worker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claimed = library_index._shared_claims(2)
+    assert library_index._claim(claimed, 1)  # this process takes chunk 1
+    monkeypatch.setattr(library_index, "_CLAIMED", claimed)  # as a worker sees the flags
+    write(tmp_path / "a.toml", TEXTS[0])
+    assert library_index._read_chunk(tmp_path, ["a.toml"], 1) is None
+    read = library_index._read_chunk(tmp_path, ["a.toml"], 0)
+    assert read is not None and read[0].digest is not None
+    assert not library_index._claim(claimed, 0)  # the worker has it now
+
+
+class _StartingPool:
+    """A pool whose workers never get to a task (still starting), and that says when it is
+    stopped."""
+
+    def __init__(self) -> None:
+        self.stopped = False
+
+    def submit(self, *args: object) -> object:
+        from concurrent.futures import Future
+
+        return Future()
+
+    def shutdown(self, wait: bool, cancel_futures: bool) -> None:
+        self.stopped = True
+
+
+def test_the_last_rows_do_not_wait_for_workers_still_starting(
+    folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """This process claimed every chunk before a worker started: the scan gives its last
+    rows without waiting for the workers, which are stopped only when the scan closes."""
+    pool = _StartingPool()
+    monkeypatch.setattr(library_index, "PROCESSES_FROM", 1)
+    monkeypatch.setattr(library_index, "CHUNK_FILES", 1)
+    monkeypatch.setattr(library_index, "_processes_pay", lambda: True)
+    monkeypatch.setattr(library_index, "_start_pool", lambda workers, claimed: pool)
+    with library_index.LibraryScan(folder, tmp_path / "cache") as scan:
+        rows = [row for batch in scan.batches() for row in batch]
+        assert not pool.stopped
+    assert pool.stopped
+    assert sorted(rows, key=lambda row: row.path.name) == rows_from_files(folder)
+
+
 WORKER_START = r"""
 import os, sys
 from maturity_tui import library_index
 niced_with = []
 os.nice = lambda increment: niced_with.append(sorted(m for m in sys.modules if "storage" in m))
 os.dup2 = lambda fd, fd2: None  # keep this process's output
-library_index._worker_ready()
+library_index._worker_ready(None)
 assert "maturity_tui.storage" in sys.modules
 print(niced_with)
 """
@@ -408,7 +479,7 @@ class _BrokenPool:
 def test_worker_processes_that_fail_give_way_to_reading_here(
     failure: str, varied_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def start_pool(workers: int) -> object:
+    def start_pool(workers: int, claimed: object) -> object:
         if failure == "cannot start":
             raise OSError("no processes here")
         return _BrokenPool()

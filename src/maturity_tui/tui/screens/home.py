@@ -190,8 +190,7 @@ class HomeScreen(Screen[None]):
         from maturity_tui.tui.session_rows import table_row
 
         worker = get_current_worker()
-        scan = LibraryScan(folder)
-        try:
+        with LibraryScan(folder) as scan:
             for batch in scan.batches(BATCH_SECONDS):
                 if worker.is_cancelled:
                     return
@@ -199,9 +198,8 @@ class HomeScreen(Screen[None]):
                 with collector_off():  # they live as long as the screen
                     rows = [(row, table_row(row) if row.listed else None) for row in batch]
                 handover.give(rows, done=False)
-        finally:
-            scan.close()
-        handover.give([], done=True, notice=scan.notice)
+            # Told before the scan closes: its worker processes may take a while to end.
+            handover.give([], done=True, notice=scan.notice)
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         query = self._query()
