@@ -29,7 +29,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stderr, suppress
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
@@ -384,10 +384,19 @@ class LibraryScan:
     """One pass over a folder: rows that are up to date first, then the files read again.
     Closed (`close`, or a `with` block) when done with."""
 
-    def __init__(self, folder: Path, cache_dir: Path | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        cache_dir: Path | None = None,
+        *,
+        busy: Callable[[], bool] = lambda: False,
+    ) -> None:
         self.folder = folder
         self.path = index_file(folder, cache_dir)
         self.notice: str | None = None
+        self.busy = busy
+        """Whether this process has better things to do now (an app's workshop covers its
+        list): it then leaves the files to the worker processes, if any."""
         self._db: sqlite3.Connection | None = None
         self._pool: ProcessPoolExecutor | None = None
 
@@ -487,9 +496,11 @@ class LibraryScan:
         """The same as `_read_here`, shared with worker processes. A worker takes ~0.45 s to
         start (importing the models), so this process reads from the first moment, chunk by
         chunk from the newest files, while the workers read from the oldest; each chunk is
-        claimed by whoever comes to it first. Only what the index stores comes back from a
-        worker; a chunk a worker could not read (it died, the pool cannot start) is read
-        here."""
+        claimed by whoever comes to it first, and this process claims none while `busy`.
+        Only what the index stores comes back from a worker; a chunk a worker could not read
+        (it died, the pool cannot start) is read here."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+
         chunks = [stale[start : start + CHUNK_FILES] for start in range(0, len(stale), CHUNK_FILES)]
         futures: dict[int, Future[list[_Read] | None]] = {}
         claimed: Claims | None = None
@@ -503,12 +514,17 @@ class LibraryScan:
             self._stop_pool()
             futures, claimed = {}, None
         try:
-            for number, chunk in enumerate(chunks):
+            number = 0
+            while number < len(chunks):
                 yield from self._read_by_workers(futures, chunks, claimed, done_only=True)
+                if futures and self.busy():  # the workers go on; this process looks again soon
+                    wait(futures.values(), timeout=BUSY_LOOKS_AGAIN, return_when=FIRST_COMPLETED)
+                    continue
                 if _claim(claimed, number):
                     if number in futures:
                         futures.pop(number).cancel()  # no worker need take it up
-                    yield from self._read_here(chunk)
+                    yield from self._read_here(chunks[number])
+                number += 1
             yield from self._read_by_workers(futures, chunks, claimed, done_only=False)
         except BaseException:
             self._stop_pool()
@@ -765,6 +781,10 @@ process reads some 500 realistic files itself: below that, it is done before a w
 CHUNK_FILES = 50
 """Files read per task: enough to make a task's overhead small, few enough that the first
 rows come soon and the cores share the work evenly."""
+
+
+BUSY_LOOKS_AGAIN = 0.1
+"""Seconds a busy scan waits for the workers before it looks whether it is still busy."""
 
 
 def _workers() -> int:

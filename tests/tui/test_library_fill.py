@@ -154,6 +154,35 @@ async def test_rows_that_come_behind_another_screen_fill_the_table_when_it_is_sh
         )
 
 
+async def test_the_scan_leaves_its_files_to_the_workers_while_a_screen_covers_the_list(
+    folder: Path, gate: threading.Event, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A workshop's keys come first: while it covers the list, the app's own process reads
+    no file where worker processes can (`LibraryScan.busy`)."""
+    scans: list[library_index.LibraryScan] = []
+    made = library_index.LibraryScan.__init__
+
+    def kept(self: library_index.LibraryScan, *args: Any, **options: Any) -> None:
+        made(self, *args, **options)
+        scans.append(self)
+
+    monkeypatch.setattr(library_index.LibraryScan, "__init__", kept)
+    save_teams(folder)
+    app = make_app(folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await until(pilot, lambda: shown(app))
+        try:
+            [scan] = scans
+            assert not scan.busy()
+            await app.push_screen(Screen())
+            assert scan.busy()
+            app.pop_screen()
+            await pilot.pause()
+            assert not scan.busy()
+        finally:
+            gate.set()
+
+
 async def test_rows_that_come_behind_another_screen_never_repaint_it(
     folder: Path, gate: threading.Event
 ) -> None:

@@ -377,6 +377,34 @@ def test_a_chunk_claimed_here_first_is_not_read_by_a_worker(
     assert not library_index._claim(claimed, 0)  # the worker has it now
 
 
+def test_a_busy_scan_leaves_every_file_to_the_workers(
+    varied_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While the app has better things to do (a workshop covers the list), its own process
+    reads nothing where workers can: they claim every chunk, the rows are the same."""
+    monkeypatch.setattr(library_index, "PROCESSES_FROM", 1)
+    monkeypatch.setattr(library_index, "CHUNK_FILES", 1)
+    monkeypatch.setattr(library_index, "_processes_pay", lambda: True)
+    monkeypatch.setattr(library_index.LibraryScan, "_read_here", None)  # never used here
+    with library_index.LibraryScan(varied_folder, tmp_path / "cache", busy=lambda: True) as scan:
+        rows = [row for batch in scan.batches() for row in batch]
+    assert sorted(rows, key=lambda row: row.path.name) == rows_from_files(varied_folder)
+
+
+def test_a_busy_scan_reads_here_where_no_worker_can(
+    varied_folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_pool(workers: int, claimed: object) -> object:
+        raise OSError("no processes here")
+
+    monkeypatch.setattr(library_index, "PROCESSES_FROM", 1)
+    monkeypatch.setattr(library_index, "_processes_pay", lambda: True)
+    monkeypatch.setattr(library_index, "_start_pool", no_pool)
+    with library_index.LibraryScan(varied_folder, tmp_path / "cache", busy=lambda: True) as scan:
+        rows = [row for batch in scan.batches() for row in batch]
+    assert sorted(rows, key=lambda row: row.path.name) == rows_from_files(varied_folder)
+
+
 class _StartingPool:
     """A pool whose workers never get to a task (still starting), and that says when it is
     stopped."""

@@ -86,6 +86,10 @@ class RowsHandover:
         with self._lock:
             self._shown = False
 
+    def covered(self) -> bool:
+        """Whether another screen covers the list (a workshop: its keys come first)."""
+        return not self._shown
+
     def show(self) -> None:
         with self._lock:
             self._shown = True
@@ -190,7 +194,7 @@ class HomeScreen(Screen[None]):
         from maturity_tui.tui.session_rows import table_row
 
         worker = get_current_worker()
-        with LibraryScan(folder) as scan:
+        with LibraryScan(folder, busy=handover.covered) as scan:
             for batch in scan.batches(BATCH_SECONDS):
                 if worker.is_cancelled:
                     return
