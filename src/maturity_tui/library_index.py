@@ -853,11 +853,11 @@ _CLAIMED: Claims | None = None
 
 def _worker_ready(claimed: Claims) -> None:
     """The chunks' flags kept; a worker's priority lowered, then its imports done once and
-    kept out of the
-    collector's way: a chunk's sessions are freed by reference counting, the collector would
-    only walk the modules again. The app's keys come first on a busy machine (at a load of 6
-    on 2 cores, keys while 5,000 files were read: p95 106 ms as equals, 30 ms niced, the list
-    as quick), from the start: importing the models takes each worker ~0.45 s of a core."""
+    kept out of the collector's way: a chunk's sessions are freed by reference counting, the
+    collector would only walk the modules again. The app's keys come first on a busy machine
+    (at a load of 6 on 2 cores, keys while 5,000 files were read: p95 106 ms as equals, 30 ms
+    niced, the list as quick), from the start: importing the models takes each worker ~0.45 s
+    of a core."""
     global _CLAIMED
     _CLAIMED = claimed
     _lower_priority()
