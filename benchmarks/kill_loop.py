@@ -112,10 +112,7 @@ def _toggle_not_applicable(workshop: Workshop) -> None:
 
 def _consensus(digit: int) -> Key:
     def apply(workshop: Workshop) -> None:
-        value = workshop.session.model.scale.value_at(digit)
-        current = workshop.rating.consensus if workshop.rating else None
-        if value != current:
-            workshop.set_consensus(value)
+        workshop.choose_consensus(workshop.session.model.scale.value_at(digit))
 
     return Key(f"c{digit}", ((b"c", b"Consensus rating"), (str(digit).encode(), VOTING)), apply)
 

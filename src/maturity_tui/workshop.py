@@ -505,6 +505,16 @@ class Workshop:
         self.session.rating_or_new(self.indicator.id).consensus = value
         self._changed()
 
+    def choose_consensus(self, value: Number | None) -> None:
+        """The room's pick in the consensus dialog for the current indicator. The room's own
+        median (as everyone may see it: none while the votes are hidden), picked while no
+        consensus is set, records none: it stays the agreed rating by following the votes.
+        Picking the consensus already set changes nothing."""
+        rating = self.shown_session().rating(self.indicator.id)
+        current = rating.consensus if rating is not None else None
+        if value != current and not (current is None and value == agreed_rating(rating)):
+            self.set_consensus(value)
+
     def set_trend(self, trend: Trend | None) -> None:
         """The room's agreed trend for the current indicator (None: the trend votes decide,
         `scoring.agreed_trend`). Like the consensus it is said aloud, so never hidden."""

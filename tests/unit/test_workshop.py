@@ -173,6 +173,29 @@ def test_consensus_and_notes_are_kept_and_cleared() -> None:
     assert rating.consensus is None and rating.notes is None
 
 
+def test_picking_the_rooms_median_as_consensus_records_none_once_it_is_seen() -> None:
+    """The consensus dialog opens on the revealed median: picking it keeps the median as
+    the agreed rating (it follows the votes); hidden, the median is no one's to know, so
+    the pick is recorded. One rule, which the app and the kill loop both ask."""
+    w = workshop()
+    for position in (2, 4, 3):  # Ana 2, Ben 4, Caro 3 on the 1-5 scale: median 3
+        w.cast_at(position)
+    rating = w.session.rating(w.indicator.id)
+    assert rating is not None
+    w.choose_consensus(3)  # hidden: recorded
+    assert rating.consensus == 3
+    w.set_consensus(None)
+    w.reveal()
+    told = heard(w)
+    w.choose_consensus(3)  # the median everyone sees: nothing to record
+    assert rating.consensus is None and told == []
+    w.choose_consensus(4)
+    w.choose_consensus(4)  # the consensus already set: no change
+    assert rating.consensus == 4 and len(told) == 1
+    w.choose_consensus(3)  # away from a set consensus, to the median: recorded
+    assert rating.consensus == 3
+
+
 def test_first_unrated_skips_rated_and_not_applicable_indicators() -> None:
     w = workshop()
     w.cast_at(3)

@@ -12,7 +12,6 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from maturity_tui.domain.base import Number
 from maturity_tui.domain.session import Trend
 from maturity_tui.scoring import agreed_rating, agreed_trend, score_indicators
 from maturity_tui.tui.cards import TREND_WORDS, color_chip, trend_arrow, trend_words
@@ -359,14 +358,8 @@ class VotingScreen(WorkshopScreen):
         workshop = self.workshop
         rating = workshop.shown_session().rating(workshop.indicator.id)  # no hidden median
         current = rating.consensus if rating is not None else None
-        agreed = agreed_rating(rating)
-
-        def chosen(value: Number | None) -> None:
-            # Enter on the room's median keeps the median: no consensus is recorded for it.
-            if value != current and not (current is None and value == agreed):
-                workshop.set_consensus(value)
-
-        self.app.push_screen(ConsensusDialog(workshop.scale, current, agreed), chosen)
+        dialog = ConsensusDialog(workshop.scale, current, agreed_rating(rating))
+        self.app.push_screen(dialog, workshop.choose_consensus)
 
     def action_notes(self) -> None:
         rating = self.workshop.rating
