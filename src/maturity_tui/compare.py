@@ -21,7 +21,7 @@ from datetime import datetime
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple, TypeVar
 
-from maturity_tui.tallies import ACTION_STATUSES, BoardCounts
+from maturity_tui.tallies import ACTION_STATUSES, BoardCounts, DimensionLevel
 
 if TYPE_CHECKING:
     from maturity_tui.domain import Color, MaturityModel, Session, Trend
@@ -168,15 +168,6 @@ class ComparedModel:
 # read from the index or from the scores, and a tuple is made at a fifth of a dataclass's cost.
 
 
-class DimensionCell(NamedTuple):
-    id: str
-    name: str
-    level: int | None
-    """Staged models: the dimension's own level; None in score and board models."""
-    score: float | None
-    """Score models: the dimension's score."""
-
-
 class IndicatorCell(NamedTuple):
     indicator: ComparedIndicator
     applicable: bool
@@ -212,7 +203,7 @@ class ColumnScore:
     board: BoardCounts | None
     text: str
     """Where the team stands in a few characters (`standing.standing_text`)."""
-    dimensions: tuple[DimensionCell, ...]
+    dimensions: tuple[DimensionLevel, ...]
     indicators: tuple[IndicatorCell, ...]
     readings: tuple[ReadingCell, ...]
 
@@ -257,7 +248,7 @@ class Column:
             if board is None
             else [board.red, board.amber, board.green, board.unrated],
             "text": score.text,
-            "dimensions": [[d.id, d.name, d.level, d.score] for d in score.dimensions],
+            "dimensions": score.dimensions,  # named tuples: JSON arrays in field order
             "indicators": [
                 [c.indicator.id, c.applicable, c.agreed, c.color, c.trend] for c in score.indicators
             ],
@@ -284,7 +275,7 @@ class Column:
                 complete=data["complete"],
                 board=None if board is None else BoardCounts(*board),
                 text=data["text"],
-                dimensions=tuple(DimensionCell(*d) for d in data["dimensions"]),
+                dimensions=tuple(DimensionLevel(*d) for d in data["dimensions"]),
                 indicators=tuple(
                     IndicatorCell(indicators[i], applicable, agreed, color, trend)
                     for i, applicable, agreed, color, trend in data["indicators"]
@@ -338,10 +329,7 @@ class ColumnMaker:
                 complete=score.complete,
                 board=score.board,
                 text=standing_text(session.model, score),
-                dimensions=tuple(
-                    DimensionCell(d.id, d.name, d.standing.level if d.standing else None, d.score)
-                    for d in score.dimensions
-                ),
+                dimensions=score.dimension_levels,
                 indicators=tuple(
                     IndicatorCell(indicators[s.id], True, s.agreed, self._color(s), s.trend)
                     if s.applicable
@@ -530,7 +518,7 @@ def _trends(
     return tuple(trend(row, len(columns)) for row in rows.values())
 
 
-def _dimension_trend(row: list[tuple[int, DimensionCell]], width: int) -> DimensionTrend:
+def _dimension_trend(row: list[tuple[int, DimensionLevel]], width: int) -> DimensionTrend:
     levels: list[int | None] = [None] * width
     scores: list[float | None] = [None] * width
     for n, dimension in row:

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from maturity_tui import __version__
 from maturity_tui.collector import collector_off
 from maturity_tui.listing import Shown, team_key
+from maturity_tui.tallies import DimensionLevel
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -79,16 +80,6 @@ NO_PROBLEMS = "[]"
 
 
 @dataclass(frozen=True, slots=True)
-class DimensionSummary:
-    id: str
-    name: str
-    level: int | None
-    """None in score and board models."""
-    score: float | None = None
-    """Score models: the dimension's score."""
-
-
-@dataclass(frozen=True, slots=True)
 class SessionSummary:
     """What the library, compare's overview and the portfolio show of a session."""
 
@@ -113,7 +104,7 @@ class SessionSummary:
     """Score models: the overall score."""
     standing: str
     """Where the team stands in a few characters, as lists show it: `2 Managed`, `score 1.25`."""
-    dimensions: tuple[DimensionSummary, ...]
+    dimensions: tuple[DimensionLevel, ...]
     unrated: int
     """Applicable indicators without an agreed rating."""
     actions: dict[str, int]
@@ -226,10 +217,7 @@ def summarize(session: Session, score: SessionScore | None = None) -> SessionSum
         progress=score.progress,
         score=score.score,
         standing=standing_text(session.model, score),
-        dimensions=tuple(
-            DimensionSummary(d.id, d.name, d.standing.level if d.standing else None, d.score)
-            for d in score.dimensions
-        ),
+        dimensions=score.dimension_levels,
         unrated=len(score.unrated),
         actions=action_counts(session),
         board=score.board,
@@ -914,7 +902,6 @@ def _summary_to_json(summary: SessionSummary) -> str:
     """The summary's fields that are not in columns of their own (`LISTED`)."""
     # By hand: dataclasses.asdict deep-copies every value, a third of a cold scan's time.
     values = {name: getattr(summary, name) for name in _REST_FIELDS}
-    values["dimensions"] = [[d.id, d.name, d.level, d.score] for d in summary.dimensions]
     board = summary.board
     values["board"] = (
         None if board is None else [board.red, board.amber, board.green, board.unrated]
@@ -924,7 +911,7 @@ def _summary_to_json(summary: SessionSummary) -> str:
 
 def _summary_from_json(listed: Listing, text: str) -> SessionSummary:
     values = json.loads(text)
-    values["dimensions"] = tuple(DimensionSummary(*d) for d in values["dimensions"])
+    values["dimensions"] = tuple(DimensionLevel(*d) for d in values["dimensions"])
     if values["board"] is not None:  # board models only: the others never import scoring
         from maturity_tui.scoring import BoardCounts
 

@@ -28,6 +28,7 @@ from maturity_tui.domain import (
 )
 from maturity_tui.domain.base import Number
 from maturity_tui.tallies import BoardCounts as BoardCounts
+from maturity_tui.tallies import DimensionLevel
 
 DIGITS = 10
 """Scores are rounded to this many decimals: 0.1 + 0.2 is 0.3, not 0.30000000000000004."""
@@ -247,6 +248,14 @@ class SessionScore:
     @property
     def unrated(self) -> list[IndicatorScore]:
         return [s for s in self.indicators if s.applicable and s.agreed is None]
+
+    @property
+    def dimension_levels(self) -> tuple[DimensionLevel, ...]:
+        """Each dimension's level or score, as the library and comparisons keep them."""
+        return tuple(
+            DimensionLevel(d.id, d.name, d.standing.level if d.standing else None, d.score)
+            for d in self.dimensions
+        )
 
     @property
     def complete(self) -> bool:
